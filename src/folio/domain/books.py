@@ -1,0 +1,77 @@
+"""Books: currency, entries start, fiscal year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from folio.domain.errors import InvalidInput
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+CHARTS = ("skr04", "skr03", "us_small_business", "empty")
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    id: str
+    name: str
+    currency: str
+    exponent: int
+    entries_start: date
+    fiscal_year_start: str
+    chart: str
+
+    def fiscal_year_begin(self, day: date) -> date:
+        """The first day of the fiscal year that contains `day`."""
+        month, dom = (int(part) for part in self.fiscal_year_start.split("-"))
+        start = _safe_date(day.year, month, dom)
+        return start if start <= day else _safe_date(day.year - 1, month, dom)
+
+    @property
+    def starts_mid_year(self) -> bool:
+        """True when entries start anywhere but a fiscal-year start (a mid-year conversion)."""
+        return self.fiscal_year_begin(self.entries_start) != self.entries_start
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    # 02-29 in a non-leap year falls back to 02-28.
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def parse_fiscal_year_start(text: str) -> str:
+    if not isinstance(text, str) or not _MONTH_DAY.match(text):
+        raise InvalidInput(
+            "fiscal_year_start must be a month and day written MM-DD, e.g. 01-01.",
+            {"field": "fiscal_year_start", "value": text},
+        )
+    month, day = (int(part) for part in text.split("-"))
+    _safe_date(2024, month, day)
+    if day > 28 and _safe_date(2024, month, day).day != day:
+        raise InvalidInput(
+            f"fiscal_year_start {text} is not a day of the year.",
+            {"field": "fiscal_year_start", "value": text},
+        )
+    return text
+
+
+def check_name(name: str, *, field: str = "name", max_length: int = 200) -> str:
+    cleaned = name.strip() if isinstance(name, str) else ""
+    if not cleaned:
+        raise InvalidInput(f"{field} must not be empty.", {"field": field})
+    if len(cleaned) > max_length:
+        raise InvalidInput(f"{field} is longer than {max_length} characters.", {"field": field})
+    return cleaned
+
+
+def check_chart(chart: str) -> str:
+    if chart not in CHARTS:
+        raise InvalidInput(
+            f"Unknown chart {chart!r}; choose one of {', '.join(CHARTS)}.",
+            {"field": "chart", "allowed": list(CHARTS)},
+        )
+    return chart

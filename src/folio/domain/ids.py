@@ -1,0 +1,28 @@
+"""Prefixed random ids: `bk_`, `ldg_`, `je_`, `le_`, `int_` followed by 22 base58 characters."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+ID_LENGTH = 22
+PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli")
+_SPACE = 58**ID_LENGTH
+_PATTERN = re.compile(rf"^({'|'.join(PREFIXES)})_[{BASE58}]{{{ID_LENGTH}}}$")
+
+
+def new_id(prefix: str) -> str:
+    if prefix not in PREFIXES:
+        raise ValueError(f"unknown id prefix {prefix!r}")
+    n = secrets.randbelow(_SPACE)
+    chars = []
+    for _ in range(ID_LENGTH):
+        n, digit = divmod(n, 58)
+        chars.append(BASE58[digit])
+    return f"{prefix}_" + "".join(chars)
+
+
+def is_id(value: str, prefix: str) -> bool:
+    match = _PATTERN.match(value)
+    return bool(match) and match is not None and match.group(1) == prefix

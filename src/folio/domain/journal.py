@@ -1,0 +1,175 @@
+"""Journal entries: the posting rules, reversal mirroring and the canonical hash form."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
+from folio.domain.ledgers import Side
+
+MAX_DESCRIPTION = 512
+GENESIS_HASH = "0" * 64
+
+
+class EntryKind(StrEnum):
+    MANUAL = "manual"
+    OPENING_BALANCE = "opening_balance"
+    REVERSAL = "reversal"
+    IMPORT = "import"
+
+
+class PostingMode(StrEnum):
+    CURRENT_PERIOD = "current_period"
+    ORIGINAL_PERIOD = "original_period"
+
+
+@dataclass(frozen=True, slots=True)
+class LineDraft:
+    ledger_id: str
+    side: Side
+    amount: int
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    id: str
+    ledger_id: str
+    side: Side
+    amount: int
+    description: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    book_id: str
+    journal_number: int
+    date: date
+    created_at: datetime
+    description: str | None
+    kind: EntryKind
+    is_opening_balance: bool
+    intent_id: str
+    reverses_id: str | None
+    external_reference: str | None
+    metadata: dict[str, Any]
+    created_by: str | None
+    modified_by: str | None
+    prev_hash: str
+    hash: str
+    lines: tuple[Line, ...]
+    reversed_by_id: str | None = field(default=None)
+
+
+def check_description(description: str | None, *, field_name: str = "description") -> None:
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(
+            f"{field_name} is longer than {MAX_DESCRIPTION} characters.",
+            {"field": field_name, "max_length": MAX_DESCRIPTION},
+        )
+
+
+def validate_lines(lines: Sequence[LineDraft]) -> None:
+    """The balancing rules of DESIGN §2, exact and without tolerance."""
+    if len(lines) < 2:
+        raise InvalidEntry(
+            "A journal entry needs at least two lines.", {"field": "lines", "count": len(lines)}
+        )
+    for index, line in enumerate(lines):
+        if line.amount <= 0:
+            raise InvalidEntry(
+                f"lines[{index}]: the amount must be greater than zero.",
+                {"field": f"lines[{index}]", "index": index},
+            )
+        check_description(line.description, field_name=f"lines[{index}].description")
+    debits = sum(line.amount for line in lines if line.side is Side.DEBIT)
+    credits = sum(line.amount for line in lines if line.side is Side.CREDIT)
+    if debits == 0 or credits == 0:
+        raise InvalidEntry(
+            "A journal entry needs at least one debit line and one credit line.",
+            {"field": "lines"},
+        )
+    if debits != credits:
+        raise UnbalancedEntry(
+            "Debits must equal credits.", {"total_debit": debits, "total_credit": credits}
+        )
+
+
+def mirror(lines: Sequence[Line]) -> list[LineDraft]:
+    """The lines of a reversal: the same amounts on the opposite sides."""
+    return [
+        LineDraft(line.ledger_id, line.side.opposite, line.amount, line.description, line.tags)
+        for line in lines
+    ]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(prev_hash: str, header: dict[str, Any], lines: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 over the previous hash and a canonical form of the entry and its lines."""
+    body = canonical_json({"entry": header, "lines": list(lines)})
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def hash_header(
+    *,
+    entry_id: str,
+    book_id: str,
+    journal_number: int,
+    entry_date: date,
+    created_at: datetime,
+    description: str | None,
+    kind: str,
+    is_opening_balance: bool,
+    intent_id: str,
+    reverses_id: str | None,
+    external_reference: str | None,
+    metadata: dict[str, Any],
+    created_by: str | None,
+    modified_by: str | None,
+) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "book_id": book_id,
+        "journal_number": journal_number,
+        "date": entry_date.isoformat(),
+        "created_at": created_at.isoformat(timespec="microseconds"),
+        "description": description,
+        "kind": kind,
+        "is_opening_balance": is_opening_balance,
+        "intent_id": intent_id,
+        "reverses_id": reverses_id,
+        "external_reference": external_reference,
+        "metadata": metadata,
+        "created_by": created_by,
+        "modified_by": modified_by,
+    }
+
+
+def hash_line(
+    line_id: str,
+    ledger_id: str,
+    side: str,
+    amount: int,
+    description: str | None,
+    tags: Sequence[str],
+) -> dict[str, Any]:
+    return {
+        "id": line_id,
+        "ledger_id": ledger_id,
+        "side": side,
+        "amount": amount,
+        "description": description,
+        "tags": list(tags),
+    }

@@ -1,0 +1,159 @@
+"""Exact money: integer minor units with the currency's exponent, parsed without floats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+
+from folio.domain.errors import CurrencyMismatch, InvalidAmount, InvalidInput
+
+# ISO 4217 minor-unit exponents; anything not listed here has 2.
+_EXPONENT_EXCEPTIONS = {
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "UYI": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
+KNOWN_CURRENCIES = frozenset(
+    "AED AUD BGN BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR ILS INR MXN MYR NOK NZD PHP PLN "
+    "RON SEK SGD THB TRY TWD USD ZAR".split()
+) | frozenset(_EXPONENT_EXCEPTIONS)
+
+# 18 significant digits of minor units: well inside a signed 64-bit integer.
+MAX_MINOR = 10**18 - 1
+_DECIMAL_STRING = re.compile(r"^[+-]?(\d+)(\.(\d+))?$")
+
+
+def currency_exponent(currency: str) -> int:
+    code = normalize_currency(currency)
+    return _EXPONENT_EXCEPTIONS.get(code, 2)
+
+
+def normalize_currency(currency: str) -> str:
+    code = currency.strip().upper() if isinstance(currency, str) else ""
+    if code not in KNOWN_CURRENCIES:
+        raise InvalidInput(
+            f"Unknown currency {currency!r}; use an ISO 4217 code such as EUR or USD.",
+            {"field": "currency", "value": currency},
+        )
+    return code
+
+
+def parse_minor(value: object, exponent: int, *, field: str = "amount") -> int:
+    """Parse a JSON number or decimal string into exact minor units.
+
+    Accepts int, Decimal and strings like "1000.00" or "-5". Floats are refused outright:
+    they have already lost the exact value the caller meant.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidAmount(
+            f"{field}: pass amounts as decimal strings or exact numbers, not floats.",
+            {"field": field, "value": repr(value)},
+        )
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL_STRING.match(text):
+            raise InvalidAmount(
+                f"{field}: {value!r} is not a decimal number like 1000.00 or -5.",
+                {"field": field, "value": value},
+            )
+        number = Decimal(text)
+    else:
+        raise InvalidAmount(f"{field}: expected a number or a decimal string.", {"field": field})
+    if not number.is_finite():
+        raise InvalidAmount(f"{field}: must be a finite number.", {"field": field})
+    if number != 0 and number.adjusted() >= 18:
+        raise InvalidAmount(f"{field}: the amount is too large.", {"field": field})
+    with localcontext() as ctx:
+        ctx.prec = 60
+        try:
+            scaled = number.scaleb(exponent)
+        except InvalidOperation as exc:  # pragma: no cover - guarded by the checks above
+            raise InvalidAmount(f"{field}: not a valid amount.", {"field": field}) from exc
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmount(
+                f"{field}: at most {exponent} decimal places are allowed.",
+                {"field": field, "value": str(value), "decimals": exponent},
+            )
+        minor = int(scaled)
+    if abs(minor) > MAX_MINOR:
+        raise InvalidAmount(f"{field}: the amount is too large.", {"field": field})
+    return minor
+
+
+def format_minor(minor: int, exponent: int) -> str:
+    """Decimal string with exactly the currency's decimals: 123456 -> "1234.56"."""
+    sign = "-" if minor < 0 else ""
+    digits = str(abs(minor))
+    if exponent == 0:
+        return sign + digits
+    digits = digits.rjust(exponent + 1, "0")
+    return f"{sign}{digits[:-exponent]}.{digits[-exponent:]}"
+
+
+def to_decimal(minor: int, exponent: int) -> Decimal:
+    return Decimal(minor).scaleb(-exponent)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    minor: int
+    currency: str
+
+    @classmethod
+    def parse(cls, value: object, currency: str, *, field: str = "amount") -> Money:
+        code = normalize_currency(currency)
+        return cls(parse_minor(value, currency_exponent(code), field=field), code)
+
+    @property
+    def exponent(self) -> int:
+        return currency_exponent(self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(
+                f"Cannot combine {self.currency} with {other.currency}.",
+                {"currencies": [self.currency, other.currency]},
+            )
+
+    def __str__(self) -> str:
+        return format_minor(self.minor, self.exponent)
+
+    def to_decimal(self) -> Decimal:
+        return to_decimal(self.minor, self.exponent)

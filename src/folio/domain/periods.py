@@ -1,0 +1,62 @@
+"""Accounting periods: calendar months of the accounting date, open → soft_locked → locked."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from folio.domain.errors import InvalidPeriod, InvalidPeriodTransition
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class PeriodStatus(StrEnum):
+    OPEN = "open"
+    SOFT_LOCKED = "soft_locked"
+    LOCKED = "locked"
+
+
+class PeriodAction(StrEnum):
+    SOFT_LOCK = "soft-lock"
+    REOPEN = "reopen"
+    LOCK = "lock"
+
+
+_TRANSITIONS: dict[PeriodAction, dict[PeriodStatus, PeriodStatus]] = {
+    PeriodAction.SOFT_LOCK: {PeriodStatus.OPEN: PeriodStatus.SOFT_LOCKED},
+    PeriodAction.REOPEN: {PeriodStatus.SOFT_LOCKED: PeriodStatus.OPEN},
+    PeriodAction.LOCK: {
+        PeriodStatus.OPEN: PeriodStatus.LOCKED,
+        PeriodStatus.SOFT_LOCKED: PeriodStatus.LOCKED,
+    },
+}
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_period(text: str) -> str:
+    if not isinstance(text, str) or not _PERIOD.match(text):
+        raise InvalidPeriod(
+            f"{text!r} is not a period; write a month as YYYY-MM.", {"period": text}
+        )
+    return text
+
+
+def transition(period: str, current: PeriodStatus, action: PeriodAction) -> PeriodStatus:
+    target = _TRANSITIONS[action].get(current)
+    if target is None:
+        why = (
+            "it is locked for good" if current is PeriodStatus.LOCKED else f"it is {current.value}"
+        )
+        raise InvalidPeriodTransition(
+            f"Period {period} cannot {action.value}: {why}.",
+            {"period": period, "status": current.value, "action": action.value},
+        )
+    return target
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)

@@ -1,0 +1,19 @@
+"""Repositories: Core SQL over one connection. None of them commits; the unit of work does."""
+
+from folio.store.repos.audit import AuditRepo
+from folio.store.repos.auth import AuthRepo
+from folio.store.repos.books import BookRepo
+from folio.store.repos.idempotency import IdempotencyRepo
+from folio.store.repos.journal import JournalRepo
+from folio.store.repos.ledgers import LedgerRepo
+from folio.store.repos.periods import PeriodRepo
+
+__all__ = [
+    "AuditRepo",
+    "AuthRepo",
+    "BookRepo",
+    "IdempotencyRepo",
+    "JournalRepo",
+    "LedgerRepo",
+    "PeriodRepo",
+]

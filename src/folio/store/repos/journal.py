@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.engine import Connection
+
+from folio.domain.journal import Entry, EntryKind, Line
+from folio.domain.ledgers import Side
+from folio.store.tables import entry_reversals, intent_reversals, journal_entries, journal_lines
+
+_ENTRY_INSERT = journal_entries.insert()
+_LINE_INSERT = journal_lines.insert()
+
+
+def _line(row: Row[Any]) -> Line:
+    return Line(
+        id=row.line_id,
+        ledger_id=row.ledger_id,
+        side=Side(row.side),
+        amount=row.amount,
+        description=row.description,
+        tags=tuple(json.loads(row.tags)),
+    )
+
+
+def _entry(row: Row[Any], lines: Sequence[Line], reversed_by: str | None) -> Entry:
+    return Entry(
+        id=row.entry_id,
+        book_id=row.book_id,
+        journal_number=row.journal_number,
+        date=row.date,
+        created_at=row.created_at,
+        description=row.description,
+        kind=EntryKind(row.kind),
+        is_opening_balance=bool(row.is_opening_balance),
+        intent_id=row.intent_id,
+        reverses_id=row.reverses_id,
+        external_reference=row.external_reference,
+        metadata=json.loads(row.metadata),
+        created_by=row.created_by,
+        modified_by=row.modified_by,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        lines=tuple(lines),
+        reversed_by_id=reversed_by,
+    )
+
+
+class JournalRepo:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def insert(
+        self, entries: Sequence[Mapping[str, Any]], lines: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self.conn.execute(_ENTRY_INSERT, list(entries))
+        self.conn.execute(_LINE_INSERT, list(lines))
+
+    def link_reversal(self, book_id: str, original_id: str, reversal_id: str, at: Any) -> None:
+        self.conn.execute(
+            entry_reversals.insert().values(
+                book_id=book_id, original_id=original_id, reversal_id=reversal_id, created_at=at
+            )
+        )
+
+    def link_intent_reversal(
+        self, book_id: str, intent_id: str, reversal_intent_id: str, reason: str | None, at: Any
+    ) -> None:
+        self.conn.execute(
+            intent_reversals.insert().values(
+                book_id=book_id,
+                intent_id=intent_id,
+                reversal_intent_id=reversal_intent_id,
+                reason=reason,
+                created_at=at,
+            )
+        )
+
+    def intent_reversal(self, book_id: str, intent_id: str) -> str | None:
+        return self.conn.execute(
+            select(intent_reversals.c.reversal_intent_id).where(
+                intent_reversals.c.book_id == book_id, intent_reversals.c.intent_id == intent_id
+            )
+        ).scalar()
+
+    def reversed_ids(self, book_id: str, entry_ids: Sequence[str]) -> dict[str, str]:
+        if not entry_ids:
+            return {}
+        rows = self.conn.execute(
+            select(entry_reversals.c.original_id, entry_reversals.c.reversal_id).where(
+                entry_reversals.c.book_id == book_id,
+                entry_reversals.c.original_id.in_(list(entry_ids)),
+            )
+        )
+        return {row.original_id: row.reversal_id for row in rows}
+
+    def _hydrate(self, book_id: str, rows: Sequence[Row[Any]]) -> list[Entry]:
+        if not rows:
+            return []
+        ids = [row.entry_id for row in rows]
+        lines: dict[str, list[Line]] = {entry_id: [] for entry_id in ids}
+        for line_row in self.conn.execute(
+            select(journal_lines)
+            .where(journal_lines.c.book_id == book_id, journal_lines.c.entry_id.in_(ids))
+            .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
+        ):
+            lines[line_row.entry_id].append(_line(line_row))
+        reversed_by = self.reversed_ids(book_id, ids)
+        return [_entry(row, lines[row.entry_id], reversed_by.get(row.entry_id)) for row in rows]
+
+    def get(self, book_id: str, entry_id: str) -> Entry | None:
+        row = self.conn.execute(
+            select(journal_entries).where(
+                journal_entries.c.book_id == book_id, journal_entries.c.entry_id == entry_id
+            )
+        ).first()
+        return self._hydrate(book_id, [row])[0] if row else None
+
+    def of_intent(self, book_id: str, intent_id: str) -> list[Entry]:
+        rows = self.conn.execute(
+            select(journal_entries)
+            .where(journal_entries.c.book_id == book_id, journal_entries.c.intent_id == intent_id)
+            .order_by(journal_entries.c.journal_number)
+        ).all()
+        return self._hydrate(book_id, rows)
+
+    def list(
+        self,
+        book_id: str,
+        *,
+        ledger_id: str | None = None,
+        intent_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        opening_balance: bool | None = None,
+        after_number: int | None = None,
+        limit: int = 50,
+    ) -> list[Entry]:
+        query = (
+            select(journal_entries)
+            .where(journal_entries.c.book_id == book_id)
+            .order_by(journal_entries.c.journal_number)
+            .limit(limit)
+        )
+        if ledger_id is not None:
+            query = query.where(
+                journal_entries.c.entry_id.in_(
+                    select(journal_lines.c.entry_id).where(
+                        journal_lines.c.book_id == book_id, journal_lines.c.ledger_id == ledger_id
+                    )
+                )
+            )
+        if intent_id is not None:
+            query = query.where(journal_entries.c.intent_id == intent_id)
+        if date_from is not None:
+            query = query.where(journal_entries.c.date >= date_from)
+        if date_to is not None:
+            query = query.where(journal_entries.c.date <= date_to)
+        if opening_balance is not None:
+            query = query.where(journal_entries.c.is_opening_balance.is_(opening_balance))
+        if after_number is not None:
+            query = query.where(journal_entries.c.journal_number > after_number)
+        return self._hydrate(book_id, self.conn.execute(query).all())
+
+    def stream(self, book_id: str, batch: int = 2000) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
+        """Every entry with its raw line rows in journal order, a batch at a time."""
+        after = 0
+        while True:
+            rows = self.conn.execute(
+                select(journal_entries)
+                .where(
+                    journal_entries.c.book_id == book_id,
+                    journal_entries.c.journal_number > after,
+                )
+                .order_by(journal_entries.c.journal_number)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            low, high = rows[0].journal_number, rows[-1].journal_number
+            by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
+            for line in self.conn.execute(
+                select(journal_lines)
+                .where(
+                    journal_lines.c.book_id == book_id,
+                    journal_lines.c.journal_number >= low,
+                    journal_lines.c.journal_number <= high,
+                )
+                .order_by(journal_lines.c.journal_number, journal_lines.c.line_no)
+            ):
+                by_entry.setdefault(line.entry_id, []).append(line)
+            for row in rows:
+                yield row, by_entry[row.entry_id]
+            after = high

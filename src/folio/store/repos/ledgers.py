@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from folio.domain.ledgers import Ledger, LedgerType, Role, Side
+from folio.store.tables import (
+    journal_lines,
+    ledger_daily_totals,
+    ledger_monthly_totals,
+    ledgers,
+)
+
+_COLUMNS = (
+    ledgers.c.book_id,
+    ledgers.c.ledger_id,
+    ledgers.c.number,
+    ledgers.c.name,
+    ledgers.c.type,
+    ledgers.c.subtype,
+    ledgers.c.normal_balance,
+    ledgers.c.parent_id,
+    ledgers.c.role,
+    ledgers.c.archived,
+    ledgers.c.debits_posted,
+    ledgers.c.credits_posted,
+    ledgers.c.description,
+)
+
+
+def _ledger(row: Row[Any]) -> Ledger:
+    return Ledger(
+        id=row.ledger_id,
+        book_id=row.book_id,
+        number=row.number,
+        name=row.name,
+        type=LedgerType(row.type),
+        subtype=row.subtype,
+        normal_balance=Side(row.normal_balance),
+        parent_id=row.parent_id,
+        role=Role(row.role) if row.role else None,
+        archived=bool(row.archived),
+        debits_posted=row.debits_posted,
+        credits_posted=row.credits_posted,
+        description=row.description,
+    )
+
+
+_ADD_TOTALS = (
+    update(ledgers)
+    .where(
+        ledgers.c.book_id == bindparam("b_book_id"),
+        ledgers.c.ledger_id == bindparam("b_ledger_id"),
+    )
+    .values(
+        debits_posted=ledgers.c.debits_posted + bindparam("b_debits"),
+        credits_posted=ledgers.c.credits_posted + bindparam("b_credits"),
+    )
+)
+
+
+class LedgerRepo:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def insert_many(self, rows: Sequence[Mapping[str, Any]], *, at: datetime) -> None:
+        if rows:
+            self.conn.execute(
+                ledgers.insert(), [{**row, "created_at": at, "updated_at": at} for row in rows]
+            )
+
+    def get(self, book_id: str, ledger_id: str) -> Ledger | None:
+        row = self.conn.execute(
+            select(*_COLUMNS).where(ledgers.c.book_id == book_id, ledgers.c.ledger_id == ledger_id)
+        ).first()
+        return _ledger(row) if row else None
+
+    def by_number(self, book_id: str, number: str) -> Ledger | None:
+        row = self.conn.execute(
+            select(*_COLUMNS).where(ledgers.c.book_id == book_id, ledgers.c.number == number)
+        ).first()
+        return _ledger(row) if row else None
+
+    def by_role(self, book_id: str, role: Role) -> Ledger | None:
+        row = self.conn.execute(
+            select(*_COLUMNS).where(ledgers.c.book_id == book_id, ledgers.c.role == role.value)
+        ).first()
+        return _ledger(row) if row else None
+
+    def ids_for_numbers(self, book_id: str, numbers: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(numbers))
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            select(ledgers.c.number, ledgers.c.ledger_id).where(
+                ledgers.c.book_id == book_id, ledgers.c.number.in_(wanted)
+            )
+        )
+        return {row.number: row.ledger_id for row in rows}
+
+    def many(self, book_id: str, ledger_ids: Iterable[str], *, lock: bool = False) -> dict[str, Ledger]:
+        """The named ledgers of a book; with `lock`, rows are locked in ledger-id order."""
+        wanted = sorted(set(ledger_ids))
+        if not wanted:
+            return {}
+        query = (
+            select(*_COLUMNS)
+            .where(ledgers.c.book_id == book_id, ledgers.c.ledger_id.in_(wanted))
+            .order_by(ledgers.c.ledger_id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return {row.ledger_id: _ledger(row) for row in self.conn.execute(query)}
+
+    def list(
+        self,
+        book_id: str,
+        *,
+        number: str | None = None,
+        ledger_type: str | None = None,
+        role: str | None = None,
+        include_archived: bool = True,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[Ledger]:
+        # Numbered ledgers first in number order, then custom ones; the cursor is the sort key.
+        sort_key = func.coalesce(ledgers.c.number, "~" + ledgers.c.ledger_id)
+        query = select(*_COLUMNS).where(ledgers.c.book_id == book_id).order_by(sort_key)
+        if number is not None:
+            query = query.where(ledgers.c.number == number)
+        if ledger_type is not None:
+            query = query.where(ledgers.c.type == ledger_type)
+        if role is not None:
+            query = query.where(ledgers.c.role == role)
+        if not include_archived:
+            query = query.where(ledgers.c.archived.is_(False))
+        if after is not None:
+            query = query.where(sort_key > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_ledger(row) for row in self.conn.execute(query)]
+
+    @staticmethod
+    def sort_key(ledger: Ledger) -> str:
+        return ledger.number if ledger.number is not None else "~" + ledger.id
+
+    def update(self, book_id: str, ledger_id: str, *, at: datetime, **values: Any) -> None:
+        self.conn.execute(
+            update(ledgers)
+            .where(ledgers.c.book_id == book_id, ledgers.c.ledger_id == ledger_id)
+            .values(updated_at=at, **values)
+        )
+
+    def has_postings(self, book_id: str, ledger_id: str) -> bool:
+        return bool(
+            self.conn.execute(
+                select(
+                    exists().where(
+                        journal_lines.c.book_id == book_id, journal_lines.c.ledger_id == ledger_id
+                    )
+                )
+            ).scalar()
+        )
+
+    def add_totals(self, book_id: str, deltas: Mapping[str, tuple[int, int]]) -> None:
+        self.conn.execute(
+            _ADD_TOTALS,
+            [
+                {"b_book_id": book_id, "b_ledger_id": lid, "b_debits": d, "b_credits": c}
+                for lid, (d, c) in sorted(deltas.items())
+            ],
+        )
+
+    def add_period_totals(
+        self,
+        book_id: str,
+        daily: Mapping[tuple[str, date], tuple[int, int, int, int]],
+        monthly: Mapping[tuple[str, date], tuple[int, int, int, int]],
+    ) -> None:
+        for table, key, totals in (
+            (ledger_daily_totals, "day", daily),
+            (ledger_monthly_totals, "month", monthly),
+        ):
+            rows = [
+                {
+                    "book_id": book_id,
+                    "ledger_id": lid,
+                    key: when,
+                    "debits": d,
+                    "credits": c,
+                    "ob_debits": obd,
+                    "ob_credits": obc,
+                }
+                for (lid, when), (d, c, obd, obc) in sorted(totals.items())
+            ]
+            insert = (postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert)(
+                table
+            )
+            statement = insert.on_conflict_do_update(
+                index_elements=["book_id", "ledger_id", key],
+                set_={
+                    name: table.c[name] + insert.excluded[name]
+                    for name in ("debits", "credits", "ob_debits", "ob_credits")
+                },
+            )
+            self.conn.execute(statement, rows)
+
+    def totals_as_of(
+        self, book_id: str, ledger_ids: Sequence[str] | None, as_of: date
+    ) -> dict[str, tuple[int, int, int, int]]:
+        """(debits, credits, ob_debits, ob_credits) per ledger up to and including `as_of`.
+
+        Whole months before `as_of` come from the monthly totals and the rest of its month from
+        the daily totals, so the cost depends on the number of months, not of postings.
+        """
+        first_of_month = as_of.replace(day=1)
+        result: dict[str, tuple[int, int, int, int]] = {}
+        for table, column, bound in (
+            (ledger_monthly_totals, "month", ledger_monthly_totals.c.month < first_of_month),
+            (
+                ledger_daily_totals,
+                "day",
+                and_(
+                    ledger_daily_totals.c.day >= first_of_month,
+                    ledger_daily_totals.c.day <= as_of,
+                ),
+            ),
+        ):
+            query = (
+                select(
+                    table.c.ledger_id,
+                    func.sum(table.c.debits),
+                    func.sum(table.c.credits),
+                    func.sum(table.c.ob_debits),
+                    func.sum(table.c.ob_credits),
+                )
+                .where(table.c.book_id == book_id, bound)
+                .group_by(table.c.ledger_id)
+            )
+            if ledger_ids is not None:
+                query = query.where(table.c.ledger_id.in_(list(ledger_ids)))
+            for lid, d, c, obd, obc in self.conn.execute(query):
+                prev = result.get(lid, (0, 0, 0, 0))
+                result[lid] = (
+                    prev[0] + int(d),
+                    prev[1] + int(c),
+                    prev[2] + int(obd),
+                    prev[3] + int(obc),
+                )
+        return result
+
+    def recorded_period_totals(
+        self, book_id: str, *, monthly: bool
+    ) -> dict[tuple[str, date], tuple[int, int, int, int]]:
+        table = ledger_monthly_totals if monthly else ledger_daily_totals
+        key = (table.c.month if monthly else table.c.day).label("period_key")
+        rows = self.conn.execute(
+            select(
+                table.c.ledger_id,
+                key,
+                table.c.debits,
+                table.c.credits,
+                table.c.ob_debits,
+                table.c.ob_credits,
+            ).where(table.c.book_id == book_id)
+        )
+        return {
+            (row.ledger_id, row.period_key): (row.debits, row.credits, row.ob_debits, row.ob_credits)
+            for row in rows
+        }

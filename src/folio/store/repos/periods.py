@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from folio.domain.periods import PeriodStatus
+from folio.store.tables import periods
+
+
+class PeriodRepo:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def statuses(self, book_id: str, names: Iterable[str]) -> dict[str, PeriodStatus]:
+        """Status of each named period; months never touched are open."""
+        wanted = sorted(set(names))
+        found = {
+            row.period: PeriodStatus(row.status)
+            for row in self.conn.execute(
+                select(periods.c.period, periods.c.status).where(
+                    periods.c.book_id == book_id, periods.c.period.in_(wanted)
+                )
+            )
+        }
+        return {name: found.get(name, PeriodStatus.OPEN) for name in wanted}
+
+    def all(self, book_id: str) -> dict[str, PeriodStatus]:
+        return {
+            row.period: PeriodStatus(row.status)
+            for row in self.conn.execute(
+                select(periods.c.period, periods.c.status)
+                .where(periods.c.book_id == book_id)
+                .order_by(periods.c.period)
+            )
+        }
+
+    def lock_row(self, book_id: str, period: str) -> PeriodStatus:
+        row = self.conn.execute(
+            select(periods.c.status)
+            .where(periods.c.book_id == book_id, periods.c.period == period)
+            .with_for_update()
+        ).first()
+        return PeriodStatus(row.status) if row else PeriodStatus.OPEN
+
+    def set(self, book_id: str, period: str, status: PeriodStatus, *, at: datetime, by: str | None) -> None:
+        updated = self.conn.execute(
+            periods.update()
+            .where(periods.c.book_id == book_id, periods.c.period == period)
+            .values(status=status.value, updated_at=at, updated_by=by)
+        )
+        if updated.rowcount == 0:
+            self.conn.execute(
+                periods.insert().values(
+                    book_id=book_id, period=period, status=status.value, updated_at=at, updated_by=by
+                )
+            )

@@ -1,0 +1,248 @@
+"""SQLAlchemy Core tables. `book_id` leads every primary key and index of book data.
+
+Amounts are BigInteger minor units; never Numeric (SQLite would route it through float).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+
+from folio.store.types import UtcDateTime
+
+metadata = MetaData()
+
+books = Table(
+    "books",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("exponent", Integer, nullable=False),
+    Column("entries_start", Date, nullable=False),
+    Column("fiscal_year_start", String(5), nullable=False),
+    Column("chart", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # The journal head: the last number and hash, advanced under the book row's lock.
+    Column("last_journal_number", BigInteger, nullable=False, server_default="0"),
+    Column("last_hash", String(64), nullable=False),
+    PrimaryKeyConstraint("book_id"),
+)
+
+ledgers = Table(
+    "ledgers",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("ledger_id", String(32), nullable=False),
+    Column("number", String(20)),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("subtype", String(40), nullable=False),
+    Column("normal_balance", String(6), nullable=False),
+    Column("parent_id", String(32)),
+    Column("role", String(40)),
+    Column("archived", Boolean, nullable=False, server_default=false()),
+    Column("description", String(512)),
+    Column("debits_posted", BigInteger, nullable=False, server_default="0"),
+    Column("credits_posted", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "ledger_id"),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    UniqueConstraint("book_id", "number", name="uq_ledgers_book_number"),
+    UniqueConstraint("book_id", "role", name="uq_ledgers_book_role"),
+)
+Index("ix_ledgers_book_type", ledgers.c.book_id, ledgers.c.type)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("entry_id", String(32), nullable=False),
+    Column("journal_number", BigInteger, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("description", String(512)),
+    Column("kind", String(20), nullable=False),
+    Column("is_opening_balance", Boolean, nullable=False),
+    Column("intent_id", String(32), nullable=False),
+    Column("reverses_id", String(32)),
+    Column("external_reference", String(200)),
+    Column("metadata", Text, nullable=False),
+    Column("created_by", String(64)),
+    Column("modified_by", String(200)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    PrimaryKeyConstraint("book_id", "entry_id"),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    UniqueConstraint("book_id", "journal_number", name="uq_entries_book_number"),
+)
+Index("ix_entries_book_date", journal_entries.c.book_id, journal_entries.c.date)
+Index("ix_entries_book_intent", journal_entries.c.book_id, journal_entries.c.intent_id)
+
+journal_lines = Table(
+    "journal_lines",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("line_id", String(32), nullable=False),
+    Column("entry_id", String(32), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("ledger_id", String(32), nullable=False),
+    Column("side", String(6), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("description", String(512)),
+    Column("tags", Text, nullable=False),
+    # Copied from the entry so per-ledger reads need no join.
+    Column("date", Date, nullable=False),
+    Column("journal_number", BigInteger, nullable=False),
+    Column("is_opening_balance", Boolean, nullable=False),
+    PrimaryKeyConstraint("book_id", "line_id"),
+    ForeignKeyConstraint(
+        ["book_id", "entry_id"], ["journal_entries.book_id", "journal_entries.entry_id"]
+    ),
+    ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
+)
+Index("ix_lines_book_entry", journal_lines.c.book_id, journal_lines.c.entry_id)
+Index(
+    "ix_lines_book_ledger_date",
+    journal_lines.c.book_id,
+    journal_lines.c.ledger_id,
+    journal_lines.c.date,
+    journal_lines.c.journal_number,
+)
+Index("ix_lines_book_number", journal_lines.c.book_id, journal_lines.c.journal_number)
+
+
+def _totals_table(name: str, key: str) -> Table:
+    """Per-ledger totals by day or by month, split into opening-balance and other postings."""
+    return Table(
+        name,
+        metadata,
+        Column("book_id", String(32), nullable=False),
+        Column("ledger_id", String(32), nullable=False),
+        Column(key, Date, nullable=False),
+        Column("debits", BigInteger, nullable=False),
+        Column("credits", BigInteger, nullable=False),
+        Column("ob_debits", BigInteger, nullable=False),
+        Column("ob_credits", BigInteger, nullable=False),
+        PrimaryKeyConstraint("book_id", "ledger_id", key),
+    )
+
+
+ledger_daily_totals = _totals_table("ledger_daily_totals", "day")
+ledger_monthly_totals = _totals_table("ledger_monthly_totals", "month")
+
+# Append-only link from an entry to its reversal; the primary key refuses a second reversal.
+entry_reversals = Table(
+    "entry_reversals",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("original_id", String(32), nullable=False),
+    Column("reversal_id", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "original_id"),
+)
+Index("ix_entry_reversals_reversal", entry_reversals.c.book_id, entry_reversals.c.reversal_id)
+
+intent_reversals = Table(
+    "intent_reversals",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("intent_id", String(32), nullable=False),
+    Column("reversal_intent_id", String(32), nullable=False),
+    Column("reason", String(512)),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "intent_id"),
+)
+
+periods = Table(
+    "periods",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(64)),
+    PrimaryKeyConstraint("book_id", "period"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    # "" for events that belong to no book (keys, clients, server start).
+    Column("book_id", String(32), nullable=False),
+    Column("event_id", String(32), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("actor", String(64)),
+    Column("modified_by", String(200)),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32)),
+    Column("target_id", String(64)),
+    Column("request_id", String(64)),
+    Column("details", Text, nullable=False),
+    PrimaryKeyConstraint("book_id", "event_id"),
+)
+Index("ix_audit_book_seq", audit_events.c.book_id, audit_events.c.seq)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("principal_id", String(64), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "principal_id", "key"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), nullable=False),
+    Column("name", String(200)),
+    Column("secret_hash", String(64), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("book_id", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    PrimaryKeyConstraint("key_id"),
+)
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("client_id", String(32), nullable=False),
+    Column("name", String(200)),
+    Column("secret_hash", String(64), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("book_id", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    PrimaryKeyConstraint("client_id"),
+)
+
+server_settings = Table(
+    "server_settings",
+    metadata,
+    Column("name", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("name"),
+)

@@ -1,0 +1,122 @@
+"""The unit of work: the only transaction boundary. It rolls back unless committed."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from folio.domain.errors import ServiceUnavailable
+from folio.store.database import WRITE_OPTION
+from folio.store.repos import (
+    AuditRepo,
+    AuthRepo,
+    BookRepo,
+    IdempotencyRepo,
+    JournalRepo,
+    LedgerRepo,
+    PeriodRepo,
+)
+
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 5
+_TRANSIENT_SQLSTATES = {"40001", "40P01"}
+
+
+class UnitOfWork:
+    """`with uow:` opens one transaction; `uow.commit()` is the only way anything lasts."""
+
+    conn: Connection
+    books: BookRepo
+    ledgers: LedgerRepo
+    journal: JournalRepo
+    periods: PeriodRepo
+    audit: AuditRepo
+    idempotency: IdempotencyRepo
+    auth: AuthRepo
+
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+        self.engine = engine
+        self.write = write
+        self.dialect = engine.dialect.name
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        try:
+            self.conn = self.engine.connect().execution_options(**{WRITE_OPTION: self.write})
+            self.conn.begin()
+        except OperationalError as exc:
+            raise ServiceUnavailable() from exc
+        self._committed = False
+        self.books = BookRepo(self.conn)
+        self.ledgers = LedgerRepo(self.conn)
+        self.journal = JournalRepo(self.conn)
+        self.periods = PeriodRepo(self.conn)
+        self.audit = AuditRepo(self.conn)
+        self.idempotency = IdempotencyRepo(self.conn)
+        self.auth = AuthRepo(self.conn)
+        return self
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self.conn.rollback()
+        finally:
+            self.conn.close()
+
+
+UowFactory = Callable[..., UnitOfWork]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Serialization failures, deadlocks and SQLite busy errors: safe to retry whole."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and exc.connection_invalidated or (
+        isinstance(exc, OperationalError)
+        and any(
+            text in str(exc.orig)
+            for text in ("connection", "Connection refused", "could not connect", "unable to open")
+        )
+    )
+
+
+def with_retries(fn: Callable[[], T]) -> T:
+    """Run a whole transaction again on a transient failure, a bounded number of times."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return fn()
+        except DBAPIError as exc:
+            if is_transient(exc) and attempt < MAX_ATTEMPTS:
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+                continue
+            if is_unavailable(exc):
+                raise ServiceUnavailable() from exc
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
