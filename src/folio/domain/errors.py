@@ -10,6 +10,7 @@
     ├── RuleViolation                                 the request is well formed but breaks a rule
     │   ├── UnbalancedEntry     UNBALANCED_ENTRY
     │   ├── InvalidEntry        INVALID_ENTRY        too few lines, one side only, amount ≤ 0
+    │   ├── UnknownLedger       LEDGER_NOT_FOUND     a line names a ledger not in the book
     │   ├── LedgerArchived      LEDGER_ARCHIVED
     │   ├── BeforeEntriesStart  BEFORE_ENTRIES_START
     │   ├── PeriodLocked        PERIOD_LOCKED
@@ -93,6 +94,11 @@ class UnbalancedEntry(RuleViolation):
 class InvalidEntry(RuleViolation):
     code = "INVALID_ENTRY"
     default_message = "The journal entry breaks a posting rule."
+
+
+class UnknownLedger(RuleViolation):
+    code = "LEDGER_NOT_FOUND"
+    default_message = "The ledger does not exist in this book."
 
 
 class LedgerArchived(RuleViolation):

@@ -70,6 +70,18 @@ class Entry:
     reversed_by_id: str | None = field(default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryDraft:
+    date: date
+    lines: tuple[LineDraft, ...]
+    description: str | None = None
+    kind: EntryKind = EntryKind.MANUAL
+    is_opening_balance: bool = False
+    reverses_id: str | None = None
+    external_reference: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
 def check_description(description: str | None, *, field_name: str = "description") -> None:
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise InvalidInput(

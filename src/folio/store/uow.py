@@ -98,11 +98,20 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    return isinstance(exc, OperationalError) and exc.connection_invalidated or (
+    return (
         isinstance(exc, OperationalError)
-        and any(
-            text in str(exc.orig)
-            for text in ("connection", "Connection refused", "could not connect", "unable to open")
+        and exc.connection_invalidated
+        or (
+            isinstance(exc, OperationalError)
+            and any(
+                text in str(exc.orig)
+                for text in (
+                    "connection",
+                    "Connection refused",
+                    "could not connect",
+                    "unable to open",
+                )
+            )
         )
     )
 

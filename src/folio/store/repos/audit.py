@@ -68,7 +68,7 @@ class AuditRepo:
             )
         )
 
-    def list(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:
+    def search(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:
         rows = self.conn.execute(
             select(audit_events)
             .where(audit_events.c.book_id == book_id, audit_events.c.seq > after_seq)

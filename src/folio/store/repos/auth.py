@@ -3,10 +3,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any
 
-from sqlalchemy import Row, Table, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 from folio.store.tables import api_keys, oauth_clients, server_settings
@@ -25,7 +24,7 @@ class Credential:
     revoked_at: datetime | None
 
 
-def _credential(row: Row[Any], id_column: str) -> Credential:
+def _credential(row: Any, id_column: str) -> Credential:
     return Credential(
         id=getattr(row, id_column),
         name=row.name,
@@ -64,7 +63,7 @@ class AuthRepo:
         row = self.conn.execute(select(table).where(table.c[id_column] == credential_id)).first()
         return _credential(row, id_column) if row is not None else None
 
-    def list(self, kind: str) -> Sequence[Credential]:
+    def search(self, kind: str) -> Sequence[Credential]:
         table, id_column = self._table(kind)
         rows = self.conn.execute(select(table).order_by(table.c.created_at))
         return [_credential(row, id_column) for row in rows]

@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from folio.domain.books import Book
 from folio.store.tables import books
 
 
-def _book(row: Row[Any]) -> Book:
+def _book(row: Any) -> Book:
     return Book(
         id=row.book_id,
         name=row.name,
@@ -66,13 +66,11 @@ class BookRepo:
 
     def head(self, book_id: str) -> tuple[int, str]:
         row = self.conn.execute(
-            select(books.c.last_journal_number, books.c.last_hash).where(
-                books.c.book_id == book_id
-            )
+            select(books.c.last_journal_number, books.c.last_hash).where(books.c.book_id == book_id)
         ).one()
         return row.last_journal_number, row.last_hash
 
-    def list(
+    def search(
         self, *, only: str | None = None, after: str | None = None, limit: int = 50
     ) -> Sequence[Book]:
         query = select(books).order_by(books.c.book_id).limit(limit)

@@ -16,7 +16,7 @@ _ENTRY_INSERT = journal_entries.insert()
 _LINE_INSERT = journal_lines.insert()
 
 
-def _line(row: Row[Any]) -> Line:
+def _line(row: Any) -> Line:
     return Line(
         id=row.line_id,
         ledger_id=row.ledger_id,
@@ -27,7 +27,7 @@ def _line(row: Row[Any]) -> Line:
     )
 
 
-def _entry(row: Row[Any], lines: Sequence[Line], reversed_by: str | None) -> Entry:
+def _entry(row: Any, lines: Sequence[Line], reversed_by: str | None) -> Entry:
     return Entry(
         id=row.entry_id,
         book_id=row.book_id,
@@ -128,7 +128,7 @@ class JournalRepo:
         ).all()
         return self._hydrate(book_id, rows)
 
-    def list(
+    def search(
         self,
         book_id: str,
         *,

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -33,7 +33,7 @@ _COLUMNS = (
 )
 
 
-def _ledger(row: Row[Any]) -> Ledger:
+def _ledger(row: Any) -> Ledger:
     return Ledger(
         id=row.ledger_id,
         book_id=row.book_id,
@@ -103,7 +103,9 @@ class LedgerRepo:
         )
         return {row.number: row.ledger_id for row in rows}
 
-    def many(self, book_id: str, ledger_ids: Iterable[str], *, lock: bool = False) -> dict[str, Ledger]:
+    def many(
+        self, book_id: str, ledger_ids: Iterable[str], *, lock: bool = False
+    ) -> dict[str, Ledger]:
         """The named ledgers of a book; with `lock`, rows are locked in ledger-id order."""
         wanted = sorted(set(ledger_ids))
         if not wanted:
@@ -117,7 +119,7 @@ class LedgerRepo:
             query = query.with_for_update()
         return {row.ledger_id: _ledger(row) for row in self.conn.execute(query)}
 
-    def list(
+    def search(
         self,
         book_id: str,
         *,
@@ -167,6 +169,20 @@ class LedgerRepo:
             ).scalar()
         )
 
+    def has_children(self, book_id: str, ledger_id: str) -> bool:
+        return bool(
+            self.conn.execute(
+                select(
+                    exists().where(ledgers.c.book_id == book_id, ledgers.c.parent_id == ledger_id)
+                )
+            ).scalar()
+        )
+
+    def delete(self, book_id: str, ledger_id: str) -> None:
+        self.conn.execute(
+            ledgers.delete().where(ledgers.c.book_id == book_id, ledgers.c.ledger_id == ledger_id)
+        )
+
     def add_totals(self, book_id: str, deltas: Mapping[str, tuple[int, int]]) -> None:
         self.conn.execute(
             _ADD_TOTALS,
@@ -198,9 +214,9 @@ class LedgerRepo:
                 }
                 for (lid, when), (d, c, obd, obc) in sorted(totals.items())
             ]
-            insert = (postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert)(
-                table
-            )
+            insert = (
+                postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert
+            )(table)
             statement = insert.on_conflict_do_update(
                 index_elements=["book_id", "ledger_id", key],
                 set_={
@@ -220,7 +236,7 @@ class LedgerRepo:
         """
         first_of_month = as_of.replace(day=1)
         result: dict[str, tuple[int, int, int, int]] = {}
-        for table, column, bound in (
+        for table, _key, bound in (
             (ledger_monthly_totals, "month", ledger_monthly_totals.c.month < first_of_month),
             (
                 ledger_daily_totals,
@@ -270,6 +286,11 @@ class LedgerRepo:
             ).where(table.c.book_id == book_id)
         )
         return {
-            (row.ledger_id, row.period_key): (row.debits, row.credits, row.ob_debits, row.ob_credits)
+            (row.ledger_id, row.period_key): (
+                row.debits,
+                row.credits,
+                row.ob_debits,
+                row.ob_credits,
+            )
             for row in rows
         }

@@ -45,7 +45,9 @@ class PeriodRepo:
         ).first()
         return PeriodStatus(row.status) if row else PeriodStatus.OPEN
 
-    def set(self, book_id: str, period: str, status: PeriodStatus, *, at: datetime, by: str | None) -> None:
+    def set(
+        self, book_id: str, period: str, status: PeriodStatus, *, at: datetime, by: str | None
+    ) -> None:
         updated = self.conn.execute(
             periods.update()
             .where(periods.c.book_id == book_id, periods.c.period == period)
@@ -54,6 +56,10 @@ class PeriodRepo:
         if updated.rowcount == 0:
             self.conn.execute(
                 periods.insert().values(
-                    book_id=book_id, period=period, status=status.value, updated_at=at, updated_by=by
+                    book_id=book_id,
+                    period=period,
+                    status=status.value,
+                    updated_at=at,
+                    updated_by=by,
                 )
             )

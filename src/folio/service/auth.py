@@ -1,0 +1,344 @@
+"""Who may call: API keys, OAuth2 clients, signed access tokens and the scopes they carry.
+
+    fol_<key id>_<secret>   an API key, shown once, stored as a SHA-256 hash (it is random
+                            enough that a slow hash adds nothing)
+    cli_<id> + secret       an OAuth2 client; `issue_token` trades them for a JWT (HS256,
+                            one hour) signed with a secret kept in the database, so every
+                            worker and every process verifies every other one's tokens
+
+A principal holds native scopes and may be bound to one book. `admin` implies every scope.
+Vendor scope names (issue 6: Asset's `ledger:update`, LedgerLou's `perioden:write`) map onto
+native ones through `SCOPE_ALIASES`, both when a credential is created and when a token
+presents them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import jwt
+
+from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
+from folio.domain.ids import ID_LENGTH, new_id
+from folio.service.runner import Actor, audit
+from folio.store.repos.auth import Credential
+from folio.store.types import utcnow
+from folio.store.uow import UnitOfWork
+
+ADMIN = "admin"
+SCOPES: tuple[str, ...] = (
+    "books:read",
+    "books:write",
+    "ledgers:read",
+    "ledgers:write",
+    "journal:read",
+    "journal:write",
+    "periods:read",
+    "periods:write",
+    "reports:read",
+    ADMIN,
+)
+# Vendor names for native scopes; the compat adapters add theirs here.
+SCOPE_ALIASES: dict[str, str] = {}
+
+KEY_PREFIX = "fol_"
+TOKEN_LIFETIME = timedelta(hours=1)
+TOKEN_ISSUER = "folio"
+SIGNING_SECRET_SETTING = "jwt_signing_secret"
+_ALGORITHM = "HS256"
+
+
+class CredentialKind(StrEnum):
+    KEY = "key"
+    CLIENT = "client"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller: a key or client id, its native scopes, its book if bound."""
+
+    id: str
+    scopes: frozenset[str]
+    book_id: str | None = None
+
+    def allows(self, scope: str) -> bool:
+        return ADMIN in self.scopes or canonical_scope(scope) in self.scopes
+
+    def sees_book(self, book_id: str) -> bool:
+        return self.book_id is None or self.book_id == book_id
+
+
+@dataclass(frozen=True, slots=True)
+class NewSecret:
+    """A created key or client with its plain secret, which is never stored or shown again."""
+
+    credential: Credential
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    access_token: str
+    expires_in: int
+    scopes: tuple[str, ...]
+    book_id: str | None
+
+
+def canonical_scope(name: str) -> str:
+    return SCOPE_ALIASES.get(name, name)
+
+
+def parse_scopes(value: str | Iterable[str], *, field: str = "scopes") -> tuple[str, ...]:
+    """Space- or comma-separated scope names, aliases resolved; unknown names are refused."""
+    names = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    resolved: list[str] = []
+    for name in names:
+        scope = canonical_scope(name)
+        if scope not in SCOPES:
+            raise InvalidInput(
+                f"Unknown scope {name!r}; choose from {' '.join(SCOPES)}.",
+                {"field": field, "value": name, "allowed": list(SCOPES)},
+            )
+        if scope not in resolved:
+            resolved.append(scope)
+    if not resolved:
+        raise InvalidInput("Give at least one scope.", {"field": field})
+    return tuple(resolved)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def _check_book(uow: UnitOfWork, book_id: str | None) -> None:
+    if book_id is not None and uow.books.get(book_id) is None:
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+
+
+def _create(
+    uow: UnitOfWork,
+    kind: CredentialKind,
+    *,
+    scopes: str | Iterable[str],
+    book_id: str | None,
+    name: str | None,
+    actor: Actor,
+) -> NewSecret:
+    granted = parse_scopes(scopes)
+    _check_book(uow, book_id)
+    if name is not None and len(name) > 200:
+        raise InvalidInput("name is longer than 200 characters.", {"field": "name"})
+    if kind is CredentialKind.KEY:
+        credential_id = new_id("key")
+        secret = f"{KEY_PREFIX}{credential_id[4:]}_{secrets.token_urlsafe(32)}"
+    else:
+        credential_id = new_id("cli")
+        secret = secrets.token_urlsafe(32)
+    credential = Credential(
+        id=credential_id,
+        name=name,
+        secret_hash=hash_secret(secret),
+        scopes=granted,
+        book_id=book_id,
+        created_at=utcnow(),
+        revoked_at=None,
+    )
+    uow.auth.insert(kind.value, credential)
+    audit(
+        uow,
+        actor,
+        "api_key.created" if kind is CredentialKind.KEY else "oauth_client.created",
+        book_id=book_id,
+        target_type="api_key" if kind is CredentialKind.KEY else "oauth_client",
+        target_id=credential_id,
+        details={"name": name, "scopes": " ".join(granted), "book_id": book_id},
+    )
+    return NewSecret(credential, secret)
+
+
+def create_api_key(
+    uow: UnitOfWork,
+    *,
+    scopes: str | Iterable[str],
+    actor: Actor,
+    book_id: str | None = None,
+    name: str | None = None,
+) -> NewSecret:
+    return _create(
+        uow, CredentialKind.KEY, scopes=scopes, book_id=book_id, name=name, actor=actor
+    )
+
+
+def create_client(
+    uow: UnitOfWork,
+    *,
+    scopes: str | Iterable[str],
+    actor: Actor,
+    book_id: str | None = None,
+    name: str | None = None,
+) -> NewSecret:
+    return _create(
+        uow, CredentialKind.CLIENT, scopes=scopes, book_id=book_id, name=name, actor=actor
+    )
+
+
+def list_credentials(uow: UnitOfWork, kind: CredentialKind) -> list[Credential]:
+    return list(uow.auth.search(kind.value))
+
+
+def revoke(uow: UnitOfWork, kind: CredentialKind, credential_id: str, actor: Actor) -> Credential:
+    credential = uow.auth.get(kind.value, credential_id)
+    if credential is None:
+        raise NotFound(f"{credential_id} not found.", {"id": credential_id})
+    if credential.revoked_at is None:
+        uow.auth.revoke(kind.value, credential_id, utcnow())
+        audit(
+            uow,
+            actor,
+            "api_key.revoked" if kind is CredentialKind.KEY else "oauth_client.revoked",
+            book_id=credential.book_id,
+            target_type="api_key" if kind is CredentialKind.KEY else "oauth_client",
+            target_id=credential_id,
+        )
+    revoked = uow.auth.get(kind.value, credential_id)
+    assert revoked is not None  # noqa: S101 - read back inside the same transaction
+    return revoked
+
+
+def has_api_keys(uow: UnitOfWork) -> bool:
+    return uow.auth.count_keys() > 0
+
+
+def signing_secret(uow: UnitOfWork) -> str | None:
+    return uow.auth.setting(SIGNING_SECRET_SETTING)
+
+
+def ensure_signing_secret(uow: UnitOfWork) -> str:
+    """The token signing secret, created on first use (inside a write transaction)."""
+    existing = uow.auth.setting(SIGNING_SECRET_SETTING)
+    if existing is not None:
+        return existing
+    secret = secrets.token_urlsafe(48)
+    uow.auth.put_setting(SIGNING_SECRET_SETTING, secret)
+    return secret
+
+
+def _principal(credential: Credential) -> Principal:
+    return Principal(
+        id=credential.id,
+        scopes=frozenset(canonical_scope(s) for s in credential.scopes),
+        book_id=credential.book_id,
+    )
+
+
+def authenticate_key(uow: UnitOfWork, key: str) -> Principal:
+    """The principal of an API key `fol_<22-char id>_<secret>`; any mismatch is 401."""
+    body = key[len(KEY_PREFIX) :]
+    if not key.startswith(KEY_PREFIX) or len(body) <= ID_LENGTH or body[ID_LENGTH] != "_":
+        raise Unauthenticated("The API key is malformed.")
+    credential = uow.auth.get(CredentialKind.KEY.value, "key_" + body[:ID_LENGTH])
+    if (
+        credential is None
+        or credential.revoked_at is not None
+        or not _matches(key, credential.secret_hash)
+    ):
+        raise Unauthenticated("The API key is unknown or revoked.")
+    return _principal(credential)
+
+
+def issue_token(
+    uow: UnitOfWork,
+    *,
+    client_id: str,
+    client_secret: str,
+    secret: str,
+    scope: str | None = None,
+    book_id: str | None = None,
+    now: datetime | None = None,
+) -> TokenGrant:
+    """OAuth2 client credentials: a token with the requested subset of the client's scopes."""
+    credential = uow.auth.get(CredentialKind.CLIENT.value, client_id)
+    if (
+        credential is None
+        or credential.revoked_at is not None
+        or not _matches(client_secret, credential.secret_hash)
+    ):
+        raise Unauthenticated("Unknown client or wrong client secret.")
+    client = _principal(credential)
+    if scope:
+        requested = parse_scopes(scope, field="scope")
+        refused = [name for name in requested if not client.allows(name)]
+        if refused:
+            raise InsufficientScope(
+                "The client may not request these scopes.", {"scopes": refused}
+            )
+        scopes = requested
+    else:
+        scopes = tuple(sorted(client.scopes))
+    if book_id:
+        if not client.sees_book(book_id) or uow.books.get(book_id) is None:
+            raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+    else:
+        book_id = client.book_id
+    issued = now or utcnow()
+    claims: dict[str, Any] = {
+        "iss": TOKEN_ISSUER,
+        "sub": client.id,
+        "scope": " ".join(scopes),
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + TOKEN_LIFETIME).timestamp()),
+    }
+    if book_id:
+        claims["book_id"] = book_id
+    token = jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    return TokenGrant(token, int(TOKEN_LIFETIME.total_seconds()), scopes, book_id)
+
+
+def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | None]:
+    """Verify signature, issuer and expiry: (client id, scopes, book id)."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[_ALGORITHM],
+            issuer=TOKEN_ISSUER,
+            options={"require": ["exp", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("The access token has expired.") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("The access token is invalid.") from exc
+    scope = claims.get("scope", "")
+    book_id = claims.get("book_id")
+    if not isinstance(scope, str) or not isinstance(book_id, str | None):
+        raise Unauthenticated("The access token is invalid.")
+    return str(claims["sub"]), frozenset(canonical_scope(s) for s in scope.split()), book_id
+
+
+def authenticate_token(uow: UnitOfWork, token: str, secret: str) -> Principal:
+    """A signed access token; its client must still exist and not be revoked."""
+    client_id, scopes, book_id = decode_token(token, secret)
+    credential = uow.auth.get(CredentialKind.CLIENT.value, client_id)
+    if credential is None or credential.revoked_at is not None:
+        raise Unauthenticated("The client of this access token was revoked.")
+    return Principal(id=client_id, scopes=scopes, book_id=book_id)
+
+
+def authenticate(uow: UnitOfWork, token: str, secret: str | None) -> Principal:
+    """Any bearer token: an API key by its prefix, otherwise an access token."""
+    if token.startswith(KEY_PREFIX):
+        return authenticate_key(uow, token)
+    if secret is None:  # no token was ever issued, so this one cannot be valid
+        raise Unauthenticated("The access token is invalid.")
+    return authenticate_token(uow, token, secret)

@@ -1,0 +1,98 @@
+"""Books: create one from a chart template with its system ledgers; read, list, rename."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from folio.charts import load_chart
+from folio.domain.books import Book, check_chart, check_name, parse_fiscal_year_start
+from folio.domain.errors import NotFound
+from folio.domain.ids import new_id
+from folio.domain.journal import GENESIS_HASH
+from folio.domain.money import currency_exponent, normalize_currency
+from folio.service.runner import Actor, audit
+from folio.store.types import utcnow
+from folio.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class BookCreate:
+    name: str
+    currency: str
+    entries_start: date
+    fiscal_year_start: str = "01-01"
+    chart: str = "empty"
+
+
+def create_book(uow: UnitOfWork, command: BookCreate, actor: Actor) -> Book:
+    currency = normalize_currency(command.currency)
+    book = Book(
+        id=new_id("bk"),
+        name=check_name(command.name),
+        currency=currency,
+        exponent=currency_exponent(currency),
+        entries_start=command.entries_start,
+        fiscal_year_start=parse_fiscal_year_start(command.fiscal_year_start),
+        chart=check_chart(command.chart),
+    )
+    now = utcnow()
+    uow.books.insert(book, created_at=now, genesis_hash=GENESIS_HASH)
+    uow.ledgers.insert_many(
+        [
+            {
+                "book_id": book.id,
+                "ledger_id": new_id("ldg"),
+                "number": account.number,
+                "name": account.name,
+                "type": account.type.value,
+                "subtype": account.subtype,
+                "normal_balance": account.normal_balance.value,
+                "role": account.role.value if account.role else None,
+                "archived": False,
+                "debits_posted": 0,
+                "credits_posted": 0,
+            }
+            for account in load_chart(book.chart)
+        ],
+        at=now,
+    )
+    audit(
+        uow,
+        actor,
+        "book.created",
+        book_id=book.id,
+        target_type="book",
+        target_id=book.id,
+        details={"name": book.name, "currency": currency, "chart": book.chart},
+    )
+    return book
+
+
+def get_book(uow: UnitOfWork, book_id: str) -> Book:
+    book = uow.books.get(book_id)
+    if book is None:
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+    return book
+
+
+def list_books(
+    uow: UnitOfWork, *, only: str | None = None, after: str | None = None, limit: int = 50
+) -> list[Book]:
+    return list(uow.books.search(only=only, after=after, limit=limit))
+
+
+def rename_book(uow: UnitOfWork, book_id: str, name: str, actor: Actor) -> Book:
+    get_book(uow, book_id)
+    cleaned = check_name(name)
+    uow.books.update(book_id, updated_at=utcnow(), name=cleaned)
+    audit(
+        uow,
+        actor,
+        "book.updated",
+        book_id=book_id,
+        target_type="book",
+        target_id=book_id,
+        details={"name": cleaned},
+    )
+    return get_book(uow, book_id)

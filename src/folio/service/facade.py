@@ -1,0 +1,141 @@
+"""`Folio`: the library entry point. Each method is one use case in one transaction.
+
+from folio import Folio
+fo = Folio("sqlite:///books.db")
+book = fo.create_book(BookCreate(name="Acme", currency="EUR", entries_start=date(2025, 1, 1)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import Engine
+
+from folio.domain.books import Book
+from folio.domain.journal import Entry, PostingMode
+from folio.domain.ledgers import Ledger
+from folio.domain.periods import PeriodAction
+from folio.service import books, journal, ledgers, periods, runner, verify
+from folio.service.runner import SYSTEM, Actor
+from folio.store.database import make_engine
+from folio.store.migrate import upgrade
+from folio.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+class Folio:
+    def __init__(self, url_or_engine: str | Engine | None = None, *, migrate: bool = True) -> None:
+        if isinstance(url_or_engine, Engine):
+            self.engine = url_or_engine
+        else:
+            self.engine = make_engine(url_or_engine)
+        if migrate:
+            upgrade(self.engine)
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write)
+
+    def write(self, fn: Callable[[UnitOfWork], T]) -> T:
+        return runner.write(self.uow(), fn)
+
+    def read(self, fn: Callable[[UnitOfWork], T]) -> T:
+        return runner.read(self.uow(write=False), fn)
+
+    # books
+    def create_book(self, command: books.BookCreate, actor: Actor = SYSTEM) -> Book:
+        return self.write(lambda uow: books.create_book(uow, command, actor))
+
+    def get_book(self, book_id: str) -> Book:
+        return self.read(lambda uow: books.get_book(uow, book_id))
+
+    # ledgers
+    def create_ledger(
+        self, book_id: str, command: ledgers.LedgerCreate, actor: Actor = SYSTEM
+    ) -> Ledger:
+        return self.write(lambda uow: ledgers.create_ledger(uow, book_id, command, actor))
+
+    def update_ledger(
+        self, book_id: str, ledger_id: str, command: ledgers.LedgerUpdate, actor: Actor = SYSTEM
+    ) -> Ledger:
+        return self.write(
+            lambda uow: ledgers.update_ledger(uow, book_id, ledger_id, command, actor)
+        )
+
+    def delete_ledger(
+        self, book_id: str, ledger_id: str, actor: Actor = SYSTEM
+    ) -> tuple[Ledger, bool]:
+        return self.write(lambda uow: ledgers.delete_ledger(uow, book_id, ledger_id, actor))
+
+    def ledger(self, book_id: str, ledger_id: str) -> Ledger:
+        return self.read(lambda uow: ledgers.get_ledger(uow, book_id, ledger_id))
+
+    def ledger_by_number(self, book_id: str, number: str) -> Ledger:
+        found = self.read(lambda uow: ledgers.list_ledgers(uow, book_id, number=number))
+        if not found:
+            from folio.domain.errors import NotFound
+
+            raise NotFound(f"No ledger numbered {number}.", {"number": number})
+        return found[0]
+
+    def ledgers(self, book_id: str) -> list[Ledger]:
+        return self.read(lambda uow: ledgers.list_ledgers(uow, book_id))
+
+    def balance(self, book_id: str, ledger_id: str, as_of: date | None = None) -> ledgers.Balance:
+        return self.read(lambda uow: ledgers.ledger_balance(uow, book_id, ledger_id, as_of))
+
+    # journal
+    def post_entry(
+        self, book_id: str, command: journal.EntryCreate, actor: Actor = SYSTEM
+    ) -> Entry:
+        return self.write(lambda uow: journal.post_entry(uow, book_id, command, actor))
+
+    def entry(self, book_id: str, entry_id: str) -> Entry:
+        return self.read(lambda uow: journal.get_entry(uow, book_id, entry_id))
+
+    def entries(self, book_id: str, **filters: object) -> list[Entry]:
+        return self.read(lambda uow: journal.list_entries(uow, book_id, **filters))  # type: ignore[arg-type]
+
+    def reverse_entry(
+        self,
+        book_id: str,
+        entry_id: str,
+        *,
+        mode: PostingMode = PostingMode.CURRENT_PERIOD,
+        on: date | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Entry:
+        return self.write(
+            lambda uow: journal.reverse_entry(uow, book_id, entry_id, actor, mode=mode, on=on)
+        )
+
+    def reverse_intent(
+        self,
+        book_id: str,
+        intent_id: str,
+        *,
+        mode: PostingMode = PostingMode.CURRENT_PERIOD,
+        on: date | None = None,
+        reason: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> journal.IntentReversal:
+        return self.write(
+            lambda uow: journal.reverse_intent(
+                uow, book_id, intent_id, actor, mode=mode, on=on, reason=reason
+            )
+        )
+
+    # periods
+    def change_period(
+        self, book_id: str, period: str, action: PeriodAction, actor: Actor = SYSTEM
+    ) -> periods.Period:
+        return self.write(lambda uow: periods.change_period(uow, book_id, period, action, actor))
+
+    def periods(self, book_id: str, through: date | None = None) -> list[periods.Period]:
+        return self.read(lambda uow: periods.list_periods(uow, book_id, through=through))
+
+    # audit
+    def verify(self, book_id: str) -> verify.VerifyResult:
+        return self.read(lambda uow: verify.verify_book(uow, book_id))

@@ -1,0 +1,241 @@
+"""Journal entries: post, read, list, and reverse an entry or a whole intent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from folio.domain.errors import AlreadyReversed, InvalidInput, NotFound, UnknownLedger
+from folio.domain.journal import (
+    Entry,
+    EntryDraft,
+    EntryKind,
+    LineDraft,
+    PostingMode,
+    check_description,
+    mirror,
+)
+from folio.domain.ledgers import Side
+from folio.service.posting import lock_book, write_entries
+from folio.service.runner import Actor, audit
+from folio.store.types import utcnow
+from folio.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """A line as callers write it: a ledger by id or by number, and one side's amount."""
+
+    side: Side
+    amount: int
+    ledger_id: str | None = None
+    ledger_number: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCreate:
+    date: date
+    lines: Sequence[LineInput]
+    description: str | None = None
+    external_reference: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentReversal:
+    original_intent_id: str
+    reversal_intent_id: str
+    entries: list[Entry]
+
+
+def resolve_lines(
+    uow: UnitOfWork, book_id: str, lines: Sequence[LineInput]
+) -> tuple[LineDraft, ...]:
+    numbers = {
+        line.ledger_number for line in lines if line.ledger_id is None and line.ledger_number
+    }
+    by_number = uow.ledgers.ids_for_numbers(book_id, numbers)
+    drafts = []
+    for index, line in enumerate(lines):
+        ledger_id = line.ledger_id
+        if ledger_id is None:
+            if line.ledger_number is None:
+                raise InvalidInput(
+                    f"lines[{index}]: give ledger_id or ledger_number.",
+                    {"field": f"lines[{index}].ledger_id"},
+                )
+            ledger_id = by_number.get(line.ledger_number)
+            if ledger_id is None:
+                raise UnknownLedger(
+                    f"lines[{index}]: no ledger numbered {line.ledger_number} in this book.",
+                    {"field": f"lines[{index}].ledger_number", "ledger_number": line.ledger_number},
+                )
+        drafts.append(LineDraft(ledger_id, line.side, line.amount, line.description, line.tags))
+    return tuple(drafts)
+
+
+def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:
+    check_description(command.description)
+    locked = lock_book(uow, book_id)
+    draft = EntryDraft(
+        date=command.date,
+        lines=resolve_lines(uow, book_id, command.lines),
+        description=command.description,
+        kind=EntryKind.MANUAL,
+        external_reference=command.external_reference,
+        metadata=dict(command.metadata),
+    )
+    [entry] = write_entries(uow, book_id, [draft], actor=actor, locked=locked)
+    audit(
+        uow,
+        actor,
+        "journal_entry.posted",
+        book_id=book_id,
+        target_type="journal_entry",
+        target_id=entry.id,
+        details={"journal_number": entry.journal_number},
+    )
+    return entry
+
+
+def get_entry(uow: UnitOfWork, book_id: str, entry_id: str) -> Entry:
+    entry = uow.journal.get(book_id, entry_id)
+    if entry is None:
+        raise NotFound(f"Journal entry {entry_id} not found.", {"entry_id": entry_id})
+    return entry
+
+
+def list_entries(
+    uow: UnitOfWork,
+    book_id: str,
+    *,
+    ledger_id: str | None = None,
+    intent_id: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    opening_balance: bool | None = None,
+    after_number: int | None = None,
+    limit: int = 50,
+) -> list[Entry]:
+    lock_free_book_check(uow, book_id)
+    return uow.journal.search(
+        book_id,
+        ledger_id=ledger_id,
+        intent_id=intent_id,
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=opening_balance,
+        after_number=after_number,
+        limit=limit,
+    )
+
+
+def lock_free_book_check(uow: UnitOfWork, book_id: str) -> None:
+    if uow.books.get(book_id) is None:
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+
+
+def _reversal_date(original: date, mode: PostingMode, on: date | None) -> date:
+    if mode is PostingMode.ORIGINAL_PERIOD:
+        return original
+    return on or utcnow().date()
+
+
+def _reversal_draft(entry: Entry, day: date, description: str | None) -> EntryDraft:
+    return EntryDraft(
+        date=day,
+        lines=tuple(mirror(entry.lines)),
+        description=description or f"Reversal of {entry.id}",
+        kind=EntryKind.REVERSAL,
+        # A reversal of an opening-balance entry is itself an opening-balance posting.
+        is_opening_balance=entry.is_opening_balance,
+        reverses_id=entry.id,
+    )
+
+
+def reverse_entry(
+    uow: UnitOfWork,
+    book_id: str,
+    entry_id: str,
+    actor: Actor,
+    *,
+    mode: PostingMode = PostingMode.CURRENT_PERIOD,
+    on: date | None = None,
+    description: str | None = None,
+) -> Entry:
+    check_description(description)
+    locked = lock_book(uow, book_id)
+    original = get_entry(uow, book_id, entry_id)
+    if original.reversed_by_id is not None:
+        raise AlreadyReversed(
+            f"Journal entry {entry_id} was already reversed by {original.reversed_by_id}.",
+            {"entry_id": entry_id, "reversed_by_id": original.reversed_by_id},
+        )
+    draft = _reversal_draft(original, _reversal_date(original.date, mode, on), description)
+    [reversal] = write_entries(
+        uow, book_id, [draft], actor=actor, allow_archived=True, locked=locked
+    )
+    uow.journal.link_reversal(book_id, original.id, reversal.id, reversal.created_at)
+    audit(
+        uow,
+        actor,
+        "journal_entry.reversed",
+        book_id=book_id,
+        target_type="journal_entry",
+        target_id=entry_id,
+        details={"reversal_id": reversal.id, "mode": mode.value},
+    )
+    return reversal
+
+
+def reverse_intent(
+    uow: UnitOfWork,
+    book_id: str,
+    intent_id: str,
+    actor: Actor,
+    *,
+    mode: PostingMode = PostingMode.CURRENT_PERIOD,
+    on: date | None = None,
+    reason: str | None = None,
+) -> IntentReversal:
+    """Mirror every entry of the intent not yet reversed, under one new intent, atomically."""
+    check_description(reason, field_name="reason")
+    locked = lock_book(uow, book_id)
+    entries = uow.journal.of_intent(book_id, intent_id)
+    if not entries:
+        raise NotFound(f"Intent {intent_id} not found.", {"intent_id": intent_id})
+    done = uow.journal.intent_reversal(book_id, intent_id)
+    pending = [entry for entry in entries if entry.reversed_by_id is None]
+    if done is not None or not pending:
+        raise AlreadyReversed(
+            f"Intent {intent_id} was already reversed.",
+            {"intent_id": intent_id, "reversal_intent_id": done},
+        )
+    drafts = [
+        _reversal_draft(entry, _reversal_date(entry.date, mode, on), reason) for entry in pending
+    ]
+    reversals = write_entries(uow, book_id, drafts, actor=actor, allow_archived=True, locked=locked)
+    now = utcnow()
+    for original, reversal in zip(pending, reversals, strict=True):
+        uow.journal.link_reversal(book_id, original.id, reversal.id, now)
+    reversal_intent = reversals[0].intent_id
+    uow.journal.link_intent_reversal(book_id, intent_id, reversal_intent, reason, now)
+    audit(
+        uow,
+        actor,
+        "intent.reversed",
+        book_id=book_id,
+        target_type="intent",
+        target_id=intent_id,
+        details={
+            "reversal_intent_id": reversal_intent,
+            "entries": len(reversals),
+            "mode": mode.value,
+            "reason": reason,
+        },
+    )
+    return IntentReversal(intent_id, reversal_intent, reversals)

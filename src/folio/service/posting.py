@@ -1,0 +1,235 @@
+"""The one writer of journal entries: rules, totals, period totals, hash chain, journal head.
+
+Every posting path (manual entries, reversals, opening balances, imports) ends here, so the
+rules of DESIGN §2 hold for all of them. The book row is locked first and the ledger rows next,
+in ledger-id order: postings to one book are serialized, which keeps journal numbers gapless
+and the hash chain linear, and the fixed order rules out deadlocks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from folio.domain.books import Book
+from folio.domain.errors import (
+    AmountOverflow,
+    BeforeEntriesStart,
+    LedgerArchived,
+    NotFound,
+    PeriodLocked,
+    UnknownLedger,
+)
+from folio.domain.ids import new_id
+from folio.domain.journal import (
+    Entry,
+    EntryDraft,
+    Line,
+    check_description,
+    entry_hash,
+    hash_header,
+    hash_line,
+    validate_lines,
+)
+from folio.domain.ledgers import Ledger, Side
+from folio.domain.periods import PeriodStatus, period_of
+from folio.service.runner import Actor
+from folio.store.types import utcnow
+from folio.store.uow import UnitOfWork
+
+MAX_TOTAL = 2**63 - 1
+
+
+def _where(index: int, count: int, field: str) -> str:
+    return f"entries[{index}].{field}" if count > 1 else field
+
+
+def check_drafts(
+    book: Book,
+    drafts: Sequence[EntryDraft],
+    ledgers: dict[str, Ledger],
+    *,
+    allow_archived: bool = False,
+) -> None:
+    for index, draft in enumerate(drafts):
+        validate_lines(draft.lines)
+        check_description(draft.description)
+        if draft.date < book.entries_start:
+            raise BeforeEntriesStart(
+                f"{draft.date} is before the book's entries start {book.entries_start}.",
+                {
+                    "field": _where(index, len(drafts), "date"),
+                    "date": draft.date.isoformat(),
+                    "entries_start": book.entries_start.isoformat(),
+                },
+            )
+        for line_index, line in enumerate(draft.lines):
+            ledger = ledgers.get(line.ledger_id)
+            field = _where(index, len(drafts), f"lines[{line_index}].ledger_id")
+            if ledger is None:
+                raise UnknownLedger(
+                    f"Ledger {line.ledger_id} does not exist in this book.",
+                    {"field": field, "ledger_id": line.ledger_id},
+                )
+            if ledger.archived and not allow_archived:
+                raise LedgerArchived(
+                    f"Ledger {ledger.number or ledger.id} ({ledger.name}) is archived.",
+                    {"field": field, "ledger_id": ledger.id},
+                )
+
+
+def check_periods_open(uow: UnitOfWork, book_id: str, dates: set[date]) -> None:
+    statuses = uow.periods.statuses(book_id, {period_of(day) for day in dates})
+    closed = sorted(name for name, status in statuses.items() if status is not PeriodStatus.OPEN)
+    if closed:
+        raise PeriodLocked(
+            f"Period {', '.join(closed)} is not open for bookings.",
+            {"periods": closed, "statuses": {name: statuses[name].value for name in closed}},
+        )
+
+
+def lock_book(uow: UnitOfWork, book_id: str) -> tuple[Book, int, str]:
+    head = uow.books.lock_head(book_id)
+    if head is None:
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+    return head
+
+
+def write_entries(
+    uow: UnitOfWork,
+    book_id: str,
+    drafts: Sequence[EntryDraft],
+    *,
+    actor: Actor,
+    intent_id: str | None = None,
+    allow_archived: bool = False,
+    locked: tuple[Book, int, str] | None = None,
+) -> list[Entry]:
+    """Validate and post `drafts` under one intent, all or nothing (the caller's transaction)."""
+    book, number, prev_hash = locked or lock_book(uow, book_id)
+    ledger_ids = {line.ledger_id for draft in drafts for line in draft.lines}
+    ledgers = uow.ledgers.many(book_id, ledger_ids, lock=True)
+    check_drafts(book, drafts, ledgers, allow_archived=allow_archived)
+    check_periods_open(uow, book_id, {draft.date for draft in drafts})
+
+    intent = intent_id or new_id("int")
+    now = utcnow()
+    deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    daily: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    monthly: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    entry_rows: list[dict[str, object]] = []
+    line_rows: list[dict[str, object]] = []
+    entries: list[Entry] = []
+
+    for draft in drafts:
+        number += 1
+        entry_id = new_id("je")
+        lines = tuple(
+            Line(new_id("le"), d.ledger_id, d.side, d.amount, d.description, d.tags)
+            for d in draft.lines
+        )
+        header = hash_header(
+            entry_id=entry_id,
+            book_id=book_id,
+            journal_number=number,
+            entry_date=draft.date,
+            created_at=now,
+            description=draft.description,
+            kind=draft.kind.value,
+            is_opening_balance=draft.is_opening_balance,
+            intent_id=intent,
+            reverses_id=draft.reverses_id,
+            external_reference=draft.external_reference,
+            metadata=draft.metadata,
+            created_by=actor.principal_id,
+            modified_by=actor.modified_by,
+        )
+        digest = entry_hash(
+            prev_hash,
+            header,
+            [
+                hash_line(ln.id, ln.ledger_id, ln.side.value, ln.amount, ln.description, ln.tags)
+                for ln in lines
+            ],
+        )
+        entry_rows.append(
+            {
+                "book_id": book_id,
+                "entry_id": entry_id,
+                "journal_number": number,
+                "date": draft.date,
+                "created_at": now,
+                "description": draft.description,
+                "kind": draft.kind.value,
+                "is_opening_balance": draft.is_opening_balance,
+                "intent_id": intent,
+                "reverses_id": draft.reverses_id,
+                "external_reference": draft.external_reference,
+                "metadata": json.dumps(draft.metadata, sort_keys=True),
+                "created_by": actor.principal_id,
+                "modified_by": actor.modified_by,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        month = draft.date.replace(day=1)
+        for line_no, ln in enumerate(lines):
+            line_rows.append(
+                {
+                    "book_id": book_id,
+                    "line_id": ln.id,
+                    "entry_id": entry_id,
+                    "line_no": line_no,
+                    "ledger_id": ln.ledger_id,
+                    "side": ln.side.value,
+                    "amount": ln.amount,
+                    "description": ln.description,
+                    "tags": json.dumps(list(ln.tags)),
+                    "date": draft.date,
+                    "journal_number": number,
+                    "is_opening_balance": draft.is_opening_balance,
+                }
+            )
+            column = (0 if ln.side is Side.DEBIT else 1) + (2 if draft.is_opening_balance else 0)
+            deltas[ln.ledger_id][column % 2] += ln.amount
+            daily[(ln.ledger_id, draft.date)][column] += ln.amount
+            monthly[(ln.ledger_id, month)][column] += ln.amount
+        entries.append(
+            Entry(
+                id=entry_id,
+                book_id=book_id,
+                journal_number=number,
+                date=draft.date,
+                created_at=now,
+                description=draft.description,
+                kind=draft.kind,
+                is_opening_balance=draft.is_opening_balance,
+                intent_id=intent,
+                reverses_id=draft.reverses_id,
+                external_reference=draft.external_reference,
+                metadata=draft.metadata,
+                created_by=actor.principal_id,
+                modified_by=actor.modified_by,
+                prev_hash=prev_hash,
+                hash=digest,
+                lines=lines,
+            )
+        )
+        prev_hash = digest
+
+    for ledger_id, (debits, credits) in deltas.items():
+        ledger = ledgers[ledger_id]
+        if ledger.debits_posted + debits > MAX_TOTAL or ledger.credits_posted + credits > MAX_TOTAL:
+            raise AmountOverflow(data={"ledger_id": ledger_id})
+
+    uow.journal.insert(entry_rows, line_rows)
+    uow.ledgers.add_totals(book_id, {lid: (d, c) for lid, (d, c) in deltas.items()})
+    uow.ledgers.add_period_totals(
+        book_id,
+        {key: (v[0], v[1], v[2], v[3]) for key, v in daily.items()},
+        {key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
+    )
+    uow.books.advance_head(book_id, number, prev_hash)
+    return entries

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+from sqlalchemy import Engine
+
+from folio.service.facade import Folio
+from tests.databases import (
+    ENGINES,
+    REQUIRE_POSTGRES,
+    PostgresServer,
+    SqliteTemplate,
+    engine_for,
+    fresh_database,
+)
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    with fresh_database(request.param, request) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = engine_for(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fo(engine: Engine) -> Folio:
+    return Folio(engine, migrate=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not REQUIRE_POSTGRES:
+        return
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "postgres" in str(getattr(report, "longrepr", "")).lower()
+        or "postgresql" in report.nodeid
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"FOLIO_REQUIRE_POSTGRES=1 but {len(skipped)} PostgreSQL tests were skipped", red=True
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not REQUIRE_POSTGRES:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    for report in reporter.stats.get("skipped", []):
+        if "postgresql" in report.nodeid or "postgres" in str(report.longrepr).lower():
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            return

@@ -1,0 +1,94 @@
+import pytest
+
+from folio.domain.errors import (
+    InvalidEntry,
+    InvalidInput,
+    InvalidPeriod,
+    InvalidPeriodTransition,
+    UnbalancedEntry,
+)
+from folio.domain.ids import is_id, new_id
+from folio.domain.journal import Line, LineDraft, entry_hash, mirror, validate_lines
+from folio.domain.ledgers import Side
+from folio.domain.periods import PeriodAction, PeriodStatus, parse_period, transition
+
+D, C = Side.DEBIT, Side.CREDIT
+
+
+def lines(*spec: tuple[str, Side, int]) -> list[LineDraft]:
+    return [LineDraft(ledger, side, amount) for ledger, side, amount in spec]
+
+
+def test_balanced_entry_passes() -> None:
+    validate_lines(lines(("a", D, 30), ("b", C, 10), ("c", C, 20)))
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "code"),
+    [
+        ([("a", D, 10)], InvalidEntry, "INVALID_ENTRY"),
+        ([("a", D, 10), ("b", D, 10)], InvalidEntry, "INVALID_ENTRY"),
+        ([("a", D, 10), ("b", C, 9)], UnbalancedEntry, "UNBALANCED_ENTRY"),
+        ([("a", D, 0), ("b", C, 0)], InvalidEntry, "INVALID_ENTRY"),
+        ([("a", D, -5), ("b", C, -5)], InvalidEntry, "INVALID_ENTRY"),
+    ],
+)
+def test_rules(spec: list[tuple[str, Side, int]], error: type[Exception], code: str) -> None:
+    with pytest.raises(error) as info:
+        validate_lines(lines(*spec))
+    assert info.value.code == code  # type: ignore[attr-defined]
+
+
+def test_unbalanced_reports_both_totals() -> None:
+    with pytest.raises(UnbalancedEntry) as info:
+        validate_lines(lines(("a", D, 10), ("b", C, 9)))
+    assert info.value.data == {"total_debit": 10, "total_credit": 9}
+
+
+def test_mirror_swaps_sides_and_keeps_amounts() -> None:
+    original = [Line("le_1", "a", D, 5, None, ()), Line("le_2", "b", C, 5, "x", ("t",))]
+    assert mirror(original) == [LineDraft("a", C, 5, None, ()), LineDraft("b", D, 5, "x", ("t",))]
+
+
+def test_hash_depends_on_previous_hash_and_content() -> None:
+    header = {"id": "je_x", "amount": 1}
+    base = entry_hash("0" * 64, header, [])
+    assert base == entry_hash("0" * 64, dict(header), [])
+    assert base != entry_hash("1" * 64, header, [])
+    assert base != entry_hash("0" * 64, {**header, "amount": 2}, [])
+
+
+def test_ids_have_prefix_and_22_base58_characters() -> None:
+    for prefix in ("bk", "ldg", "je", "le", "int"):
+        value = new_id(prefix)
+        assert is_id(value, prefix)
+        assert len(value) == len(prefix) + 1 + 22
+        assert not set(value[len(prefix) + 1 :]) & set("0OIl")
+    assert len({new_id("je") for _ in range(1000)}) == 1000
+    assert not is_id("je_short", "je")
+
+
+def test_period_transitions() -> None:
+    assert (
+        transition("2025-01", PeriodStatus.OPEN, PeriodAction.SOFT_LOCK) is PeriodStatus.SOFT_LOCKED
+    )
+    assert transition("2025-01", PeriodStatus.SOFT_LOCKED, PeriodAction.REOPEN) is PeriodStatus.OPEN
+    assert transition("2025-01", PeriodStatus.SOFT_LOCKED, PeriodAction.LOCK) is PeriodStatus.LOCKED
+    for action in PeriodAction:
+        with pytest.raises(InvalidPeriodTransition):
+            transition("2025-01", PeriodStatus.LOCKED, action)
+    with pytest.raises(InvalidPeriodTransition):
+        transition("2025-01", PeriodStatus.OPEN, PeriodAction.REOPEN)
+
+
+@pytest.mark.parametrize("text", ["2025-13", "2025-1", "25-01", "2025/01", ""])
+def test_bad_periods(text: str) -> None:
+    with pytest.raises(InvalidPeriod):
+        parse_period(text)
+
+
+def test_description_limit_is_input_error() -> None:
+    from folio.domain.journal import check_description
+
+    with pytest.raises(InvalidInput):
+        check_description("x" * 513)
