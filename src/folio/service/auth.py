@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -175,9 +175,7 @@ def create_api_key(
     book_id: str | None = None,
     name: str | None = None,
 ) -> NewSecret:
-    return _create(
-        uow, CredentialKind.KEY, scopes=scopes, book_id=book_id, name=name, actor=actor
-    )
+    return _create(uow, CredentialKind.KEY, scopes=scopes, book_id=book_id, name=name, actor=actor)
 
 
 def create_client(
@@ -202,7 +200,8 @@ def revoke(uow: UnitOfWork, kind: CredentialKind, credential_id: str, actor: Act
     if credential is None:
         raise NotFound(f"{credential_id} not found.", {"id": credential_id})
     if credential.revoked_at is None:
-        uow.auth.revoke(kind.value, credential_id, utcnow())
+        at = utcnow()
+        uow.auth.revoke(kind.value, credential_id, at)
         audit(
             uow,
             actor,
@@ -211,9 +210,8 @@ def revoke(uow: UnitOfWork, kind: CredentialKind, credential_id: str, actor: Act
             target_type="api_key" if kind is CredentialKind.KEY else "oauth_client",
             target_id=credential_id,
         )
-    revoked = uow.auth.get(kind.value, credential_id)
-    assert revoked is not None  # noqa: S101 - read back inside the same transaction
-    return revoked
+        credential = replace(credential, revoked_at=at)
+    return credential
 
 
 def has_api_keys(uow: UnitOfWork) -> bool:
@@ -280,9 +278,7 @@ def issue_token(
         requested = parse_scopes(scope, field="scope")
         refused = [name for name in requested if not client.allows(name)]
         if refused:
-            raise InsufficientScope(
-                "The client may not request these scopes.", {"scopes": refused}
-            )
+            raise InsufficientScope("The client may not request these scopes.", {"scopes": refused})
         scopes = requested
     else:
         scopes = tuple(sorted(client.scopes))

@@ -14,10 +14,12 @@ from typing import TypeVar
 from sqlalchemy import Engine
 
 from folio.domain.books import Book
+from folio.domain.errors import NotFound
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.periods import PeriodAction
-from folio.service import books, journal, ledgers, periods, runner, verify
+from folio.service import books, journal, opening_balances, periods, runner, verify
+from folio.service import ledgers as ledger_service
 from folio.service.runner import SYSTEM, Actor
 from folio.store.database import make_engine
 from folio.store.migrate import upgrade
@@ -53,38 +55,42 @@ class Folio:
 
     # ledgers
     def create_ledger(
-        self, book_id: str, command: ledgers.LedgerCreate, actor: Actor = SYSTEM
+        self, book_id: str, command: ledger_service.LedgerCreate, actor: Actor = SYSTEM
     ) -> Ledger:
-        return self.write(lambda uow: ledgers.create_ledger(uow, book_id, command, actor))
+        return self.write(lambda uow: ledger_service.create_ledger(uow, book_id, command, actor))
 
     def update_ledger(
-        self, book_id: str, ledger_id: str, command: ledgers.LedgerUpdate, actor: Actor = SYSTEM
+        self,
+        book_id: str,
+        ledger_id: str,
+        command: ledger_service.LedgerUpdate,
+        actor: Actor = SYSTEM,
     ) -> Ledger:
         return self.write(
-            lambda uow: ledgers.update_ledger(uow, book_id, ledger_id, command, actor)
+            lambda uow: ledger_service.update_ledger(uow, book_id, ledger_id, command, actor)
         )
 
     def delete_ledger(
         self, book_id: str, ledger_id: str, actor: Actor = SYSTEM
     ) -> tuple[Ledger, bool]:
-        return self.write(lambda uow: ledgers.delete_ledger(uow, book_id, ledger_id, actor))
+        return self.write(lambda uow: ledger_service.delete_ledger(uow, book_id, ledger_id, actor))
 
     def ledger(self, book_id: str, ledger_id: str) -> Ledger:
-        return self.read(lambda uow: ledgers.get_ledger(uow, book_id, ledger_id))
+        return self.read(lambda uow: ledger_service.get_ledger(uow, book_id, ledger_id))
 
     def ledger_by_number(self, book_id: str, number: str) -> Ledger:
-        found = self.read(lambda uow: ledgers.list_ledgers(uow, book_id, number=number))
+        found = self.read(lambda uow: ledger_service.list_ledgers(uow, book_id, number=number))
         if not found:
-            from folio.domain.errors import NotFound
-
             raise NotFound(f"No ledger numbered {number}.", {"number": number})
         return found[0]
 
     def ledgers(self, book_id: str) -> list[Ledger]:
-        return self.read(lambda uow: ledgers.list_ledgers(uow, book_id))
+        return self.read(lambda uow: ledger_service.list_ledgers(uow, book_id))
 
-    def balance(self, book_id: str, ledger_id: str, as_of: date | None = None) -> ledgers.Balance:
-        return self.read(lambda uow: ledgers.ledger_balance(uow, book_id, ledger_id, as_of))
+    def balance(
+        self, book_id: str, ledger_id: str, as_of: date | None = None
+    ) -> ledger_service.Balance:
+        return self.read(lambda uow: ledger_service.ledger_balance(uow, book_id, ledger_id, as_of))
 
     # journal
     def post_entry(
@@ -135,6 +141,31 @@ class Folio:
 
     def periods(self, book_id: str, through: date | None = None) -> list[periods.Period]:
         return self.read(lambda uow: periods.list_periods(uow, book_id, through=through))
+
+    # opening balances
+    def set_opening_balance(
+        self, book_id: str, ledger_id: str, amount: int, actor: Actor = SYSTEM
+    ) -> opening_balances.LedgerOpening:
+        return self.write(
+            lambda uow: opening_balances.set_ledger_opening(uow, book_id, ledger_id, amount, actor)
+        )
+
+    def opening_balance(self, book_id: str, ledger_id: str) -> opening_balances.LedgerOpening:
+        return self.read(lambda uow: opening_balances.ledger_opening(uow, book_id, ledger_id))
+
+    def book_opening_balances(
+        self,
+        book_id: str,
+        day: date,
+        rows: list[opening_balances.SetRow],
+        actor: Actor = SYSTEM,
+    ) -> opening_balances.SetResult:
+        return self.write(
+            lambda uow: opening_balances.book_opening_set(uow, book_id, day, rows, actor)
+        )
+
+    def opening_balances(self, book_id: str) -> opening_balances.BookOpenings:
+        return self.read(lambda uow: opening_balances.book_openings(uow, book_id))
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:

@@ -5,7 +5,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, exists, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
@@ -165,6 +165,48 @@ class JournalRepo:
         if after_number is not None:
             query = query.where(journal_entries.c.journal_number > after_number)
         return self._hydrate(book_id, self.conn.execute(query).all())
+
+    def live_opening_lines(
+        self,
+        book_id: str,
+        *,
+        on: date | None = None,
+        ledger_ids: Sequence[str] | None = None,
+    ) -> list[Any]:
+        """Lines of opening-balance entries that are neither reversals nor reversed."""
+        e, ln = journal_entries, journal_lines
+        query = (
+            select(
+                e.c.entry_id,
+                e.c.intent_id,
+                e.c.date,
+                e.c.metadata,
+                ln.c.ledger_id,
+                ln.c.side,
+                ln.c.amount,
+            )
+            .join(ln, (ln.c.book_id == e.c.book_id) & (ln.c.entry_id == e.c.entry_id))
+            .where(
+                e.c.book_id == book_id,
+                e.c.is_opening_balance.is_(True),
+                e.c.kind == "opening_balance",
+                ~exists().where(
+                    entry_reversals.c.book_id == e.c.book_id,
+                    entry_reversals.c.original_id == e.c.entry_id,
+                ),
+            )
+            .order_by(e.c.journal_number, ln.c.line_no)
+        )
+        if on is not None:
+            query = query.where(e.c.date == on)
+        if ledger_ids is not None:
+            wanted = list(ledger_ids)
+            query = query.where(
+                e.c.entry_id.in_(
+                    select(ln.c.entry_id).where(ln.c.book_id == book_id, ln.c.ledger_id.in_(wanted))
+                )
+            )
+        return list(self.conn.execute(query).all())
 
     def stream(self, book_id: str, batch: int = 2000) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
         """Every entry with its raw line rows in journal order, a batch at a time."""

@@ -1,0 +1,55 @@
+"""The FastAPI application: `create_app()` builds it; nothing happens at import time.
+
+uvicorn --factory folio.api.app:create_app      (or `folio serve`)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from folio import __version__
+from folio.api import errors
+from folio.api.middleware import RequestIdMiddleware
+from folio.api.routes import audit, auth, books, journal, ledgers, periods
+from folio.store.database import make_engine
+
+DESCRIPTION = """\
+The native API of Folio, a double-entry general ledger.
+
+Authenticate with `Authorization: Bearer <API key or access token>`. Every error is
+`{"error": message, "code": CODE, "data": details or null}`. Amounts are decimal strings
+with the currency's decimals; send them as strings (or exact JSON numbers).
+"""
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The app on `engine`, or on FOLIO_DATABASE_URL's engine made when the server starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = None
+        if getattr(app.state, "engine", None) is None:
+            owned = app.state.engine = make_engine()
+        try:
+            yield
+        finally:
+            if owned is not None:
+                owned.dispose()
+
+    app = FastAPI(
+        title="Folio",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    errors.install(app)
+    app.add_middleware(RequestIdMiddleware)
+    for module in (auth, books, ledgers, journal, periods, audit):
+        app.include_router(module.api)
+    app.include_router(audit.server_api)
+    return app

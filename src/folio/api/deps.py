@@ -1,0 +1,217 @@
+"""Per-request plumbing: who calls (bearer token → principal), with which scope, on which book.
+
+Each endpoint declares its scope once, as `call: Call = reads("books:read")` or
+`writes("books:write")`; FastAPI's `Security` carries the scope into the authentication
+dependency and keeps it on the route, where `route_scopes` (and the scope tests) find it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Header, Request, Security
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from starlette.responses import Response
+
+from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
+from folio.service import auth, runner
+from folio.service.runner import Actor, IdempotencyRequest
+from folio.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API key (`fol_...`) or an access token from `POST /v1/auth/token`.",
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+MAX_IDEMPOTENCY_KEY = 200
+MAX_MODIFIED_BY = 200
+JSON = "application/json"
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def request_id_of(request: Request) -> str | None:
+    value = request.scope.get("state", {}).get("request_id")
+    return value if isinstance(value, str) else None
+
+
+def valid_request_id(value: str | None) -> bool:
+    return value is not None and bool(_REQUEST_ID.match(value))
+
+
+def authenticated(
+    security_scopes: SecurityScopes,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> auth.Principal:
+    """The caller, checked against the route's book (404 if not theirs) and scope (403)."""
+    if credentials is None or not credentials.credentials:
+        raise Unauthenticated("Send Authorization: Bearer <API key or access token>.")
+    token = credentials.credentials
+    state = request.app.state
+
+    def identify(uow: UnitOfWork) -> tuple[auth.Principal, str | None]:
+        secret = getattr(state, "signing_secret", None) or auth.signing_secret(uow)
+        return auth.authenticate(uow, token, secret), secret
+
+    principal, secret = runner.read(UnitOfWork(engine_of(request), write=False), identify)
+    if secret is not None:
+        state.signing_secret = secret
+    book_id = request.path_params.get("book_id")
+    if isinstance(book_id, str) and not principal.sees_book(book_id):
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+    for scope in security_scopes.scopes:
+        if not principal.allows(scope):
+            raise InsufficientScope(f"This needs the {scope} scope.", {"required": scope})
+    return principal
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request's principal and actor, and the two ways to run a use case."""
+
+    engine: Engine
+    principal: auth.Principal
+    actor: Actor
+    method: str
+    target: str
+    body: bytes
+    idempotency_key: str | None
+
+    def read(self, fn: Callable[[UnitOfWork], T]) -> T:
+        return runner.read(UnitOfWork(self.engine, write=False), fn)
+
+    def write(
+        self,
+        fn: Callable[[UnitOfWork], T],
+        render: Callable[[T], BaseModel],
+        *,
+        status: int = 200,
+        book_id: str | None = None,
+    ) -> Response:
+        """Run a write; with an Idempotency-Key its response is stored in the same transaction."""
+        if self.idempotency_key is None:
+            result = runner.write(UnitOfWork(self.engine), fn)
+            return Response(render(result).model_dump_json(), status_code=status, media_type=JSON)
+        produced: list[str] = []
+
+        def render_stored(result: T) -> tuple[int, str]:
+            produced.append(render(result).model_dump_json())
+            return status, produced[-1]
+
+        request = IdempotencyRequest(
+            scope=book_id or "",
+            principal_id=self.principal.id,
+            key=self.idempotency_key,
+            request_hash=IdempotencyRequest.fingerprint(self.method, self.target, self.body),
+        )
+        stored = runner.write_idempotent(UnitOfWork(self.engine), fn, request, render_stored)
+        # The body this request rendered and committed comes back as the very same object;
+        # anything else was stored by an earlier request with this key.
+        replayed = not produced or stored.body is not produced[-1]
+        headers = {"Idempotency-Replayed": "true"} if replayed else None
+        return Response(
+            stored.body, status_code=stored.status_code, media_type=JSON, headers=headers
+        )
+
+
+def _actor(request: Request, principal: auth.Principal, modified_by: str | None) -> Actor:
+    return Actor(
+        principal_id=principal.id, modified_by=modified_by, request_id=request_id_of(request)
+    )
+
+
+def read_call(
+    request: Request,
+    principal: Annotated[auth.Principal, Security(authenticated)],
+) -> Call:
+    return Call(
+        engine=engine_of(request),
+        principal=principal,
+        actor=_actor(request, principal, None),
+        method=request.method,
+        target=request.url.path,
+        body=b"",
+        idempotency_key=None,
+    )
+
+
+async def write_call(
+    request: Request,
+    principal: Annotated[auth.Principal, Security(authenticated)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Makes a retry safe: the first response is stored and replayed.",
+        ),
+    ] = None,
+    modified_by: Annotated[
+        str | None,
+        Header(
+            alias="Modified-By",
+            description="Who acts on whose behalf; recorded on entries and in the audit log.",
+        ),
+    ] = None,
+) -> Call:
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+            {"field": "Idempotency-Key"},
+        )
+    if modified_by is not None and len(modified_by) > MAX_MODIFIED_BY:
+        raise InvalidInput(
+            f"Modified-By is longer than {MAX_MODIFIED_BY} characters.", {"field": "Modified-By"}
+        )
+    query = request.url.query
+    return Call(
+        engine=engine_of(request),
+        principal=principal,
+        actor=_actor(request, principal, modified_by or None),
+        method=request.method,
+        target=request.url.path + (f"?{query}" if query else ""),
+        body=await request.body(),
+        idempotency_key=idempotency_key,
+    )
+
+
+def reads(scope: str) -> Any:
+    """An endpoint's read context, demanding `scope`."""
+    return Security(read_call, scopes=[scope])
+
+
+def writes(scope: str) -> Any:
+    """An endpoint's write context (Idempotency-Key, Modified-By), demanding `scope`."""
+    return Security(write_call, scopes=[scope])
+
+
+def unbound(call: Call) -> Call:
+    """Server-wide operations are refused to a principal bound to one book."""
+    if call.principal.book_id is not None:
+        raise InsufficientScope(
+            "A credential bound to one book cannot do this.", {"book_id": call.principal.book_id}
+        )
+    return call
+
+
+def route_scopes(route: APIRoute) -> set[str]:
+    """Every scope a route demands, read from its dependency tree."""
+    found: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        found.update(dependant.own_oauth_scopes or ())
+        pending.extend(dependant.dependencies)
+    return found

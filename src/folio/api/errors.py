@@ -1,0 +1,161 @@
+"""Every error leaves the API as `{"error": message, "code": CODE, "data": details | null}`.
+
+HTTP statuses for the domain's codes live in `STATUS_BY_CODE`, the one place they are mapped;
+a test checks that every class of `folio.domain.errors` has an entry. Errors from the layers
+around the domain (malformed JSON, schema validation, unknown routes and methods, an
+unreachable database, a bug) are turned into the same envelope here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from folio.domain.errors import FolioError
+
+log = logging.getLogger("folio.api")
+
+STATUS_BY_CODE: dict[str, int] = {
+    "FOLIO_ERROR": 400,
+    "INVALID_INPUT": 422,
+    "INVALID_AMOUNT": 422,
+    "INVALID_PERIOD": 422,
+    "NOT_FOUND": 404,
+    "UNAUTHENTICATED": 401,
+    "INSUFFICIENT_SCOPE": 403,
+    "RULE_VIOLATION": 422,
+    "UNBALANCED_ENTRY": 422,
+    "INVALID_ENTRY": 422,
+    "LEDGER_NOT_FOUND": 422,
+    "LEDGER_ARCHIVED": 422,
+    "BEFORE_ENTRIES_START": 422,
+    "PERIOD_LOCKED": 422,
+    "INVALID_PERIOD_TRANSITION": 422,
+    "SYSTEM_LEDGER_PROTECTED": 422,
+    "CURRENCY_MISMATCH": 422,
+    "AMOUNT_OVERFLOW": 422,
+    "INVALID_BALANCE_ENTRY": 422,
+    "ACCOUNTS_NOT_FOUND": 422,
+    "ACCOUNT_TYPE_NOT_ALLOWED": 422,
+    "ACCOUNT_9000_MISSING": 422,
+    "BALANCE_MISMATCH": 422,
+    "CONFLICT": 409,
+    "ALREADY_REVERSED": 409,
+    "OPENING_BALANCES_EXIST": 409,
+    "DUPLICATE_ACCOUNT": 409,
+    "IDEMPOTENCY_KEY_REUSED": 409,
+    "IDEMPOTENCY_KEY_IN_FLIGHT": 409,
+    "SERVICE_UNAVAILABLE": 503,
+}
+
+# Codes of the HTTP layer itself; none of them is a domain error.
+MALFORMED_JSON = "MALFORMED_JSON"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+_CODE_BY_HTTP_STATUS = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "INSUFFICIENT_SCOPE",
+    404: "NOT_FOUND",
+    405: METHOD_NOT_ALLOWED,
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    503: "SERVICE_UNAVAILABLE",
+}
+_DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def status_for(error: FolioError) -> int:
+    """The status of the error's code, else of its nearest mapped base class."""
+    for cls in type(error).__mro__:
+        code = getattr(cls, "code", None)
+        if code in STATUS_BY_CODE:
+            return STATUS_BY_CODE[code]
+    return 400  # pragma: no cover - FolioError itself is mapped
+
+
+def envelope(
+    status: int, code: str, message: str, data: Any = None, headers: dict[str, str] | None = None
+) -> Response:
+    body = orjson.dumps({"error": message, "code": code, "data": data}, default=str)
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def folio_error_response(error: FolioError) -> Response:
+    status = status_for(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return envelope(status, error.code, error.message, error.data, headers)
+
+
+def _field(loc: tuple[Any, ...]) -> tuple[str, str]:
+    """('body', 'lines', 0, 'debit') -> ('body', 'lines[0].debit')."""
+    where = str(loc[0]) if loc else "body"
+    text = ""
+    for part in loc[1:]:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return where, text or where
+
+
+def validation_response(error: RequestValidationError) -> Response:
+    problems = list(error.errors())
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        detail = next(p for p in problems if p.get("type") == "json_invalid")
+        reason = (detail.get("ctx") or {}).get("error", "invalid JSON")
+        return envelope(400, MALFORMED_JSON, f"The request body is not valid JSON: {reason}.")
+    fields = []
+    for problem in problems:
+        where, name = _field(tuple(problem.get("loc", ())))
+        fields.append({"field": name, "in": where, "message": str(problem.get("msg", ""))})
+    first = fields[0] if fields else {"field": "body", "message": "invalid"}
+    return envelope(
+        422,
+        "INVALID_INPUT",
+        f"{first['field']}: {first['message']}",
+        {"field": first["field"], "errors": fields},
+    )
+
+
+def http_error_response(error: HTTPException) -> Response:
+    code = _CODE_BY_HTTP_STATUS.get(error.status_code, f"HTTP_{error.status_code}")
+    message = error.detail if isinstance(error.detail, str) else code.replace("_", " ").lower()
+    if error.status_code == 404:
+        message = "Not found."
+    return envelope(error.status_code, code, message, None, dict(error.headers or {}) or None)
+
+
+def unexpected_response(error: Exception) -> Response:
+    """The database being unreachable is a 503; anything else is a bug: logged, then 500."""
+    if isinstance(error, _DATABASE_DOWN):
+        log.warning("database unavailable: %s", error)
+        return envelope(
+            503, "SERVICE_UNAVAILABLE", "The database is unreachable; try again shortly."
+        )
+    log.exception("unexpected error", exc_info=error)
+    return envelope(500, INTERNAL_ERROR, "Something went wrong on our side; it has been logged.")
+
+
+def response_for(error: Exception) -> Response:
+    if isinstance(error, FolioError):
+        return folio_error_response(error)
+    if isinstance(error, RequestValidationError):
+        return validation_response(error)
+    if isinstance(error, HTTPException):
+        return http_error_response(error)
+    return unexpected_response(error)
+
+
+def install(app: FastAPI) -> None:
+    async def handle(_request: Request, error: Exception) -> Response:
+        return response_for(error)
+
+    for kind in (FolioError, RequestValidationError, HTTPException, Exception, *_DATABASE_DOWN):
+        app.add_exception_handler(kind, handle)

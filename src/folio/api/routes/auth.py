@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from sqlalchemy.exc import IntegrityError
+
+from folio.api.deps import JSON, engine_of
+from folio.api.routes.common import router
+from folio.api.schemas.auth import TokenRead
+from folio.domain.errors import InvalidInput
+from folio.service import auth, runner
+from folio.store.uow import UnitOfWork
+
+api = router("/v1/auth", "auth")
+
+
+def _signing_secret(request: Request) -> str:
+    """The shared token secret: cached per process, created in the database on first use."""
+    state = request.app.state
+    cached: str | None = getattr(state, "signing_secret", None)
+    if cached is not None:
+        return cached
+    engine = engine_of(request)
+    try:
+        secret = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
+    except IntegrityError:  # another process created it at the same moment
+        secret = runner.read(UnitOfWork(engine, write=False), auth.ensure_signing_secret)
+    state.signing_secret = secret
+    return secret
+
+
+@api.post("/token", response_model=TokenRead, summary="OAuth2 client-credentials token")
+def issue_token(
+    request: Request,
+    grant_type: Annotated[str, Form(examples=["client_credentials"])],
+    client_id: Annotated[str, Form(max_length=64)],
+    client_secret: Annotated[str, Form(max_length=200)],
+    scope: Annotated[
+        str | None, Form(max_length=1000, description="A subset of the client's scopes.")
+    ] = None,
+    book_id: Annotated[
+        str | None, Form(max_length=64, description="Bind the token to this book.")
+    ] = None,
+) -> Response:
+    """Trade a client id and secret for a bearer token that expires in one hour."""
+    if grant_type != "client_credentials":
+        raise InvalidInput(
+            "Only grant_type=client_credentials is supported.",
+            {"field": "grant_type", "value": grant_type},
+        )
+    secret = _signing_secret(request)
+    grant = runner.read(
+        UnitOfWork(engine_of(request), write=False),
+        lambda uow: auth.issue_token(
+            uow,
+            client_id=client_id,
+            client_secret=client_secret,
+            secret=secret,
+            scope=scope,
+            book_id=book_id,
+        ),
+    )
+    return Response(
+        TokenRead.of(grant).model_dump_json(),
+        media_type=JSON,
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )

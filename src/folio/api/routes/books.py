@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from fastapi import Response
+
+from folio.api.deps import Call, reads, unbound, writes
+from folio.api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
+from folio.api.routes.common import BookId, router
+from folio.api.schemas.books import BookCreate, BookRead, BookUpdate
+from folio.api.schemas.common import Page
+from folio.domain.books import Book
+from folio.service import books
+from folio.store.uow import UnitOfWork
+
+api = router("/v1/books", "books")
+
+
+@api.post("", status_code=201, response_model=BookRead, summary="Create a book")
+def create_book(body: BookCreate, call: Call = writes("books:write")) -> Response:
+    """Create a book with its chart of accounts and system ledgers."""
+    unbound(call)
+    command = books.BookCreate(
+        name=body.name,
+        currency=body.currency,
+        entries_start=body.entries_start,
+        fiscal_year_start=body.fiscal_year_start,
+        chart=body.chart,
+    )
+    return call.write(
+        lambda uow: books.create_book(uow, command, call.actor), BookRead.of, status=201
+    )
+
+
+@api.get("", response_model=Page[BookRead], summary="List books")
+def list_books(
+    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, call: Call = reads("books:read")
+) -> Page[BookRead]:
+    """Every book; a credential bound to a book sees only that one."""
+    after = decode_cursor(cursor, str)
+    found = call.read(
+        lambda uow: books.list_books(uow, only=call.principal.book_id, after=after, limit=limit + 1)
+    )
+    items, next_cursor = page(found, limit, lambda book: book.id)
+    return Page(data=[BookRead.of(book) for book in items], next_cursor=next_cursor)
+
+
+@api.get("/{book_id}", response_model=BookRead, summary="Read a book")
+def get_book(book_id: BookId, call: Call = reads("books:read")) -> BookRead:
+    return BookRead.of(call.read(lambda uow: books.get_book(uow, book_id)))
+
+
+@api.patch("/{book_id}", response_model=BookRead, summary="Rename a book")
+def update_book(book_id: BookId, body: BookUpdate, call: Call = writes("books:write")) -> Response:
+    def change(uow: UnitOfWork) -> Book:
+        if body.name is None:
+            return books.get_book(uow, book_id)
+        return books.rename_book(uow, book_id, body.name, call.actor)
+
+    return call.write(change, BookRead.of, book_id=book_id)

@@ -1,0 +1,56 @@
+"""The route class of every Folio endpoint: JSON without floats, errors always as envelopes.
+
+Request bodies are parsed with `parse_float=Decimal`, so `12.10` reaches the money parser as
+the exact `Decimal("12.10")` and never as a binary float. NaN and Infinity are malformed JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Coroutine
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+
+from folio.api.errors import response_for
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads(body: bytes) -> Any:
+    """Parse JSON exactly; every failure is a `json.JSONDecodeError` (a 400 MALFORMED_JSON)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from exc
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise json.JSONDecodeError(str(exc) or "unparseable", text, 0) from exc
+
+
+class ExactJsonRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = loads(await self.body())
+        return self._json
+
+
+class FolioRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            try:
+                return await handler(ExactJsonRequest(request.scope, request.receive))
+            except Exception as error:  # every error leaves as an envelope, never a traceback
+                return response_for(error)
+
+        return route_handler

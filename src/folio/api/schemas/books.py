@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from folio.api.schemas.common import Input
+from folio.domain.books import Book
+
+Chart = Literal["skr04", "skr03", "us_small_business", "empty"]
+
+
+class BookCreate(Input):
+    name: str = Field(min_length=1, max_length=200, examples=["Acme GmbH"])
+    currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
+    entries_start: date = Field(description="The first day that may carry entries.")
+    fiscal_year_start: str = Field("01-01", pattern=r"^\d\d-\d\d$", examples=["01-01"])
+    chart: Chart = "empty"
+
+
+class BookUpdate(Input):
+    name: str | None = Field(None, min_length=1, max_length=200)
+
+
+class BookRead(BaseModel):
+    id: str
+    name: str
+    currency: str
+    decimals: int = Field(description="The currency's decimals; amounts carry exactly these.")
+    entries_start: date
+    fiscal_year_start: str
+    chart: str
+
+    @classmethod
+    def of(cls, book: Book) -> BookRead:
+        return cls(
+            id=book.id,
+            name=book.name,
+            currency=book.currency,
+            decimals=book.exponent,
+            entries_start=book.entries_start,
+            fiscal_year_start=book.fiscal_year_start,
+            chart=book.chart,
+        )

@@ -1,0 +1,67 @@
+"""Shapes shared by every resource: the error envelope, pages and amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Strict, WithJsonSchema
+
+T = TypeVar("T")
+
+AMOUNT_PATTERN = r"^[+-]?\d+(\.\d+)?$"
+
+# An amount as the client sent it: a JSON number (parsed as an exact Decimal or int) or a
+# decimal string. The book's currency decides how many decimals are allowed, so the value is
+# checked by `folio.domain.money.parse_minor` once the book is known.
+AmountIn = Annotated[
+    Decimal | int | str,
+    Strict(),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN}, {"type": "number"}],
+            "description": 'A decimal string such as "1000.00" (preferred) or a JSON number.',
+            "examples": ["1000.00"],
+        }
+    ),
+]
+AmountOut = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "description": "A decimal string with the currency's decimals.",
+            "examples": ["1000.00"],
+        }
+    ),
+]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorRead(BaseModel):
+    error: str
+    code: str
+    data: Any = None
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    next_cursor: str | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorRead, "description": description}
+    for status, description in (
+        (400, "Malformed JSON"),
+        (401, "Missing or invalid bearer token"),
+        (403, "The token lacks the scope"),
+        (404, "Not found, or another book's"),
+        (409, "Conflict"),
+        (422, "Invalid input or a rule violation"),
+        (503, "The database is unreachable"),
+    )
+}

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Self
+
+from pydantic import BaseModel, Field, JsonValue, model_validator
+
+from folio.api.schemas.common import AmountIn, AmountOut, Input
+from folio.domain.books import Book
+from folio.domain.journal import Entry, EntryKind, PostingMode
+from folio.domain.ledgers import Side
+from folio.domain.money import format_minor, parse_minor
+from folio.service import journal
+
+
+class LineCreate(Input):
+    ledger_id: str | None = Field(None, max_length=32)
+    ledger_number: str | None = Field(None, max_length=20, examples=["1200"])
+    debit: AmountIn | None = None
+    credit: AmountIn | None = None
+    description: str | None = Field(None, max_length=512)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Self:
+        if (self.debit is None) == (self.credit is None):
+            raise ValueError("give exactly one of debit or credit")
+        if self.ledger_id is None and self.ledger_number is None:
+            raise ValueError("give ledger_id or ledger_number")
+        return self
+
+    def command(self, index: int, exponent: int) -> journal.LineInput:
+        side = Side.DEBIT if self.debit is not None else Side.CREDIT
+        value = self.debit if self.debit is not None else self.credit
+        return journal.LineInput(
+            side=side,
+            amount=parse_minor(value, exponent, field=f"lines[{index}].{side.value}"),
+            ledger_id=self.ledger_id,
+            ledger_number=self.ledger_number,
+            description=self.description,
+            tags=tuple(self.tags),
+        )
+
+
+class EntryCreate(Input):
+    date: dt.date
+    lines: list[LineCreate] = Field(min_length=1, max_length=1000)
+    description: str | None = Field(None, max_length=512)
+    external_reference: str | None = Field(None, max_length=200)
+    metadata: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="Free JSON kept with the entry; numbers in it must be integers.",
+    )
+
+    def command(self, book: Book) -> journal.EntryCreate:
+        return journal.EntryCreate(
+            date=self.date,
+            lines=[line.command(i, book.exponent) for i, line in enumerate(self.lines)],
+            description=self.description,
+            external_reference=self.external_reference,
+            metadata=dict(self.metadata),
+        )
+
+
+class ReversalCreate(Input):
+    posting_mode: PostingMode = PostingMode.CURRENT_PERIOD
+    date: dt.date | None = Field(
+        None, description="For current_period: the reversal's date (default today)."
+    )
+    description: str | None = Field(None, max_length=512)
+
+    @model_validator(mode="after")
+    def _date_only_for_current(self) -> Self:
+        if self.date is not None and self.posting_mode is PostingMode.ORIGINAL_PERIOD:
+            raise ValueError("date applies only to posting_mode current_period")
+        return self
+
+
+class IntentReversalCreate(Input):
+    posting_mode: PostingMode = PostingMode.CURRENT_PERIOD
+    date: dt.date | None = None
+    reason: str | None = Field(None, max_length=512)
+
+    @model_validator(mode="after")
+    def _date_only_for_current(self) -> Self:
+        if self.date is not None and self.posting_mode is PostingMode.ORIGINAL_PERIOD:
+            raise ValueError("date applies only to posting_mode current_period")
+        return self
+
+
+class LineRead(BaseModel):
+    id: str
+    ledger_id: str
+    side: Side
+    amount: AmountOut
+    debit: AmountOut | None
+    credit: AmountOut | None
+    description: str | None
+    tags: list[str]
+
+
+class EntryRead(BaseModel):
+    id: str
+    book_id: str
+    journal_number: int
+    date: dt.date
+    created_at: dt.datetime
+    description: str | None
+    kind: EntryKind
+    is_opening_balance: bool
+    intent_id: str
+    reverses_id: str | None
+    reversed_by_id: str | None
+    external_reference: str | None
+    metadata: dict[str, Any]
+    created_by: str | None
+    modified_by: str | None
+    hash: str
+    lines: list[LineRead]
+
+    @classmethod
+    def of(cls, book: Book, entry: Entry) -> EntryRead:
+        def amount(minor: int) -> str:
+            return format_minor(minor, book.exponent)
+
+        return cls(
+            id=entry.id,
+            book_id=entry.book_id,
+            journal_number=entry.journal_number,
+            date=entry.date,
+            created_at=entry.created_at,
+            description=entry.description,
+            kind=entry.kind,
+            is_opening_balance=entry.is_opening_balance,
+            intent_id=entry.intent_id,
+            reverses_id=entry.reverses_id,
+            reversed_by_id=entry.reversed_by_id,
+            external_reference=entry.external_reference,
+            metadata=entry.metadata,
+            created_by=entry.created_by,
+            modified_by=entry.modified_by,
+            hash=entry.hash,
+            lines=[
+                LineRead(
+                    id=line.id,
+                    ledger_id=line.ledger_id,
+                    side=line.side,
+                    amount=amount(line.amount),
+                    debit=amount(line.amount) if line.side is Side.DEBIT else None,
+                    credit=amount(line.amount) if line.side is Side.CREDIT else None,
+                    description=line.description,
+                    tags=list(line.tags),
+                )
+                for line in entry.lines
+            ],
+        )
+
+
+class IntentReversalRead(BaseModel):
+    original_intent_id: str
+    reversal_intent_id: str
+    event_count: int
+    entries: list[EntryRead]
+
+    @classmethod
+    def of(cls, book: Book, result: journal.IntentReversal) -> IntentReversalRead:
+        return cls(
+            original_intent_id=result.original_intent_id,
+            reversal_intent_id=result.reversal_intent_id,
+            event_count=len(result.entries),
+            entries=[EntryRead.of(book, entry) for entry in result.entries],
+        )
