@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from folio.cli import books, db, verify
+from folio.cli import books, db, opening_balances, verify
+from folio.cli import export as export_cli
+from folio.cli import report as report_cli
+from folio.cli.clients import app as clients_app
+from folio.cli.keys import app as keys_app
+from folio.cli.serve import serve as serve_command
 
 app = typer.Typer(
     help="Folio: a self-hostable double-entry general ledger.",
@@ -13,7 +18,13 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(books.app, name="books")
+app.add_typer(opening_balances.app, name="opening-balances")
 app.command("verify")(verify.verify)
+app.add_typer(report_cli.app, name="report")
+app.command("export")(export_cli.export)
+app.command("serve")(serve_command)
+app.add_typer(keys_app, name="keys")
+app.add_typer(clients_app, name="clients")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,9 +17,11 @@ from folio.domain.books import Book
 from folio.domain.errors import NotFound
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
+from folio.domain.opening_balances import SetRow
 from folio.domain.periods import PeriodAction
-from folio.service import books, journal, opening_balances, periods, runner, verify
+from folio.service import books, journal, periods, runner, verify
 from folio.service import ledgers as ledger_service
+from folio.service import opening_balances as ob_service
 from folio.service.runner import SYSTEM, Actor
 from folio.store.database import make_engine
 from folio.store.migrate import upgrade
@@ -145,27 +147,25 @@ class Folio:
     # opening balances
     def set_opening_balance(
         self, book_id: str, ledger_id: str, amount: int, actor: Actor = SYSTEM
-    ) -> opening_balances.LedgerOpening:
+    ) -> ob_service.LedgerOpening:
         return self.write(
-            lambda uow: opening_balances.set_ledger_opening(uow, book_id, ledger_id, amount, actor)
+            lambda uow: ob_service.set_ledger_opening(uow, book_id, ledger_id, amount, actor)
         )
 
-    def opening_balance(self, book_id: str, ledger_id: str) -> opening_balances.LedgerOpening:
-        return self.read(lambda uow: opening_balances.ledger_opening(uow, book_id, ledger_id))
+    def opening_balance(self, book_id: str, ledger_id: str) -> ob_service.LedgerOpening:
+        return self.read(lambda uow: ob_service.ledger_opening(uow, book_id, ledger_id))
 
     def book_opening_balances(
         self,
         book_id: str,
         day: date,
-        rows: list[opening_balances.SetRow],
+        rows: list[SetRow],
         actor: Actor = SYSTEM,
-    ) -> opening_balances.SetResult:
-        return self.write(
-            lambda uow: opening_balances.book_opening_set(uow, book_id, day, rows, actor)
-        )
+    ) -> ob_service.SetResult:
+        return self.write(lambda uow: ob_service.book_opening_set(uow, book_id, day, rows, actor))
 
-    def opening_balances(self, book_id: str) -> opening_balances.BookOpenings:
-        return self.read(lambda uow: opening_balances.book_openings(uow, book_id))
+    def opening_balances(self, book_id: str) -> ob_service.BookOpenings:
+        return self.read(lambda uow: ob_service.book_openings(uow, book_id))
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:

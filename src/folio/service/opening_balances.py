@@ -26,7 +26,7 @@ from folio.domain.errors import (
     InvalidInput,
     OpeningBalancesExist,
 )
-from folio.domain.journal import Entry, EntryDraft, EntryKind, LineDraft, mirror
+from folio.domain.journal import Entry, EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, Role, Side, signed_balance
 from folio.domain.money import format_minor
 from folio.domain.opening_balances import (
@@ -42,6 +42,7 @@ from folio.service.books import get_book
 from folio.service.ledgers import get_ledger
 from folio.service.posting import lock_book, write_entries
 from folio.service.runner import Actor, audit
+from folio.store.repos.journal import OpeningLine
 from folio.store.uow import UnitOfWork
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -211,25 +212,29 @@ def set_ledger_opening(
             "set; reverse that set before setting this ledger on its own.",
             {"ledger_ids": [ledger.id], "intent_ids": from_sets, "date": day.isoformat()},
         )
-    current = ledger_opening(uow, book_id, ledger.id)
-    if current.amount == amount:
-        return current
+    current = _opening_amount(uow, ledger)
+    if current == amount:
+        return LedgerOpening(ledger, amount)
+    # The live per-ledger entry (at most one), from the lines already read.
+    live_lines = [r for r in lines if _source(r.metadata) == SOURCE_LEDGER]
+    live_id = live_lines[0].entry_id if live_lines else None
     drafts = []
-    live = current.live_entry
-    if live is not None:
+    live_amount = 0
+    if live_id is not None:
+        mine = [r for r in live_lines if r.entry_id == live_id]
         drafts.append(
             EntryDraft(
                 date=day,
-                lines=tuple(mirror(live.lines)),
+                lines=tuple(LineDraft(r.ledger_id, Side(r.side).opposite, r.amount) for r in mine),
                 description=f"Reversal of opening balance {_label(ledger)}",
                 kind=EntryKind.REVERSAL,
                 is_opening_balance=True,
-                reverses_id=live.id,
+                reverses_id=live_id,
             )
         )
-    # What remains after the reversal, so the new entry carries the full amount.
-    remaining = current.amount - (_entry_amount(live, ledger) if live else 0)
-    target = amount - remaining
+        live_amount = _lines_amount(ledger, mine)
+    # The new entry carries the full amount, less any opening postings on other dates.
+    target = amount - (current - live_amount)
     if target != 0:
         normal = ledger.normal_balance
         side = normal if target > 0 else normal.opposite
@@ -245,8 +250,8 @@ def set_ledger_opening(
             )
         )
     posted = write_entries(uow, book_id, drafts, actor=actor, locked=locked)
-    if live is not None:
-        uow.journal.link_reversal(book_id, live.id, posted[0].id, posted[0].created_at)
+    if live_id is not None:
+        uow.journal.link_reversal(book_id, live_id, posted[0].id, posted[0].created_at)
     audit(
         uow,
         actor,
@@ -256,21 +261,26 @@ def set_ledger_opening(
         target_id=ledger.id,
         details={
             "amount": format_minor(amount, book.exponent),
-            "previous": format_minor(current.amount, book.exponent),
+            "previous": format_minor(current, book.exponent),
             "entries": [e.id for e in posted],
         },
     )
-    after = ledger_opening(uow, book_id, ledger.id)
-    return LedgerOpening(after.ledger, after.amount, after.entries, posted, after.live_entry)
+    new_live = posted[-1] if target != 0 else None
+    return LedgerOpening(
+        get_ledger(uow, book_id, ledger.id), amount, posted=posted, live_entry=new_live
+    )
 
 
-def _entry_amount(entry: Entry, ledger: Ledger) -> int:
-    debits = sum(
-        ln.amount for ln in entry.lines if ln.ledger_id == ledger.id and ln.side is Side.DEBIT
-    )
-    credits = sum(
-        ln.amount for ln in entry.lines if ln.ledger_id == ledger.id and ln.side is Side.CREDIT
-    )
+def _opening_amount(uow: UnitOfWork, ledger: Ledger) -> int:
+    """The sum of the ledger's opening-balance postings, from the period totals."""
+    totals = uow.ledgers.totals_as_of(ledger.book_id, [ledger.id], FAR_FUTURE)
+    _, _, ob_debits, ob_credits = totals.get(ledger.id, (0, 0, 0, 0))
+    return signed_balance(ledger.normal_balance, ob_debits, ob_credits)
+
+
+def _lines_amount(ledger: Ledger, rows: Sequence[OpeningLine]) -> int:
+    debits = sum(r.amount for r in rows if r.ledger_id == ledger.id and r.side == "debit")
+    credits = sum(r.amount for r in rows if r.ledger_id == ledger.id and r.side == "credit")
     return signed_balance(ledger.normal_balance, debits, credits)
 
 
@@ -344,6 +354,34 @@ def check_set(uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> SetCheck:
             ledgers[row.index] = ledger
     problems.sort(key=lambda p: p.index)
     return SetCheck(problems, ledgers, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class SetPreview:
+    """What booking `rows` would do, and every problem that stops it, with nothing posted."""
+
+    problems: list[RowProblem]
+    total_debit: int
+    total_credit: int
+    offset: Ledger
+    ledgers: dict[int, Ledger]
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+
+def preview_set(uow: UnitOfWork, book_id: str, rows: Sequence[SetRow]) -> SetPreview:
+    book = get_book(uow, book_id)
+    check = check_set(uow, book, rows)
+    booked = [row for row in rows if not row.skipped]
+    return SetPreview(
+        check.problems,
+        sum(row.debit for row in booked),
+        sum(row.credit for row in booked),
+        check.offset,
+        check.ledgers,
+    )
 
 
 def raise_first(problems: Sequence[RowProblem]) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, exists, select
+from sqlalchemy import Row, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
@@ -13,6 +14,21 @@ from folio.domain.ledgers import Side
 from folio.store.tables import entry_reversals, intent_reversals, journal_entries, journal_lines
 
 _ENTRY_INSERT = journal_entries.insert()
+_CHUNK = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningLine:
+    entry_id: str
+    intent_id: str
+    date: date
+    metadata: str
+    ledger_id: str
+    side: str
+    amount: int
+    order: tuple[int, int]
+
+
 _LINE_INSERT = journal_lines.insert()
 
 
@@ -172,41 +188,67 @@ class JournalRepo:
         *,
         on: date | None = None,
         ledger_ids: Sequence[str] | None = None,
-    ) -> list[Any]:
-        """Lines of opening-balance entries that are neither reversals nor reversed."""
+    ) -> list[OpeningLine]:
+        """Lines of opening-balance entries that are neither reversals nor reversed.
+
+        Index lookups only (entries by date or lines by ledger, then by primary key), so the
+        cost follows the matching entries whatever plan the database picks for a young table.
+        """
         e, ln = journal_entries, journal_lines
-        query = (
-            select(
-                e.c.entry_id,
-                e.c.intent_id,
-                e.c.date,
-                e.c.metadata,
-                ln.c.ledger_id,
-                ln.c.side,
-                ln.c.amount,
-            )
-            .join(ln, (ln.c.book_id == e.c.book_id) & (ln.c.entry_id == e.c.entry_id))
-            .where(
-                e.c.book_id == book_id,
-                e.c.is_opening_balance.is_(True),
-                e.c.kind == "opening_balance",
-                ~exists().where(
-                    entry_reversals.c.book_id == e.c.book_id,
-                    entry_reversals.c.original_id == e.c.entry_id,
-                ),
-            )
-            .order_by(e.c.journal_number, ln.c.line_no)
-        )
-        if on is not None:
-            query = query.where(e.c.date == on)
         if ledger_ids is not None:
-            wanted = list(ledger_ids)
-            query = query.where(
-                e.c.entry_id.in_(
-                    select(ln.c.entry_id).where(ln.c.book_id == book_id, ln.c.ledger_id.in_(wanted))
-                )
+            query = select(ln.c.entry_id).where(
+                ln.c.book_id == book_id,
+                ln.c.ledger_id.in_(list(ledger_ids)),
+                ln.c.is_opening_balance.is_(True),
             )
-        return list(self.conn.execute(query).all())
+            if on is not None:
+                query = query.where(ln.c.date == on)
+        else:
+            query = select(e.c.entry_id).where(
+                e.c.book_id == book_id, e.c.is_opening_balance.is_(True)
+            )
+            if on is not None:
+                query = query.where(e.c.date == on)
+        candidates = sorted({row.entry_id for row in self.conn.execute(query)})
+        found: list[OpeningLine] = []
+        for start in range(0, len(candidates), _CHUNK):
+            chunk = candidates[start : start + _CHUNK]
+            reversed_ = self.reversed_ids(book_id, chunk)
+            heads = {
+                row.entry_id: row
+                for row in self.conn.execute(
+                    select(
+                        e.c.entry_id, e.c.intent_id, e.c.date, e.c.metadata, e.c.journal_number
+                    ).where(
+                        e.c.book_id == book_id,
+                        e.c.entry_id.in_(chunk),
+                        e.c.kind == "opening_balance",
+                    )
+                )
+                if row.entry_id not in reversed_
+            }
+            if not heads:
+                continue
+            for line in self.conn.execute(
+                select(ln.c.entry_id, ln.c.ledger_id, ln.c.side, ln.c.amount, ln.c.line_no).where(
+                    ln.c.book_id == book_id, ln.c.entry_id.in_(list(heads))
+                )
+            ):
+                head = heads[line.entry_id]
+                found.append(
+                    OpeningLine(
+                        head.entry_id,
+                        head.intent_id,
+                        head.date,
+                        head.metadata,
+                        line.ledger_id,
+                        line.side,
+                        line.amount,
+                        (head.journal_number, line.line_no),
+                    )
+                )
+        found.sort(key=lambda item: item.order)
+        return found
 
     def stream(self, book_id: str, batch: int = 2000) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
         """Every entry with its raw line rows in journal order, a batch at a time."""

@@ -1,0 +1,135 @@
+"""`folio opening-balances import|show`: book a trial balance from a file, show the set."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from folio.cli.common import DatabaseOption, console, err_console, open_folio, run
+from folio.domain.money import format_minor
+from folio.domain.opening_balances import RowProblem, SetRow
+from folio.service import opening_balances
+from folio.service.books import get_book
+from folio.service.trial_balance_files import ParsedFile, read_trial_balance
+
+app = typer.Typer(help="Opening balances.", no_args_is_help=True)
+
+PROGRESS_FROM = 1000  # rows; smaller files book faster than a progress bar draws
+
+
+@app.command("import")
+def import_file(
+    book_id: str = typer.Argument(..., help="The book to book into."),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file."),
+    on: datetime | None = typer.Option(
+        None,
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="Booking date (default: the book's entries start).",
+    ),
+    database: str = DatabaseOption,
+) -> None:
+    """Validate the whole file, list every bad row, then book all rows or none."""
+    fo = open_folio(database)
+    book = run(lambda: fo.read(lambda uow: get_book(uow, book_id)))
+    parsed = run(lambda: _read(file, book.exponent))
+    day: date = on.date() if on else book.entries_start
+    preview = run(
+        lambda: fo.read(lambda uow: opening_balances.preview_set(uow, book_id, parsed.rows))
+    )
+    problems = sorted([*parsed.problems, *preview.problems], key=lambda p: p.index)
+    if problems or not preview.balanced:
+        _report(problems, preview.total_debit, preview.total_credit, book.exponent)
+        raise typer.Exit(1)
+    with _progress(len(parsed.rows), "Booking") as advance:
+        result = run(lambda: fo.book_opening_balances(book_id, day, parsed.rows))
+        advance(len(parsed.rows))
+    console.print(
+        f"Booked {result.event_count} opening balances on {day} under intent "
+        f"{result.intent_id}: debit {format_minor(result.total_debit, book.exponent)} = "
+        f"credit {format_minor(result.total_credit, book.exponent)} {book.currency}"
+    )
+
+
+def _read(file: Path, exponent: int) -> ParsedFile:
+    with _progress(0, f"Reading {file.name}"):
+        return read_trial_balance(file, exponent)
+
+
+class _progress:
+    """A Rich progress bar for large files; nothing for small ones."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label = total, label
+        self.bar: Progress | None = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.total >= PROGRESS_FROM or self.total == 0:
+            self.bar = Progress(console=err_console, transient=True)
+            self.bar.start()
+            task = self.bar.add_task(self.label, total=self.total or None)
+            return lambda n: self.bar.update(task, advance=n) if self.bar else None
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _report(problems: list[RowProblem], debit: int, credit: int, exponent: int) -> None:
+    err_console.print(f"[bold red]Nothing was booked.[/] {len(problems)} problem(s):")
+    table = Table("line", "account", "code", "problem")
+    for problem in problems:
+        table.add_row(str(problem.index), problem.account or "", problem.code, problem.message)
+    if problems:
+        err_console.print(table)
+    if debit != credit:
+        err_console.print(
+            f"[bold red]BALANCE_MISMATCH[/]: debit balances {format_minor(debit, exponent)} ≠ "
+            f"credit balances {format_minor(credit, exponent)} "
+            f"(difference {format_minor(debit - credit, exponent)})"
+        )
+
+
+@app.command()
+def show(book_id: str = typer.Argument(...), database: str = DatabaseOption) -> None:
+    """Print every ledger's opening balance with totals and the offset ledger."""
+    fo = open_folio(database)
+    book = run(lambda: fo.get_book(book_id))
+    openings = run(lambda: fo.opening_balances(book_id))
+
+    def money(value: int) -> str:
+        return format_minor(value, book.exponent) if value else ""
+
+    table = Table("number", "name", "debit", "credit", title=f"Opening balances of {book.name}")
+    for row in openings.rows:
+        table.add_row(row.ledger.number or "", row.ledger.name, money(row.debit), money(row.credit))
+    table.add_section()
+    table.add_row(
+        "",
+        "Total",
+        format_minor(openings.total_debit, book.exponent),
+        format_minor(openings.total_credit, book.exponent),
+    )
+    offset = openings.offset
+    table.add_row(
+        offset.ledger.number or "",
+        f"{offset.ledger.name} (offset)",
+        money(offset.debit),
+        money(offset.credit),
+    )
+    console.print(table)
+    state = "[green]balanced[/]" if openings.balanced else "[red]not balanced[/]"
+    console.print(
+        f"The set is {state}; {len(openings.sets)} live intent(s): "
+        + ", ".join(
+            f"{s.intent_id} ({s.date}, {s.source}, {s.entry_count} entries)" for s in openings.sets
+        )
+    )
+
+
+__all__ = ["app", "SetRow"]

@@ -1,0 +1,195 @@
+"""Read a trial balance from CSV or XLSX into opening-balance rows, collecting every problem.
+
+Columns (any order, case-insensitive): number, name, debit, credit, or the German Konto,
+Bezeichnung, Soll, Haben. Number format: a file with German headers or `;` separators is read
+the German way (`1.234,56`), any other the English way (`1,234.56`). Empty cells are 0. Row
+indexes are the file's own line numbers, so problems point at the line a person sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from folio.domain.errors import InvalidAmount, InvalidInput
+from folio.domain.money import parse_minor
+from folio.domain.opening_balances import RowProblem, SetRow
+
+_HEADERS = {
+    "number": (
+        "number",
+        "account",
+        "account_number",
+        "account number",
+        "konto",
+        "kontonummer",
+        "konto-nr.",
+        "kontonr",
+        "nr",
+    ),
+    "name": (
+        "name",
+        "account_name",
+        "account name",
+        "bezeichnung",
+        "kontobezeichnung",
+        "beschriftung",
+    ),
+    "debit": ("debit", "soll", "eb soll", "eb-wert soll", "saldo soll"),
+    "credit": ("credit", "haben", "eb haben", "eb-wert haben", "saldo haben"),
+}
+_GERMAN = {
+    "konto",
+    "kontonummer",
+    "konto-nr.",
+    "kontonr",
+    "bezeichnung",
+    "kontobezeichnung",
+    "soll",
+    "haben",
+    "eb soll",
+    "eb haben",
+}
+_DIGITS = re.compile(r"^\d{1,20}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    rows: list[SetRow]
+    problems: list[RowProblem]
+    german: bool
+
+
+def read_trial_balance(path: Path, exponent: int) -> ParsedFile:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return parse_rows(_xlsx_lines(path), exponent)
+    return parse_csv(path.read_bytes(), exponent)
+
+
+def parse_csv(data: bytes, exponent: int) -> ParsedFile:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")  # DATEV and Excel exports in Germany
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines: Iterator[tuple[int, list[object]]] = (
+        (number, list(row)) for number, row in enumerate(reader, start=1)
+    )
+    return parse_rows(lines, exponent, semicolons=delimiter == ";")
+
+
+def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[object]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def parse_rows(
+    lines: Iterator[tuple[int, list[object]]], exponent: int, *, semicolons: bool = False
+) -> ParsedFile:
+    columns: dict[str, int] | None = None
+    german = semicolons
+    rows: list[SetRow] = []
+    problems: list[RowProblem] = []
+    for line_number, values in lines:
+        cells = ["" if v is None else v for v in values]
+        if all(str(c).strip() == "" for c in cells):
+            continue
+        if columns is None:
+            columns, german_headers = _header(cells, line_number)
+            german = german or german_headers
+            continue
+        row, problem = _row(line_number, cells, columns, exponent, german)
+        if problem:
+            problems.append(problem)
+        elif row is not None:
+            rows.append(row)
+    if columns is None:
+        raise InvalidInput(
+            "The file is empty: expected a header row and balances.", {"field": "file"}
+        )
+    return ParsedFile(rows, problems, german)
+
+
+def _header(cells: list[object], line_number: int) -> tuple[dict[str, int], bool]:
+    names = [str(c).strip().lower() for c in cells]
+    columns = {}
+    for key, aliases in _HEADERS.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                columns[key] = index
+                break
+    missing = [key for key in ("number", "debit", "credit") if key not in columns]
+    if missing:
+        raise InvalidInput(
+            f"Line {line_number}: the header row needs the columns number, debit and credit "
+            f"(or Konto, Soll, Haben); missing: {', '.join(missing)}.",
+            {"field": "file", "line": line_number, "missing": missing},
+        )
+    return columns, bool(set(names) & _GERMAN)
+
+
+def _cell(cells: list[object], index: int | None) -> object:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+def _row(
+    line: int, cells: list[object], columns: dict[str, int], exponent: int, german: bool
+) -> tuple[SetRow | None, RowProblem | None]:
+    raw_number = _cell(cells, columns["number"])
+    number = (
+        str(int(raw_number)) if isinstance(raw_number, (int, float)) else str(raw_number).strip()
+    )
+    name_cell = _cell(cells, columns.get("name"))
+    name = str(name_cell).strip() or None
+    if isinstance(raw_number, (int, float)) and len(number) < 4:
+        number = number.zfill(4)  # spreadsheets drop the leading zeros of SKR numbers
+    if not _DIGITS.match(number):
+        return None, RowProblem(
+            line,
+            "INVALID_BALANCE_ENTRY",
+            f"line {line}: the account number {number!r} is not a number",
+            number or None,
+        )
+    amounts = []
+    for key in ("debit", "credit"):
+        try:
+            amounts.append(_amount(_cell(cells, columns[key]), exponent, german))
+        except InvalidAmount as exc:
+            return None, RowProblem(
+                line, "INVALID_BALANCE_ENTRY", f"line {line}: {key} {exc.message}", number
+            )
+    return SetRow(line, amounts[0], amounts[1], ledger_number=number, name=name), None
+
+
+def _amount(value: object, exponent: int, german: bool) -> int:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return 0
+    if isinstance(value, float):
+        # Spreadsheet numbers are binary floats; their shortest repr is what the user typed.
+        return parse_minor(Decimal(repr(value)), exponent)
+    if isinstance(value, (int, Decimal)):
+        return parse_minor(value, exponent)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    if german:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    if text.startswith("(") and text.endswith(")"):
+        text = "-" + text[1:-1]
+    return parse_minor(text, exponent)

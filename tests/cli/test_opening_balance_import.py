@@ -1,0 +1,111 @@
+"""`folio opening-balances import|show` with CSV, XLSX and German CSV, on both engines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from folio.cli.main import app
+from folio.service.facade import Folio
+from tests.builders import make_book
+
+SEED_CSV = (
+    "number,name,debit,credit\n"
+    "0400,Technische Anlagen und Maschinen,50000.00,0\n"
+    "1200,Forderungen aus Lieferungen und Leistungen,10000.00,0\n"
+    "2000,Festkapital,0,25000.00\n"
+    "2900,Gezeichnetes Kapital,0,35000.00\n"
+)
+GERMAN_CSV = (
+    "Konto;Bezeichnung;Soll;Haben\n"
+    "0400;Technische Anlagen und Maschinen;50.000,00;\n"
+    "1200;Forderungen aus Lieferungen und Leistungen;10.000,50;\n"
+    "2000;Festkapital;;25.000,00\n"
+    "2900;Gezeichnetes Kapital;;35.000,50\n"
+)
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def book(fo: Folio):  # type: ignore[no-untyped-def]
+    return make_book(fo, chart="skr04")
+
+
+def test_csv_import_books_the_set(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "tb.csv"
+    path.write_text(SEED_CSV)
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 0, output
+    assert "Booked 4 opening balances on 2025-01-01" in output
+    assert "60000.00" in output
+    assert fo.ledger_by_number(book.id, "1200").balance == 1000000
+    assert fo.ledger_by_number(book.id, "9000").balance == 0
+    code, output = invoke("opening-balances", "show", book.id, "--database", db_url)
+    assert code == 0, output
+    assert "60000.00" in output and "balanced" in output and "0400" in output
+
+
+def test_german_csv_with_decimal_commas(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "eb-werte.csv"
+    path.write_bytes(GERMAN_CSV.encode("cp1252"))
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--date",
+                          "2025-01-01", "--database", db_url)
+    assert code == 0, output
+    assert fo.ledger_by_number(book.id, "1200").balance == 1000050
+    assert fo.ledger_by_number(book.id, "2900").balance == 3500050
+
+
+def test_xlsx_import(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Konto", "Bezeichnung", "Soll", "Haben"])
+    sheet.append([400, "Technische Anlagen", 50000.1, None])  # numeric cell, leading zero lost
+    sheet.append(["1200", "Forderungen", 9999.9, 0])
+    sheet.append(["2000", "Festkapital", None, 60000])
+    path = tmp_path / "tb.xlsx"
+    workbook.save(path)
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 0, output
+    assert fo.ledger_by_number(book.id, "0400").balance == 5000010
+    assert fo.ledger_by_number(book.id, "1200").balance == 999990
+    assert fo.ledger_by_number(book.id, "2000").balance == 6000000
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_booked(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "number,name,debit,credit\n"
+        "0400,Anlagen,50000.00,0\n"
+        "1200,Forderungen,10.005,0\n"        # line 3: three decimals
+        "4000,Umsatzerlöse,0,100.00\n"        # line 4: revenue
+        "0001,Unknown,100.00,0\n"             # line 5: no such account
+        "2000,Festkapital,5.00,5.00\n"        # line 6: both sides
+        "abc,Kein Konto,1.00,0\n"             # line 7: not a number
+        "2900,Gezeichnetes Kapital,0,35000.00\n"
+    )
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 1
+    assert "Nothing was booked" in output
+    for line, code_name in ((3, "INVALID_BALANCE_ENTRY"), (4, "ACCOUNT_TYPE_NOT_ALLOWED"),
+                            (5, "ACCOUNTS_NOT_FOUND"), (6, "INVALID_BALANCE_ENTRY"),
+                            (7, "INVALID_BALANCE_ENTRY")):
+        assert f"line {line}" in output or f"row {line}" in output, (line, output)
+        assert code_name in output
+    assert "BALANCE_MISMATCH" in output
+    assert fo.entries(book.id) == []
+
+
+def test_missing_header_is_a_clear_error(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "noheader.csv"
+    path.write_text("foo,bar\n1,2\n")
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 1
+    assert "INVALID_INPUT" in output and "missing: number, debit, credit" in output
