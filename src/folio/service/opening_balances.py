@@ -61,7 +61,7 @@ class LedgerOpening:
     amount: int
     entries: list[Entry] = field(default_factory=list)
     posted: list[Entry] = field(default_factory=list)
-    live_entry: Entry | None = None
+    live_entry_id: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -176,7 +176,7 @@ def ledger_opening(uow: UnitOfWork, book_id: str, ledger_id: str) -> LedgerOpeni
         ):
             live = entry
     amount = signed_balance(ledger.normal_balance, debits, credits)
-    return LedgerOpening(ledger, amount, entries, live_entry=live)
+    return LedgerOpening(ledger, amount, entries, live_entry_id=live.id if live else None)
 
 
 def set_ledger_opening(
@@ -212,12 +212,12 @@ def set_ledger_opening(
             "set; reverse that set before setting this ledger on its own.",
             {"ledger_ids": [ledger.id], "intent_ids": from_sets, "date": day.isoformat()},
         )
-    current = _opening_amount(uow, ledger)
-    if current == amount:
-        return LedgerOpening(ledger, amount)
     # The live per-ledger entry (at most one), from the lines already read.
     live_lines = [r for r in lines if _source(r.metadata) == SOURCE_LEDGER]
     live_id = live_lines[0].entry_id if live_lines else None
+    current = _opening_amount(uow, ledger)
+    if current == amount:
+        return LedgerOpening(ledger, amount, live_entry_id=live_id)
     drafts = []
     live_amount = 0
     if live_id is not None:
@@ -265,9 +265,9 @@ def set_ledger_opening(
             "entries": [e.id for e in posted],
         },
     )
-    new_live = posted[-1] if target != 0 else None
+    new_live = posted[-1].id if target != 0 else None
     return LedgerOpening(
-        get_ledger(uow, book_id, ledger.id), amount, posted=posted, live_entry=new_live
+        get_ledger(uow, book_id, ledger.id), amount, posted=posted, live_entry_id=new_live
     )
 
 
