@@ -35,11 +35,11 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def book(fo: Folio):  # type: ignore[no-untyped-def]
+def book(fo: Folio):
     return make_book(fo, chart="skr04")
 
 
-def test_csv_import_books_the_set(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_import_books_the_set(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "tb.csv"
     path.write_text(SEED_CSV)
     code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
@@ -53,17 +53,25 @@ def test_csv_import_books_the_set(fo: Folio, book, db_url: str, tmp_path: Path) 
     assert "60000.00" in output and "balanced" in output and "0400" in output
 
 
-def test_german_csv_with_decimal_commas(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_german_csv_with_decimal_commas(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "eb-werte.csv"
     path.write_bytes(GERMAN_CSV.encode("cp1252"))
-    code, output = invoke("opening-balances", "import", book.id, str(path), "--date",
-                          "2025-01-01", "--database", db_url)
+    code, output = invoke(
+        "opening-balances",
+        "import",
+        book.id,
+        str(path),
+        "--date",
+        "2025-01-01",
+        "--database",
+        db_url,
+    )
     assert code == 0, output
     assert fo.ledger_by_number(book.id, "1200").balance == 1000050
     assert fo.ledger_by_number(book.id, "2900").balance == 3500050
 
 
-def test_xlsx_import(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_import(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Konto", "Bezeichnung", "Soll", "Haben"])
@@ -79,31 +87,37 @@ def test_xlsx_import(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # t
     assert fo.ledger_by_number(book.id, "2000").balance == 6000000
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_booked(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_rows_are_all_reported_and_nothing_is_booked(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         "number,name,debit,credit\n"
         "0400,Anlagen,50000.00,0\n"
-        "1200,Forderungen,10.005,0\n"        # line 3: three decimals
-        "4000,Umsatzerlöse,0,100.00\n"        # line 4: revenue
-        "0001,Unknown,100.00,0\n"             # line 5: no such account
-        "2000,Festkapital,5.00,5.00\n"        # line 6: both sides
-        "abc,Kein Konto,1.00,0\n"             # line 7: not a number
+        "1200,Forderungen,10.005,0\n"  # line 3: three decimals
+        "4000,Umsatzerlöse,0,100.00\n"  # line 4: revenue
+        "0001,Unknown,100.00,0\n"  # line 5: no such account
+        "2000,Festkapital,5.00,5.00\n"  # line 6: both sides
+        "abc,Kein Konto,1.00,0\n"  # line 7: not a number
         "2900,Gezeichnetes Kapital,0,35000.00\n"
     )
     code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
     assert code == 1
     assert "Nothing was booked" in output
-    for line, code_name in ((3, "INVALID_BALANCE_ENTRY"), (4, "ACCOUNT_TYPE_NOT_ALLOWED"),
-                            (5, "ACCOUNTS_NOT_FOUND"), (6, "INVALID_BALANCE_ENTRY"),
-                            (7, "INVALID_BALANCE_ENTRY")):
+    for line, code_name in (
+        (3, "INVALID_BALANCE_ENTRY"),
+        (4, "ACCOUNT_TYPE_NOT_ALLOWED"),
+        (5, "ACCOUNTS_NOT_FOUND"),
+        (6, "INVALID_BALANCE_ENTRY"),
+        (7, "INVALID_BALANCE_ENTRY"),
+    ):
         assert f"line {line}" in output or f"row {line}" in output, (line, output)
         assert code_name in output
     assert "BALANCE_MISMATCH" in output
     assert fo.entries(book.id) == []
 
 
-def test_missing_header_is_a_clear_error(fo: Folio, book, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_header_is_a_clear_error(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "noheader.csv"
     path.write_text("foo,bar\n1,2\n")
     code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)

@@ -59,11 +59,15 @@ def test_eight_clients_setting_opening_balances_on_the_hot_offset(engine: Engine
     book = make_book(fo)
     clients, per_client = 8, 50
     ledgers = [
-        [fo.create_ledger(book.id, LedgerCreate(name=f"Asset {c}-{i}", type=LedgerType.ASSET))
-         for i in range(per_client)]
+        [
+            fo.create_ledger(book.id, LedgerCreate(name=f"Asset {c}-{i}", type=LedgerType.ASSET))
+            for i in range(per_client)
+        ]
         for c in range(clients)
     ]
-    offset = next(lg for lg in fo.ledgers(book.id) if lg.role and lg.role.value == "opening_balances")
+    offset = next(
+        lg for lg in fo.ledgers(book.id) if lg.role and lg.role.value == "opening_balances"
+    )
 
     def client(index: int) -> None:
         for n, ledger in enumerate(ledgers[index]):

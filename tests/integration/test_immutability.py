@@ -12,7 +12,7 @@ from tests.builders import make_book, make_ledgers, post
 
 
 @pytest.fixture
-def posted(fo: Folio):  # type: ignore[no-untyped-def]
+def posted(fo: Folio):
     book = make_book(fo)
     make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
     first = post(fo, book, "1000 D 10; 4000 C 10")
@@ -32,7 +32,7 @@ def posted(fo: Folio):  # type: ignore[no-untyped-def]
 )
 def test_plain_sql_cannot_change_the_journal(
     engine: Engine, fo: Folio, posted, statement: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     book, first = posted
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         if "entry_reversals" in statement:
@@ -57,7 +57,7 @@ def test_plain_sql_cannot_change_the_journal(
         ("UPDATE ledger_daily_totals SET debits = debits + 1", "period_totals_mismatch"),
     ],
 )
-def test_verify_reports_the_first_break_after_tampering(  # type: ignore[no-untyped-def]
+def test_verify_reports_the_first_break_after_tampering(
     engine: Engine, fo: Folio, posted, statement: str, kind: str
 ) -> None:
     book, first = posted

@@ -24,7 +24,7 @@ def rows(spec: list[tuple[str, int, int]]) -> list[SetRow]:
 
 
 @pytest.fixture
-def skr04(fo: Folio):  # type: ignore[no-untyped-def]
+def skr04(fo: Folio):
     return make_book(fo, chart="skr04")
 
 
@@ -40,7 +40,7 @@ def state(fo: Folio, book_id: str) -> tuple[object, ...]:
     )
 
 
-def test_seed_002_books_four_entries_and_nets_the_offset(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_seed_002_books_four_entries_and_nets_the_offset(fo: Folio, skr04) -> None:
     result = fo.book_opening_balances(skr04.id, DAY, rows(SEED_002))
     assert (result.event_count, result.total_debit, result.total_credit) == (4, 6000000, 6000000)
     assert {e.intent_id for e in result.entries} == {result.intent_id}
@@ -94,7 +94,7 @@ ERROR_CASES = {
 
 
 @pytest.mark.parametrize("case", list(ERROR_CASES))
-def test_each_set_error_has_its_code_and_posts_nothing(fo: Folio, skr04, case: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_set_error_has_its_code_and_posts_nothing(fo: Folio, skr04, case: str) -> None:
     spec, code = ERROR_CASES[case]
     before = state(fo, skr04.id)
     with pytest.raises(FolioError) as info:
@@ -107,7 +107,7 @@ def test_each_set_error_has_its_code_and_posts_nothing(fo: Folio, skr04, case: s
         assert (info.value.data["total_debit"], info.value.data["total_credit"]) == ("1.00", "0.99")
 
 
-def test_set_refused_before_entries_start_and_in_locked_period(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_set_refused_before_entries_start_and_in_locked_period(fo: Folio, skr04) -> None:
     before = state(fo, skr04.id)
     with pytest.raises(FolioError) as info:
         fo.book_opening_balances(skr04.id, date(2024, 12, 31), rows(SEED_002))
@@ -119,7 +119,7 @@ def test_set_refused_before_entries_start_and_in_locked_period(fo: Folio, skr04)
     assert state(fo, skr04.id) == before
 
 
-def test_book_without_offset_ledger_is_9000_missing(fo: Folio, engine) -> None:  # type: ignore[no-untyped-def]
+def test_book_without_offset_ledger_is_9000_missing(fo: Folio, engine) -> None:
     book = make_book(fo, chart="skr04")
     with engine.begin() as conn:  # as after a chart import that lacked account 9000
         conn.exec_driver_sql(f"UPDATE ledgers SET role = NULL WHERE book_id = '{book.id}'")
@@ -128,7 +128,7 @@ def test_book_without_offset_ledger_is_9000_missing(fo: Folio, engine) -> None: 
     assert info.value.code == "ACCOUNT_9000_MISSING"
 
 
-def test_locked_period_refuses_per_ledger_change_and_reversal(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_locked_period_refuses_per_ledger_change_and_reversal(fo: Folio, skr04) -> None:
     bank = fo.ledger_by_number(skr04.id, "1800")
     fo.set_opening_balance(skr04.id, bank.id, 100000)
     result = fo.book_opening_balances(skr04.id, DAY, rows(SEED_002))
@@ -189,7 +189,7 @@ def test_per_ledger_sides_follow_the_normal_balance(fo: Folio) -> None:
     assert (offset_now.debits_posted, offset_now.credits_posted) == (12000, 0)
 
 
-def test_per_ledger_refusals(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_per_ledger_refusals(fo: Folio, skr04) -> None:
     sales = fo.ledger_by_number(skr04.id, "4000")
     with pytest.raises(FolioError) as info:
         fo.set_opening_balance(skr04.id, sales.id, 100)
@@ -205,7 +205,7 @@ def test_per_ledger_refusals(fo: Folio, skr04) -> None:  # type: ignore[no-untyp
     assert info.value.code == "OPENING_BALANCES_EXIST"
 
 
-def test_set_refused_when_a_ledger_has_its_own_opening_balance(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_set_refused_when_a_ledger_has_its_own_opening_balance(fo: Folio, skr04) -> None:
     receivables = fo.ledger_by_number(skr04.id, "1200")
     fo.set_opening_balance(skr04.id, receivables.id, 500)
     with pytest.raises(FolioError) as info:
@@ -230,7 +230,7 @@ def test_mid_year_conversion_accepts_revenue_and_expense(fo: Folio) -> None:
     assert sales.balance == 1500000
 
 
-def test_zero_rows_are_skipped_and_ledger_ids_accepted(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_zero_rows_are_skipped_and_ledger_ids_accepted(fo: Folio, skr04) -> None:
     land = fo.ledger_by_number(skr04.id, "0400")
     mixed = [
         SetRow(0, 100, 0, ledger_id=land.id),
@@ -240,7 +240,7 @@ def test_zero_rows_are_skipped_and_ledger_ids_accepted(fo: Folio, skr04) -> None
     assert fo.book_opening_balances(skr04.id, DAY, mixed).event_count == 2
 
 
-def test_opening_balance_postings_stay_separate_from_ordinary_ones(fo: Folio, skr04) -> None:  # type: ignore[no-untyped-def]
+def test_opening_balance_postings_stay_separate_from_ordinary_ones(fo: Folio, skr04) -> None:
     bank = fo.ledger_by_number(skr04.id, "1800")
     fo.create_ledger(skr04.id, LedgerCreate(name="Extra", type=LedgerType.ASSET, number="1801"))
     fo.set_opening_balance(skr04.id, bank.id, 1000)

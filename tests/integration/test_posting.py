@@ -19,7 +19,7 @@ LEDGERS = "1000 asset Bank; 1200 asset Receivables; 3000 liability Payables; 400
 
 
 @pytest.fixture
-def book(fo: Folio):  # type: ignore[no-untyped-def]
+def book(fo: Folio):
     book = make_book(fo)
     make_ledgers(fo, book, LEDGERS)
     return book
@@ -32,7 +32,7 @@ def snapshot(fo: Folio, book_id: str) -> tuple[object, ...]:
     )
 
 
-def test_post_updates_totals_and_balances(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_post_updates_totals_and_balances(fo: Folio, book) -> None:
     entry = post(fo, book, "1000 D 119.00; 4000 C 100.00; 3000 C 19.00", description="Sale")
     assert entry.journal_number == 1
     assert [(ln.side, ln.amount) for ln in entry.lines] == [
@@ -49,12 +49,12 @@ def test_post_updates_totals_and_balances(fo: Folio, book) -> None:  # type: ign
     assert stored.description == "Sale"
 
 
-def test_point_one_plus_point_two_posts_against_point_three(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_point_one_plus_point_two_posts_against_point_three(fo: Folio, book) -> None:
     post(fo, book, "1000 D 0.1; 1200 D 0.2; 4000 C 0.3")
     assert fo.ledger_by_number(book.id, "4000").balance == 30
 
 
-def test_balance_as_of_past_dates(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_balance_as_of_past_dates(fo: Folio, book) -> None:
     post(fo, book, "1000 D 10; 4000 C 10", on=date(2025, 1, 15))
     post(fo, book, "1000 D 20; 4000 C 20", on=date(2025, 3, 2))
     post(fo, book, "1000 D 5; 4000 C 5", on=date(2025, 3, 20))
@@ -130,7 +130,7 @@ def _bad_entries(other_ledger: str) -> dict[str, tuple[Callable[[str], EntryCrea
 
 
 @pytest.mark.parametrize("case", list(_bad_entries("x")))
-def test_bad_entries_get_their_code_and_change_nothing(fo: Folio, book, case: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_entries_get_their_code_and_change_nothing(fo: Folio, book, case: str) -> None:
     other = make_book(fo, name="Other")
     other_ledger = make_ledgers(fo, other, "1000 asset Bank")["1000"]
     post(fo, book, "1000 D 1; 4000 C 1")
@@ -143,7 +143,7 @@ def test_bad_entries_get_their_code_and_change_nothing(fo: Folio, book, case: st
     assert fo.verify(book.id).ok
 
 
-def test_archived_ledger_refuses_postings(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_archived_ledger_refuses_postings(fo: Folio, book) -> None:
     post(fo, book, "1200 D 1; 4000 C 1")
     receivables = fo.ledger_by_number(book.id, "1200")
     ledger, deleted = fo.delete_ledger(book.id, receivables.id)
@@ -157,7 +157,7 @@ def test_archived_ledger_refuses_postings(fo: Folio, book) -> None:  # type: ign
     post(fo, book, "1200 D 1; 4000 C 1")
 
 
-def test_locked_period_refuses_postings(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_locked_period_refuses_postings(fo: Folio, book) -> None:
     fo.change_period(book.id, "2025-02", PeriodAction.SOFT_LOCK)
     before = snapshot(fo, book.id)
     with pytest.raises(FolioError) as info:
@@ -180,14 +180,14 @@ def test_locked_period_refuses_postings(fo: Folio, book) -> None:  # type: ignor
     }
 
 
-def test_three_decimals_in_eur_are_refused_at_the_edge(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_three_decimals_in_eur_are_refused_at_the_edge(fo: Folio, book) -> None:
     with pytest.raises(FolioError) as info:
         post(fo, book, "1000 D 1.005; 4000 C 1.005")
     assert info.value.code == "INVALID_AMOUNT"
     assert fo.entries(book.id) == []
 
 
-def test_gapless_journal_numbers_and_list_filters(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_gapless_journal_numbers_and_list_filters(fo: Folio, book) -> None:
     for day in (1, 2, 3, 4):
         post(fo, book, "1000 D 1; 4000 C 1", on=date(2025, 1, day))
     post(fo, book, "1200 D 1; 4000 C 1", on=date(2025, 1, 5))
@@ -200,7 +200,7 @@ def test_gapless_journal_numbers_and_list_filters(fo: Folio, book) -> None:  # t
     assert [e.journal_number for e in page] == [3, 4]
 
 
-def test_ledgers_numbers_unique_and_system_ledgers_protected(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_ledgers_numbers_unique_and_system_ledgers_protected(fo: Folio, book) -> None:
     with pytest.raises(FolioError) as info:
         fo.create_ledger(book.id, LedgerCreate(name="Again", type=LedgerType.ASSET, number="1000"))
     assert info.value.code == "DUPLICATE_ACCOUNT"

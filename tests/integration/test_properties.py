@@ -56,7 +56,7 @@ def check_invariants(engine: Engine, fo: Folio, book_id: str) -> None:
 
 @settings(max_examples=15)
 @given(data=steps)
-def test_random_postings_and_reversals_keep_the_books_whole(engine: Engine, data) -> None:  # type: ignore[no-untyped-def]
+def test_random_postings_and_reversals_keep_the_books_whole(engine: Engine, data) -> None:
     fo = Folio(engine, migrate=False)
     book = make_book(fo)
     make_ledgers(fo, book, SPEC)

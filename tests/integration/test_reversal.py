@@ -15,13 +15,13 @@ LEDGERS = "1000 asset Bank; 4000 revenue Sales; 3000 liability Payables"
 
 
 @pytest.fixture
-def book(fo: Folio):  # type: ignore[no-untyped-def]
+def book(fo: Folio):
     book = make_book(fo)
     make_ledgers(fo, book, LEDGERS)
     return book
 
 
-def test_reverse_entry_in_original_period(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_reverse_entry_in_original_period(fo: Folio, book) -> None:
     entry = post(fo, book, "1000 D 50; 4000 C 50", on=date(2025, 1, 10))
     reversal = fo.reverse_entry(book.id, entry.id, mode=PostingMode.ORIGINAL_PERIOD)
     assert reversal.date == date(2025, 1, 10)
@@ -40,7 +40,7 @@ def test_reverse_entry_in_original_period(fo: Folio, book) -> None:  # type: ign
     assert len(fo.entries(book.id)) == 2
 
 
-def test_reverse_entry_current_period_uses_given_date(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_reverse_entry_current_period_uses_given_date(fo: Folio, book) -> None:
     entry = post(fo, book, "1000 D 50; 4000 C 50", on=date(2025, 1, 10))
     fo.change_period(book.id, "2025-01", PeriodAction.LOCK)
     with pytest.raises(FolioError) as info:
@@ -57,7 +57,7 @@ def test_reverse_entry_current_period_uses_given_date(fo: Folio, book) -> None: 
     )
 
 
-def test_reverse_intent_atomically(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_reverse_intent_atomically(fo: Folio, book) -> None:
     # Two entries under one intent, as an opening-balance set or an import would post them.
     from folio.domain.journal import EntryDraft, LineDraft
     from folio.service.posting import write_entries
@@ -89,7 +89,7 @@ def test_reverse_intent_atomically(fo: Folio, book) -> None:  # type: ignore[no-
     assert fo.verify(book.id).ok
 
 
-def test_failed_intent_reversal_posts_nothing(fo: Folio, book) -> None:  # type: ignore[no-untyped-def]
+def test_failed_intent_reversal_posts_nothing(fo: Folio, book) -> None:
     entry = post(fo, book, "1000 D 50; 4000 C 50", on=date(2025, 1, 10))
     fo.change_period(book.id, "2025-01", PeriodAction.SOFT_LOCK)
     with pytest.raises(FolioError) as info:

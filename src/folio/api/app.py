@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
 from folio import __version__
 from folio.api import errors
 from folio.api.middleware import RequestIdMiddleware
-from folio.api.routes import audit, auth, books, journal, ledgers, periods
+from folio.api.routes import audit, auth, books, journal, ledgers, opening_balances, periods
 from folio.store.database import make_engine
 
 DESCRIPTION = """\
@@ -49,7 +50,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     errors.install(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (auth, books, ledgers, journal, periods, audit):
+    for module in (auth, books, ledgers, opening_balances, journal, periods, audit):
         app.include_router(module.api)
     app.include_router(audit.server_api)
     return app
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    """(method, full path, route) of every API endpoint, through the included routers."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and context.path is not None:
+            found += [(method, context.path, route) for method in sorted(route.methods or ())]
+    return found

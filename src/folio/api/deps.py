@@ -63,7 +63,9 @@ def authenticated(
     state = request.app.state
 
     def identify(uow: UnitOfWork) -> tuple[auth.Principal, str | None]:
-        secret = getattr(state, "signing_secret", None) or auth.signing_secret(uow)
+        secret: str | None = getattr(state, "signing_secret", None)
+        if secret is None and not token.startswith(auth.KEY_PREFIX):
+            secret = auth.signing_secret(uow)  # once per process, after the first token
         return auth.authenticate(uow, token, secret), secret
 
     principal, secret = runner.read(UnitOfWork(engine_of(request), write=False), identify)

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -133,7 +133,18 @@ def http_error_response(error: HTTPException) -> Response:
 
 
 def unexpected_response(error: Exception) -> Response:
-    """The database being unreachable is a 503; anything else is a bug: logged, then 500."""
+    """The database being unreachable is a 503; anything else is a bug: logged, then 500.
+
+    Two database refusals are the caller's: a value the column cannot hold (a NUL character,
+    too long) is invalid input, and a unique key lost to a concurrent request is a conflict.
+    """
+    if isinstance(error, DataError):
+        return envelope(
+            422, "INVALID_INPUT", "A value cannot be stored (too long, or a NUL character)."
+        )
+    if isinstance(error, IntegrityError):
+        log.warning("integrity error: %s", error)
+        return envelope(409, "CONFLICT", "The request conflicts with a concurrent change; retry.")
     if isinstance(error, _DATABASE_DOWN):
         log.warning("database unavailable: %s", error)
         return envelope(

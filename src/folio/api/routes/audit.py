@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from folio.api.deps import Call, reads, unbound
 from folio.api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 from folio.api.routes.common import BOOK, BookId, router
@@ -11,17 +13,17 @@ api = router(BOOK, "audit")
 
 
 @api.get("/verify", response_model=VerifyRead, summary="Verify the hash chain and totals")
-def verify_book(book_id: BookId, call: Call = reads("reports:read")) -> VerifyRead:
+def verify_book(call: Annotated[Call, reads("reports:read")], book_id: BookId) -> VerifyRead:
     """`ok` true, or false with the first break in `problem`."""
     return VerifyRead.of(call.read(lambda uow: verify.verify_book(uow, book_id)))
 
 
 @api.get("/audit-events", response_model=Page[AuditEventRead], summary="The book's audit log")
 def list_audit_events(
+    call: Annotated[Call, reads("admin")],
     book_id: BookId,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-    call: Call = reads("admin"),
 ) -> Page[AuditEventRead]:
     """Every change to the book, oldest first: who, what, when, and the request id."""
     after = decode_cursor(cursor, int)
@@ -39,7 +41,7 @@ server_api = router("/v1", "audit")
     "/audit-events", response_model=Page[AuditEventRead], summary="The server's audit log"
 )
 def list_server_audit_events(
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, call: Call = reads("admin")
+    call: Annotated[Call, reads("admin")], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[AuditEventRead]:
     """Events that belong to no book, such as API keys and clients created or revoked."""
     unbound(call)

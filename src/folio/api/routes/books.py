@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Response
 
 from folio.api.deps import Call, reads, unbound, writes
@@ -15,7 +17,7 @@ api = router("/v1/books", "books")
 
 
 @api.post("", status_code=201, response_model=BookRead, summary="Create a book")
-def create_book(body: BookCreate, call: Call = writes("books:write")) -> Response:
+def create_book(call: Annotated[Call, writes("books:write")], body: BookCreate) -> Response:
     """Create a book with its chart of accounts and system ledgers."""
     unbound(call)
     command = books.BookCreate(
@@ -32,7 +34,7 @@ def create_book(body: BookCreate, call: Call = writes("books:write")) -> Respons
 
 @api.get("", response_model=Page[BookRead], summary="List books")
 def list_books(
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, call: Call = reads("books:read")
+    call: Annotated[Call, reads("books:read")], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[BookRead]:
     """Every book; a credential bound to a book sees only that one."""
     after = decode_cursor(cursor, str)
@@ -44,12 +46,14 @@ def list_books(
 
 
 @api.get("/{book_id}", response_model=BookRead, summary="Read a book")
-def get_book(book_id: BookId, call: Call = reads("books:read")) -> BookRead:
+def get_book(call: Annotated[Call, reads("books:read")], book_id: BookId) -> BookRead:
     return BookRead.of(call.read(lambda uow: books.get_book(uow, book_id)))
 
 
 @api.patch("/{book_id}", response_model=BookRead, summary="Rename a book")
-def update_book(book_id: BookId, body: BookUpdate, call: Call = writes("books:write")) -> Response:
+def update_book(
+    call: Annotated[Call, writes("books:write")], book_id: BookId, body: BookUpdate
+) -> Response:
     def change(uow: UnitOfWork) -> Book:
         if body.name is None:
             return books.get_book(uow, book_id)

@@ -32,7 +32,7 @@ def _render(result: tuple[Book, Entry]) -> EntryRead:
 
 @api.post("/journal-entries", status_code=201, response_model=EntryRead, summary="Post an entry")
 def post_entry(
-    book_id: BookId, body: EntryCreate, call: Call = writes("journal:write")
+    call: Annotated[Call, writes("journal:write")], book_id: BookId, body: EntryCreate
 ) -> Response:
     """Lines name a ledger by `ledger_id` or `ledger_number` and carry a `debit` or `credit`."""
 
@@ -45,6 +45,7 @@ def post_entry(
 
 @api.get("/journal-entries", response_model=Page[EntryRead], summary="List entries")
 def list_entries(
+    call: Annotated[Call, reads("journal:read")],
     book_id: BookId,
     ledger_id: OptionalId = None,
     intent_id: OptionalId = None,
@@ -52,7 +53,6 @@ def list_entries(
     date_to: Annotated[date | None, Query(alias="to")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-    call: Call = reads("journal:read"),
 ) -> Page[EntryRead]:
     """In journal order; `from` and `to` bound the accounting date, both inclusive."""
     after = decode_cursor(cursor, int)
@@ -76,7 +76,9 @@ def list_entries(
 
 
 @api.get("/journal-entries/{entry_id}", response_model=EntryRead, summary="Read an entry")
-def get_entry(book_id: BookId, entry_id: EntryId, call: Call = reads("journal:read")) -> EntryRead:
+def get_entry(
+    call: Annotated[Call, reads("journal:read")], book_id: BookId, entry_id: EntryId
+) -> EntryRead:
     return _render(
         call.read(lambda uow: (get_book(uow, book_id), journal.get_entry(uow, book_id, entry_id)))
     )
@@ -89,10 +91,10 @@ def get_entry(book_id: BookId, entry_id: EntryId, call: Call = reads("journal:re
     summary="Reverse an entry",
 )
 def reverse_entry(
+    call: Annotated[Call, writes("journal:write")],
     book_id: BookId,
     entry_id: EntryId,
     body: Annotated[ReversalCreate | None, Body()] = None,
-    call: Call = writes("journal:write"),
 ) -> Response:
     """Posts the mirrored entry, dated today or `date` (current_period) or as the original."""
     options = body or ReversalCreate()
@@ -119,10 +121,10 @@ def reverse_entry(
     summary="Reverse an intent",
 )
 def reverse_intent(
+    call: Annotated[Call, writes("journal:write")],
     book_id: BookId,
     intent_id: IntentId,
     body: Annotated[IntentReversalCreate | None, Body()] = None,
-    call: Call = writes("journal:write"),
 ) -> Response:
     """Mirrors every entry of the intent under one new intent, all or nothing."""
     options = body or IntentReversalCreate()

@@ -32,7 +32,7 @@ def _render(result: tuple[Book, Ledger]) -> LedgerRead:
 
 @api.post("", status_code=201, response_model=LedgerRead, summary="Create a ledger")
 def create_ledger(
-    book_id: BookId, body: LedgerCreate, call: Call = writes("ledgers:write")
+    call: Annotated[Call, writes("ledgers:write")], book_id: BookId, body: LedgerCreate
 ) -> Response:
     command = ledgers.LedgerCreate(
         name=body.name,
@@ -52,13 +52,13 @@ def create_ledger(
 
 @api.get("", response_model=Page[LedgerRead], summary="List the chart of accounts")
 def list_ledgers(
+    call: Annotated[Call, reads("ledgers:read")],
     book_id: BookId,
     number: Annotated[str | None, Query(max_length=20)] = None,
     ledger_type: Annotated[LedgerType | None, Query(alias="type")] = None,
     role: Role | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-    call: Call = reads("ledgers:read"),
 ) -> Page[LedgerRead]:
     """Numbered ledgers in number order, then custom ones."""
     after = decode_cursor(cursor, str)
@@ -82,7 +82,7 @@ def list_ledgers(
 
 @api.get("/{ledger_id}", response_model=LedgerRead, summary="Read a ledger")
 def get_ledger(
-    book_id: BookId, ledger_id: LedgerId, call: Call = reads("ledgers:read")
+    call: Annotated[Call, reads("ledgers:read")], book_id: BookId, ledger_id: LedgerId
 ) -> LedgerRead:
     return _render(
         call.read(lambda uow: (get_book(uow, book_id), ledgers.get_ledger(uow, book_id, ledger_id)))
@@ -91,7 +91,10 @@ def get_ledger(
 
 @api.patch("/{ledger_id}", response_model=LedgerRead, summary="Change a ledger")
 def update_ledger(
-    book_id: BookId, ledger_id: LedgerId, body: LedgerUpdate, call: Call = writes("ledgers:write")
+    call: Annotated[Call, writes("ledgers:write")],
+    book_id: BookId,
+    ledger_id: LedgerId,
+    body: LedgerUpdate,
 ) -> Response:
     command = ledgers.LedgerUpdate(
         name=body.name,
@@ -111,7 +114,7 @@ def update_ledger(
 
 @api.delete("/{ledger_id}", response_model=LedgerDeleteRead, summary="Delete or archive")
 def delete_ledger(
-    book_id: BookId, ledger_id: LedgerId, call: Call = writes("ledgers:write")
+    call: Annotated[Call, writes("ledgers:write")], book_id: BookId, ledger_id: LedgerId
 ) -> Response:
     """Deletes an unused ledger; one with postings or children is archived instead."""
 
@@ -128,10 +131,10 @@ def delete_ledger(
 
 @api.get("/{ledger_id}/balance", response_model=BalanceRead, summary="A ledger's balance")
 def ledger_balance(
+    call: Annotated[Call, reads("ledgers:read")],
     book_id: BookId,
     ledger_id: LedgerId,
     as_of: Annotated[date | None, Query(description="Through this day; default now.")] = None,
-    call: Call = reads("ledgers:read"),
 ) -> BalanceRead:
     """Debits, credits and the signed balance (positive on the normal side)."""
     book, balance = call.read(

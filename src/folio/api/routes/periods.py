@@ -20,13 +20,13 @@ PeriodName = Annotated[str, Path(max_length=7, examples=["2025-01"])]
 
 @api.get("", response_model=Page[PeriodRead], summary="List periods")
 def list_periods(
+    call: Annotated[Call, reads("periods:read")],
     book_id: BookId,
     through: Annotated[
         date | None, Query(description="List months through this day; default today.")
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-    call: Call = reads("periods:read"),
 ) -> Page[PeriodRead]:
     """Every month from the book's entries start, with its status."""
     after = decode_cursor(cursor, str)
@@ -38,7 +38,7 @@ def list_periods(
 
 def _change(action: PeriodAction) -> Callable[..., Response]:
     def change(
-        book_id: BookId, period: PeriodName, call: Call = writes("periods:write")
+        call: Annotated[Call, writes("periods:write")], book_id: BookId, period: PeriodName
     ) -> Response:
         return call.write(
             lambda uow: periods.change_period(uow, book_id, period, action, call.actor),

@@ -5,18 +5,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Strict, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema
 
 T = TypeVar("T")
 
 AMOUNT_PATTERN = r"^[+-]?\d+(\.\d+)?$"
 
-# An amount as the client sent it: a JSON number (parsed as an exact Decimal or int) or a
-# decimal string. The book's currency decides how many decimals are allowed, so the value is
-# checked by `folio.domain.money.parse_minor` once the book is known.
+
+def _amount(value: object) -> Decimal | int | str:
+    """An amount as the client sent it: a JSON number (an exact Decimal or int) or a string.
+
+    The book's currency decides how many decimals are allowed, so the value itself is checked
+    by `folio.domain.money.parse_minor` once the book is known.
+    """
+    if isinstance(value, Decimal | str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError('an amount is a decimal string such as "12.00" or a JSON number')
+
+
 AmountIn = Annotated[
     Decimal | int | str,
-    Strict(),
+    PlainValidator(_amount),
     WithJsonSchema(
         {
             "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN}, {"type": "number"}],

@@ -1,0 +1,70 @@
+"""`folio keys`: API keys for the HTTP API, shown once and stored hashed."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Column, Table
+
+from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.service import auth
+from folio.service.runner import Actor
+
+app = typer.Typer(help="API keys.", no_args_is_help=True)
+CLI = Actor(principal_id="cli")
+ScopesOption = typer.Option(
+    ..., "--scopes", help=f"Space-separated, from: {' '.join(auth.SCOPES)}."
+)
+BookOption = typer.Option(None, "--book", help="Bind the credential to this book id.")
+NameOption = typer.Option(None, "--name", help="A label for the credential.")
+
+
+@app.command()
+def create(
+    scopes: str = ScopesOption,
+    book: str | None = BookOption,
+    name: str | None = NameOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Create an API key; the key itself is printed once, on the last line."""
+    fo = open_folio(database)
+    made = run(
+        lambda: fo.write(
+            lambda uow: auth.create_api_key(uow, scopes=scopes, book_id=book, name=name, actor=CLI)
+        )
+    )
+    bound = f", book {made.credential.book_id}" if made.credential.book_id else ""
+    console.print(
+        f"Created API key {made.credential.id} (scopes {' '.join(made.credential.scopes)}"
+        f"{bound}). It is shown only now:"
+    )
+    typer.echo(made.secret)
+
+
+@app.command("list")
+def list_keys(database: str = DatabaseOption) -> None:
+    """List API keys (never their secrets)."""
+    fo = open_folio(database)
+    found = fo.read(lambda uow: auth.list_credentials(uow, auth.CredentialKind.KEY))
+    table = Table("name", "scopes", "book", "created", "revoked")
+    table.columns.insert(0, Column("id", no_wrap=True))
+    for key in found:
+        table.add_row(
+            key.id,
+            key.name or "",
+            " ".join(key.scopes),
+            key.book_id or "",
+            key.created_at.isoformat(timespec="seconds"),
+            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+        )
+    console.print(table)
+
+
+@app.command()
+def revoke(
+    key_id: str = typer.Argument(..., help="The key's id (key_...)."),
+    database: str = DatabaseOption,
+) -> None:
+    """Revoke an API key; requests with it fail from now on."""
+    fo = open_folio(database)
+    run(lambda: fo.write(lambda uow: auth.revoke(uow, auth.CredentialKind.KEY, key_id, CLI)))
+    console.print(f"Revoked {key_id}")

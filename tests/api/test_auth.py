@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from folio.domain.errors import InvalidInput
+from folio.service import auth, runner
+from folio.store.types import utcnow
+from folio.store.uow import UnitOfWork
+from tests.api.conftest import client_for, make_client, make_key
+
+
+def token(app: FastAPI, client: str, **form: str) -> httpx.Response:
+    client_id, secret = client.split()
+    with client_for(app) as anonymous:
+        return anonymous.post(
+            "/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+                **form,
+            },
+        )
+
+
+def test_missing_and_bad_bearer_tokens(app: FastAPI, engine: Engine) -> None:
+    key = make_key(engine, "books:read")
+    for header in (
+        {},
+        {"Authorization": "Basic dXNlcjpwdw=="},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer fol_short"},
+        {"Authorization": "Bearer " + key[:-2] + "xx"},
+        {"Authorization": "Bearer not-a-jwt"},
+    ):
+        with client_for(app) as anonymous:
+            response = anonymous.get("/v1/books", headers=header)
+        assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED"), header
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+    with client_for(app, key) as reader:
+        assert reader.get("/v1/books").status_code == 200
+        key_id = "key_" + key[4:26]
+        runner.write(
+            UnitOfWork(engine),
+            lambda uow: auth.revoke(uow, auth.CredentialKind.KEY, key_id, runner.SYSTEM),
+        )
+        assert reader.get("/v1/books").status_code == 401
+
+
+def test_scopes_and_admin(app: FastAPI, engine: Engine, admin: httpx.Client) -> None:
+    book = admin.post(
+        "/v1/books", json={"name": "A", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()
+    with client_for(app, make_key(engine, "books:read ledgers:read")) as reader:
+        assert reader.get(f"/v1/books/{book['id']}/ledgers").status_code == 200
+        refused = reader.patch(f"/v1/books/{book['id']}", json={"name": "B"})
+        assert (refused.status_code, refused.json()) == (
+            403,
+            {
+                "error": "This needs the books:write scope.",
+                "code": "INSUFFICIENT_SCOPE",
+                "data": {"required": "books:write"},
+            },
+        )
+
+
+def test_scope_aliases_map_onto_native_scopes(
+    app: FastAPI, engine: Engine, admin: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(auth.SCOPE_ALIASES, "ledger:update", "ledgers:write")
+    book = admin.post(
+        "/v1/books", json={"name": "A", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()
+    with client_for(app, make_key(engine, "ledger:update")) as vendor:
+        made = vendor.post(
+            f"/v1/books/{book['id']}/ledgers", json={"name": "Bank", "type": "asset"}
+        )
+        assert made.status_code == 201
+        assert vendor.get(f"/v1/books/{book['id']}/ledgers").status_code == 403
+    with pytest.raises(InvalidInput):
+        auth.parse_scopes("ledger:delete")
+
+
+def test_client_credentials_token(app: FastAPI, engine: Engine, admin: httpx.Client) -> None:
+    book = admin.post(
+        "/v1/books", json={"name": "A", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()
+    client = make_client(engine, "books:read ledgers:read ledgers:write")
+    granted = token(app, client, scope="ledgers:read")
+    assert granted.status_code == 200
+    body = granted.json()
+    assert (body["token_type"], body["expires_in"], body["scope"], body["book_id"]) == (
+        "Bearer",
+        3600,
+        "ledgers:read",
+        None,
+    )
+    assert granted.headers["Cache-Control"] == "no-store"
+    with client_for(app, body["access_token"]) as bearer:
+        assert bearer.get(f"/v1/books/{book['id']}/ledgers").status_code == 200
+        assert bearer.get("/v1/books").status_code == 403
+        tampered = body["access_token"][:-3] + (
+            "AAA" if body["access_token"][-3:] != "AAA" else "BBB"
+        )
+        assert (
+            bearer.get("/v1/books", headers={"Authorization": f"Bearer {tampered}"}).status_code
+            == 401
+        )
+    full = token(app, client).json()
+    assert full["scope"] == "books:read ledgers:read ledgers:write"
+    bound = token(app, client, book_id=book["id"]).json()
+    with client_for(app, bound["access_token"]) as narrowed:
+        assert [b["id"] for b in narrowed.get("/v1/books").json()["data"]] == [book["id"]]
+
+
+def test_token_errors(app: FastAPI, engine: Engine, admin: httpx.Client) -> None:
+    mine = admin.post(
+        "/v1/books", json={"name": "A", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()
+    other = admin.post(
+        "/v1/books", json={"name": "B", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()
+    client = make_client(engine, "books:read", book_id=mine["id"])
+    client_id = client.split()[0]
+    cases: list[tuple[dict[str, Any], int, str]] = [
+        ({"scope": "books:write"}, 403, "INSUFFICIENT_SCOPE"),
+        ({"scope": "nonsense"}, 422, "INVALID_INPUT"),
+        ({"book_id": other["id"]}, 404, "NOT_FOUND"),
+        ({"grant_type": "password"}, 422, "INVALID_INPUT"),
+    ]
+    for form, status, code in cases:
+        response = token(app, client, **form)
+        assert (response.status_code, response.json()["code"]) == (status, code), form
+    wrong = token(app, f"{client_id} not-the-secret")
+    assert (wrong.status_code, wrong.json()["code"]) == (401, "UNAUTHENTICATED")
+    unknown = token(app, "cli_unknown secret")
+    assert unknown.status_code == 401
+    with client_for(app) as anonymous:
+        missing = anonymous.post("/v1/auth/token", data={"grant_type": "client_credentials"})
+    assert (missing.status_code, missing.json()["data"]["field"]) == (422, "client_id")
+    granted = token(app, client).json()
+    assert granted["book_id"] == mine["id"]
+    with client_for(app, granted["access_token"]) as bound:
+        assert bound.get(f"/v1/books/{other['id']}").status_code == 404
+        assert bound.get(f"/v1/books/{mine['id']}").status_code == 200
+        runner.write(
+            UnitOfWork(engine),
+            lambda uow: auth.revoke(uow, auth.CredentialKind.CLIENT, client_id, runner.SYSTEM),
+        )
+        assert bound.get(f"/v1/books/{mine['id']}").status_code == 401
+
+
+def test_expired_token(app: FastAPI, engine: Engine) -> None:
+    client_id, secret = make_client(engine, "books:read").split()
+    signing = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
+    old = runner.read(
+        UnitOfWork(engine, write=False),
+        lambda uow: auth.issue_token(
+            uow,
+            client_id=client_id,
+            client_secret=secret,
+            secret=signing,
+            now=utcnow() - timedelta(hours=2),
+        ),
+    )
+    with client_for(app, old.access_token) as expired:
+        response = expired.get("/v1/books")
+    assert (response.status_code, response.json()["error"]) == (
+        401,
+        "The access token has expired.",
+    )
+
+
+def test_credentials_are_audited_and_hashed(engine: Engine, admin: httpx.Client) -> None:
+    key = make_key(engine, "journal:read", None)
+    stored = runner.read(
+        UnitOfWork(engine, write=False),
+        lambda uow: auth.list_credentials(uow, auth.CredentialKind.KEY),
+    )
+    assert key not in {c.secret_hash for c in stored}
+    assert auth.hash_secret(key) in {c.secret_hash for c in stored}
+    make_client(engine, "admin")
+    events = admin.get("/v1/audit-events").json()["data"]
+    assert [e["action"] for e in events] == [
+        "api_key.created",
+        "api_key.created",
+        "oauth_client.created",
+    ]
+    assert events[1]["details"]["scopes"] == "journal:read"

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from folio.api import errors
+from folio.api.app import create_app
+from folio.domain.errors import all_error_classes
+from folio.service import books
+from folio.store.database import make_engine
+from tests.api.conftest import client_for
+
+
+def test_every_error_class_has_a_status() -> None:
+    for cls in all_error_classes():
+        assert cls.code in errors.STATUS_BY_CODE, cls
+        assert 400 <= errors.STATUS_BY_CODE[cls.code] < 600
+    assert errors.STATUS_BY_CODE["NOT_FOUND"] == 404
+    assert errors.STATUS_BY_CODE["INSUFFICIENT_SCOPE"] == 403
+    assert errors.STATUS_BY_CODE["ALREADY_REVERSED"] == 409
+    assert errors.STATUS_BY_CODE["PERIOD_LOCKED"] == 422
+
+
+def envelope_of(response: httpx.Response) -> tuple[int, str]:
+    body = response.json()
+    assert set(body) == {"error", "code", "data"}
+    assert isinstance(body["error"], str) and body["error"]
+    return response.status_code, body["code"]
+
+
+def test_malformed_json_is_400(admin: httpx.Client) -> None:
+    for raw in (
+        b'{"name": ',
+        b"\xff\xfe{}",
+        b"[" * 100_000,
+        b'{"name": "A", "currency": Infinity}',
+        b'{"name": "A"} trailing',
+    ):
+        response = admin.post(
+            "/v1/books", content=raw, headers={"Content-Type": "application/json"}
+        )
+        assert envelope_of(response) == (400, "MALFORMED_JSON"), raw[:20]
+
+
+def test_schema_errors_name_the_field(admin: httpx.Client) -> None:
+    response = admin.post("/v1/books", json={"name": "A", "currency": "EUR", "entries_start": 5})
+    assert envelope_of(response) == (422, "INVALID_INPUT")
+    assert response.json()["data"]["field"] == "entries_start"
+    assert response.json()["data"]["errors"][0]["in"] == "body"
+    wrong_shape = admin.post("/v1/books", json=["a list"])
+    assert envelope_of(wrong_shape) == (422, "INVALID_INPUT")
+    as_text = admin.post("/v1/books", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert envelope_of(as_text) == (422, "INVALID_INPUT")
+    bad_path = admin.get("/v1/books/bk_$$$")
+    assert envelope_of(bad_path) == (422, "INVALID_INPUT")
+    assert bad_path.json()["data"]["errors"][0]["in"] == "path"
+
+
+def test_unknown_route_and_method(admin: httpx.Client) -> None:
+    assert envelope_of(admin.get("/v1/nothing-here")) == (404, "NOT_FOUND")
+    assert envelope_of(admin.get("/")) == (404, "NOT_FOUND")
+    not_allowed = admin.put("/v1/books")
+    assert envelope_of(not_allowed) == (405, "METHOD_NOT_ALLOWED")
+    assert not_allowed.headers["Allow"]
+
+
+def test_unexpected_errors_are_500_envelopes(
+    admin: httpx.Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(books, "list_books", broken)
+    with caplog.at_level(logging.ERROR, logger="folio.api"):
+        response = admin.get("/v1/books", headers={"X-Request-ID": "bug-1"})
+    assert envelope_of(response) == (500, "INTERNAL_ERROR")
+    assert "a bug" not in response.text
+    assert response.headers["X-Request-ID"] == "bug-1"
+    assert "unexpected error" in caplog.text
+
+
+def test_values_the_database_refuses_are_not_500(admin: httpx.Client, engine: Engine) -> None:
+    response = admin.post(
+        "/v1/books",
+        json={"name": "nul\u0000byte", "currency": "EUR", "entries_start": "2025-01-01"},
+    )
+    # SQLite stores a NUL character; PostgreSQL text cannot hold one.
+    if engine.dialect.name == "postgresql":
+        assert envelope_of(response) == (422, "INVALID_INPUT")
+    else:
+        assert response.status_code == 201
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_unreachable_database_is_503(tmp_path: Path, kind: str) -> None:
+    url = (
+        f"sqlite:///{tmp_path}/missing/dir/folio.db"
+        if kind == "sqlite"
+        else "postgresql+psycopg://folio@127.0.0.1:1/folio"
+    )
+    engine = make_engine(url)
+    try:
+        with client_for(create_app(engine), "fol_" + "x" * 22 + "_secret") as client:
+            response = client.get("/v1/books")
+            assert envelope_of(response) == (503, "SERVICE_UNAVAILABLE")
+            posted = client.post(
+                "/v1/books", json={"name": "A", "currency": "EUR", "entries_start": "2025-01-01"}
+            )
+            assert envelope_of(posted) == (503, "SERVICE_UNAVAILABLE")
+    finally:
+        engine.dispose()
