@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
-from folio import __version__
-from folio.api import errors
+from folio import __version__, web
+from folio.api import compat, errors
 from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import audit, auth, books, journal, ledgers, opening_balances, periods
 from folio.store.database import make_engine
@@ -53,6 +53,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for module in (auth, books, ledgers, opening_balances, journal, periods, audit):
         app.include_router(module.api)
     app.include_router(audit.server_api)
+    for compat_router in compat.ROUTERS:
+        app.include_router(compat_router)
+    web.mount(app)
     return app
 
 

@@ -45,8 +45,28 @@ SCOPES: tuple[str, ...] = (
     "reports:read",
     ADMIN,
 )
-# Vendor names for native scopes; the compat adapters add theirs here.
-SCOPE_ALIASES: dict[str, str] = {}
+# Vendor scope names (Asset's `ledger:*`, LedgerLou's `module:action`) accepted wherever scopes
+# are given; each grants the native scope it maps to, so e.g. `ledger:create` and
+# `ledger:update` both grant `ledgers:write`. Teal documents no scopes.
+SCOPE_ALIASES: dict[str, str] = {
+    # Asset
+    "ledger:create": "ledgers:write",
+    "ledger:update": "ledgers:write",
+    "ledger:delete": "ledgers:write",
+    "ledger:read": "ledgers:read",
+    "business:create": "books:write",
+    "business:update": "books:write",
+    "business:read": "books:read",
+    "journal_entry:create": "journal:write",
+    "journal_entry:read": "journal:read",
+    "report:read": "reports:read",
+    # LedgerLou (journal:read and journal:write are native names already)
+    "perioden:read": "periods:read",
+    "perioden:write": "periods:write",
+    "auswertungen:read": "reports:read",
+    "config:read": "ledgers:read",
+    "config:write": "ledgers:write",
+}
 
 KEY_PREFIX = "fol_"
 TOKEN_LIFETIME = timedelta(hours=1)

@@ -1,0 +1,7 @@
+"""Drop-in compatible endpoints for teal clients (DESIGN §5): request → service call → response."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/compat/teal", tags=["compat: teal"])
