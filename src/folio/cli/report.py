@@ -1,0 +1,227 @@
+"""`folio report`: trial balance, balance sheet, income statement and ledger statement.
+
+Every command prints a Rich table by default, or writes CSV, XLSX or JSON (`--format`) to
+stdout or to `--output`. The numbers come from the same service and renderers as the API.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import orjson
+import typer
+from rich.table import Table
+
+from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.domain.money import format_minor
+from folio.service import report_formats, reports
+from folio.service.report_formats import Report
+from folio.store.uow import UnitOfWork
+
+app = typer.Typer(
+    help="Reports: trial balance, balance sheet, income statement.", no_args_is_help=True
+)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+BookArgument = typer.Argument(..., help="The book's id.")
+FromOption = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).")
+ToOption = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (default today).")
+AsOfOption = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="The day (default today).")
+FormatOption = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Output format.")
+OutputOption = typer.Option(None, "--output", "-o", help="Write to this file, not stdout.")
+EmptyOption = typer.Option(False, "--include-empty", help="Show ledgers without postings too.")
+
+# Columns left out of the terminal table (still in CSV, XLSX and JSON).
+_TABLE_HIDDEN = {
+    "ledger_id",
+    "row_type",
+    "type",
+    "normal_balance",
+    "opening_debit",
+    "opening_credit",
+    "carried_forward_debit",
+    "carried_forward_credit",
+    "closing_debit",
+    "closing_credit",
+    "entry_id",
+    "kind",
+}
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _emit(report: Report, fmt: OutputFormat, output: Path | None) -> None:
+    if fmt is OutputFormat.TABLE:
+        if output is not None:
+            raise typer.BadParameter("--output needs --format csv, xlsx or json.")
+        console.print(_table(report))
+        return
+    if fmt is OutputFormat.CSV:
+        data = report_formats.render_csv(report)
+    elif fmt is OutputFormat.XLSX:
+        data = report_formats.render_xlsx(report)
+    else:
+        data = orjson.dumps(report_formats.as_dict(report), option=orjson.OPT_INDENT_2) + b"\n"
+    if output is not None:
+        output.write_bytes(data)
+        console.print(f"Wrote {output}", highlight=False)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def _table(report: Report) -> Table:
+    sheet = report_formats.to_sheet(report)
+    shown = [i for i, name in enumerate(sheet.headers) if name not in _TABLE_HIDDEN]
+    table = Table(title=f"{sheet.title} ({sheet.currency})")
+    for index in shown:
+        table.add_column(
+            sheet.headers[index].replace("_", " "),
+            justify="right" if index in sheet.amount_columns else "left",
+        )
+    for row in sheet.rows:
+        cells = []
+        for index in shown:
+            cell = row[index]
+            if cell is None:
+                cells.append("")
+            elif index in sheet.amount_columns and isinstance(cell, int):
+                cells.append(format_minor(cell, sheet.exponent))
+            else:
+                cells.append(str(cell))
+        table.add_row(*cells, style="bold" if _is_total(sheet, row) else None)
+    return table
+
+
+def _is_total(sheet: report_formats.Sheet, row: tuple[report_formats.Cell, ...]) -> bool:
+    if "row_type" in sheet.headers:
+        return row[sheet.headers.index("row_type")] not in ("ledger", "computed", "line")
+    return row[sheet.headers.index("name")] == "Total" and row[0] is None
+
+
+def _read(database: str | None, fn: Callable[[UnitOfWork], Report]) -> Report:
+    fo = open_folio(database)
+    return run(lambda: fo.read(fn))
+
+
+@app.command("trial-balance")
+def trial_balance(
+    book_id: str = BookArgument,
+    date_from: datetime | None = FromOption,
+    date_to: datetime | None = ToOption,
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="Same as --to."
+    ),
+    include_empty: bool = EmptyOption,
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Trial balance (SuSa) with opening, carried-forward, debit, credit and closing columns.
+
+    Default range: the fiscal year containing --to (default today).
+    """
+    end = _day(date_to) or _day(as_of)
+    report = _read(
+        database,
+        lambda uow: reports.trial_balance(
+            uow, book_id, date_from=_day(date_from), date_to=end, include_empty=include_empty
+        ),
+    )
+    _emit(report, fmt, output)
+
+
+@app.command("balance-sheet")
+def balance_sheet(
+    book_id: str = BookArgument,
+    as_of: datetime | None = AsOfOption,
+    include_empty: bool = EmptyOption,
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Balance sheet as of a day, with current year earnings and retained earnings."""
+    report = _read(
+        database,
+        lambda uow: reports.balance_sheet(
+            uow, book_id, as_of=_day(as_of), include_empty=include_empty
+        ),
+    )
+    _emit(report, fmt, output)
+
+
+@app.command("income-statement")
+def income_statement(
+    book_id: str = BookArgument,
+    date_from: datetime | None = FromOption,
+    date_to: datetime | None = ToOption,
+    interval: reports.Interval | None = typer.Option(
+        None, "--interval", help="One column per month, quarter or year."
+    ),
+    include_empty: bool = EmptyOption,
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Income statement: revenue, expense, net income; default range the fiscal year to date."""
+    report = _read(
+        database,
+        lambda uow: reports.income_statement(
+            uow,
+            book_id,
+            date_from=_day(date_from),
+            date_to=_day(date_to),
+            interval=interval,
+            include_empty=include_empty,
+        ),
+    )
+    _emit(report, fmt, output)
+
+
+@app.command("ledger-statement")
+def ledger_statement(
+    book_id: str = BookArgument,
+    ledger: str = typer.Option(..., "--ledger", help="Ledger id or number."),
+    date_from: datetime | None = FromOption,
+    date_to: datetime | None = ToOption,
+    limit: int = typer.Option(reports.MAX_STATEMENT_LIMIT, "--limit", help="Lines per page."),
+    cursor: str | None = typer.Option(None, "--cursor", help="Continue after this cursor."),
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """One ledger's lines with a running balance; prints the next cursor when there is more."""
+
+    def read(uow: UnitOfWork) -> Report:
+        ledger_id = ledger
+        if ledger.isdigit():
+            found = uow.ledgers.by_number(book_id, ledger)
+            ledger_id = found.id if found is not None else ledger
+        return reports.ledger_statement(
+            uow,
+            book_id,
+            ledger_id,
+            date_from=_day(date_from),
+            date_to=_day(date_to),
+            cursor=cursor,
+            limit=limit,
+        )
+
+    report = _read(database, read)
+    _emit(report, fmt, output)
+    if isinstance(report, reports.LedgerStatement) and report.next_cursor and fmt != "json":
+        typer.echo(f"next cursor: {report.next_cursor}", err=True)

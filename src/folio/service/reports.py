@@ -1,0 +1,703 @@
+"""Reports (DESIGN §6): trial balance, balance sheet, income statement, ledger statement.
+
+The three balance reports read only the per-ledger daily and monthly totals
+(`LedgerRepo.totals_as_of`), so their cost grows with ledgers and months, never with journal
+lines. Amounts are integer minor units; renderers (`report_formats`) turn them into decimal
+strings or spreadsheet numbers.
+
+Signs:
+- trial balance and ledger statement: balances are signed on the ledger's normal side
+  (`signed_balance`), movements are the raw debit and credit sums;
+- balance sheet and income statement: each row is signed on its section's side (assets and
+  expenses debit − credit; liabilities, equity and revenue credit − debit), so a contra ledger
+  shows a negative amount and every section's rows add up to its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from folio.domain.books import Book
+from folio.domain.errors import InvalidInput
+from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side, signed_balance
+from folio.service.books import get_book
+from folio.service.ledgers import get_ledger
+from folio.store.repos.reports import LinePosition, ReportRepo
+from folio.store.uow import UnitOfWork
+
+Totals = Mapping[str, tuple[int, int, int, int]]
+"""ledger_id → (debits, credits, ob_debits, ob_credits), as `totals_as_of` returns them."""
+
+_ZERO = (0, 0, 0, 0)
+MAX_STATEMENT_LIMIT = 1000
+
+
+class Interval(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+def _split(raw: int) -> tuple[int, int]:
+    """A debit − credit balance as (debit, credit), one of them zero."""
+    return (raw, 0) if raw > 0 else (0, -raw)
+
+
+def _raw(normal: Side, signed: int) -> int:
+    """Back from a normal-side balance to debit − credit."""
+    return signed if normal is Side.DEBIT else -signed
+
+
+# ---------------------------------------------------------------------------------------------
+# trial balance
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow:
+    ledger_id: str
+    number: str | None
+    name: str
+    type: LedgerType
+    subtype: str
+    normal_balance: Side
+    opening_balance: int
+    carried_forward: int
+    debit: int
+    credit: int
+    closing: int
+
+    @property
+    def opening_debit(self) -> int:
+        return _split(_raw(self.normal_balance, self.opening_balance))[0]
+
+    @property
+    def opening_credit(self) -> int:
+        return _split(_raw(self.normal_balance, self.opening_balance))[1]
+
+    @property
+    def carried_forward_debit(self) -> int:
+        return _split(_raw(self.normal_balance, self.carried_forward))[0]
+
+    @property
+    def carried_forward_credit(self) -> int:
+        return _split(_raw(self.normal_balance, self.carried_forward))[1]
+
+    @property
+    def closing_debit(self) -> int:
+        return _split(_raw(self.normal_balance, self.closing))[0]
+
+    @property
+    def closing_credit(self) -> int:
+        return _split(_raw(self.normal_balance, self.closing))[1]
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceTotals:
+    """Every column in debit/credit form; in each pair debits equal credits."""
+
+    opening_debit: int
+    opening_credit: int
+    carried_forward_debit: int
+    carried_forward_credit: int
+    debit: int
+    credit: int
+    closing_debit: int
+    closing_credit: int
+
+    @property
+    def balanced(self) -> bool:
+        return (
+            self.opening_debit == self.opening_credit
+            and self.carried_forward_debit == self.carried_forward_credit
+            and self.debit == self.credit
+            and self.closing_debit == self.closing_credit
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    book_id: str
+    currency: str
+    exponent: int
+    date_from: date
+    date_to: date
+    rows: tuple[TrialBalanceRow, ...]
+    totals: TrialBalanceTotals
+
+
+def _resolve_range(book: Book, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    end = date_to or date.today()
+    start = date_from or book.fiscal_year_begin(end)
+    if start > end:
+        raise InvalidInput(
+            f"The range starts ({start}) after it ends ({end}).",
+            {"field": "from", "from": start.isoformat(), "to": end.isoformat()},
+        )
+    return start, end
+
+
+def _totals_through(uow: UnitOfWork, book: Book, ledgers: Sequence[Ledger], day: date) -> Totals:
+    """Totals of everything dated up to and including `day`.
+
+    Naming the ledgers lets both engines seek the totals' primary key (book, ledger, date)
+    per ledger instead of reading every daily row of the book.
+    """
+    if day < book.entries_start or not ledgers:
+        return {}
+    return uow.ledgers.totals_as_of(book.id, [ledger.id for ledger in ledgers], day)
+
+
+def _totals_before(uow: UnitOfWork, book: Book, ledgers: Sequence[Ledger], day: date) -> Totals:
+    """Totals of everything dated before `day`; nothing can be dated before entries start."""
+    if day <= book.entries_start:
+        return {}
+    return _totals_through(uow, book, ledgers, day - timedelta(days=1))
+
+
+def _ledgers(uow: UnitOfWork, book_id: str) -> list[Ledger]:
+    return uow.ledgers.search(book_id)  # ordered by number, then custom ledgers by id
+
+
+def trial_balance(
+    uow: UnitOfWork,
+    book_id: str,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_empty: bool = False,
+) -> TrialBalance:
+    """The DATEV SuSa with its EB column for [date_from, date_to].
+
+    Defaults: `date_to` today, `date_from` the start of the fiscal year containing `date_to`.
+    """
+    book = get_book(uow, book_id)
+    start, end = _resolve_range(book, date_from, date_to)
+    ledgers = _ledgers(uow, book_id)
+    through = _totals_through(uow, book, ledgers, end)
+    before = _totals_before(uow, book, ledgers, start)
+    rows: list[TrialBalanceRow] = []
+    for ledger in ledgers:
+        d_to, c_to, obd, obc = through.get(ledger.id, _ZERO)
+        d_before, c_before, _, _ = before.get(ledger.id, _ZERO)
+        if not include_empty and not (d_to or c_to or obd or obc):
+            continue
+        normal = ledger.normal_balance
+        debit, credit = d_to - d_before, c_to - c_before
+        opening = signed_balance(normal, obd, obc)
+        carried = signed_balance(normal, d_before, c_before)
+        rows.append(
+            TrialBalanceRow(
+                ledger_id=ledger.id,
+                number=ledger.number,
+                name=ledger.name,
+                type=ledger.type,
+                subtype=ledger.subtype,
+                normal_balance=normal,
+                opening_balance=opening,
+                carried_forward=carried,
+                debit=debit,
+                credit=credit,
+                closing=opening + carried + signed_balance(normal, debit, credit),
+            )
+        )
+    totals = TrialBalanceTotals(
+        opening_debit=sum(row.opening_debit for row in rows),
+        opening_credit=sum(row.opening_credit for row in rows),
+        carried_forward_debit=sum(row.carried_forward_debit for row in rows),
+        carried_forward_credit=sum(row.carried_forward_credit for row in rows),
+        debit=sum(row.debit for row in rows),
+        credit=sum(row.credit for row in rows),
+        closing_debit=sum(row.closing_debit for row in rows),
+        closing_credit=sum(row.closing_credit for row in rows),
+    )
+    return TrialBalance(book.id, book.currency, book.exponent, start, end, tuple(rows), totals)
+
+
+# ---------------------------------------------------------------------------------------------
+# balance sheet
+
+
+class ComputedRow(StrEnum):
+    CURRENT_YEAR_EARNINGS = "current_year_earnings"
+    RETAINED_EARNINGS = "retained_earnings"
+
+
+COMPUTED_NAMES = {
+    ComputedRow.CURRENT_YEAR_EARNINGS: "Current year earnings",
+    ComputedRow.RETAINED_EARNINGS: "Retained earnings",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    """A ledger's row in a balance sheet or income statement, or a computed equity row
+    (`computed` set, `ledger_id` None)."""
+
+    ledger_id: str | None
+    number: str | None
+    name: str
+    type: LedgerType
+    subtype: str
+    normal_balance: Side | None
+    amount: int
+    computed: ComputedRow | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceSheetGroup:
+    subtype: str
+    rows: tuple[StatementRow, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceSheetSection:
+    type: LedgerType
+    groups: tuple[BalanceSheetGroup, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceSheet:
+    book_id: str
+    currency: str
+    exponent: int
+    as_of: date
+    fiscal_year_begin: date
+    assets: BalanceSheetSection
+    liabilities: BalanceSheetSection
+    equity: BalanceSheetSection
+    current_year_earnings: int
+    retained_earnings: int
+
+    @property
+    def sections(self) -> tuple[BalanceSheetSection, ...]:
+        return (self.assets, self.liabilities, self.equity)
+
+    @property
+    def total_liabilities_and_equity(self) -> int:
+        return self.liabilities.total + self.equity.total
+
+    @property
+    def balanced(self) -> bool:
+        return self.assets.total == self.total_liabilities_and_equity
+
+
+def _section_side(ledger_type: LedgerType) -> Side:
+    return ledger_type.default_normal_balance
+
+
+def _gross(totals: Totals, ledger_id: str) -> tuple[int, int]:
+    d, c, obd, obc = totals.get(ledger_id, _ZERO)
+    return d + obd, c + obc
+
+
+def _earnings(ledgers: Sequence[Ledger], totals: Totals) -> int:
+    """Revenue − expense over `totals`: credits − debits over every P&L ledger."""
+    net = 0
+    for ledger in ledgers:
+        if not ledger.type.is_balance_sheet:
+            d, c = _gross(totals, ledger.id)
+            net += c - d
+    return net
+
+
+def _section(ledger_type: LedgerType, rows: Sequence[StatementRow]) -> BalanceSheetSection:
+    order = {subtype: index for index, subtype in enumerate(SUBTYPES[ledger_type])}
+    by_subtype: dict[str, list[StatementRow]] = {}
+    for row in rows:
+        by_subtype.setdefault(row.subtype, []).append(row)
+    groups = tuple(
+        BalanceSheetGroup(subtype, tuple(items), sum(row.amount for row in items))
+        for subtype, items in sorted(by_subtype.items(), key=lambda kv: order.get(kv[0], 99))
+    )
+    return BalanceSheetSection(ledger_type, groups, sum(group.total for group in groups))
+
+
+def balance_sheet(
+    uow: UnitOfWork, book_id: str, *, as_of: date | None = None, include_empty: bool = False
+) -> BalanceSheet:
+    """Assets, liabilities and equity as of a date, grouped by type and subtype.
+
+    Equity gets two computed rows: current year earnings (revenue − expense from the start of
+    the fiscal year containing `as_of` through `as_of`) and retained earnings (all earlier
+    years). Opening-balance postings count like any other, so assets = liabilities + equity.
+    """
+    book = get_book(uow, book_id)
+    day = as_of or date.today()
+    fy_begin = book.fiscal_year_begin(day)
+    ledgers = _ledgers(uow, book_id)
+    through = _totals_through(uow, book, ledgers, day)
+    before_year = _totals_before(
+        uow, book, [ledger for ledger in ledgers if not ledger.type.is_balance_sheet], fy_begin
+    )
+    current = _earnings(ledgers, through) - _earnings(ledgers, before_year)
+    retained = _earnings(ledgers, before_year)
+
+    rows: dict[LedgerType, list[StatementRow]] = {
+        LedgerType.ASSET: [],
+        LedgerType.LIABILITY: [],
+        LedgerType.EQUITY: [],
+    }
+    for ledger in ledgers:
+        if not ledger.type.is_balance_sheet:
+            continue
+        d, c = _gross(through, ledger.id)
+        if not include_empty and not (d or c):
+            continue
+        rows[ledger.type].append(
+            StatementRow(
+                ledger_id=ledger.id,
+                number=ledger.number,
+                name=ledger.name,
+                type=ledger.type,
+                subtype=ledger.subtype,
+                normal_balance=ledger.normal_balance,
+                amount=signed_balance(_section_side(ledger.type), d, c),
+            )
+        )
+    for computed, amount in (
+        (ComputedRow.RETAINED_EARNINGS, retained),
+        (ComputedRow.CURRENT_YEAR_EARNINGS, current),
+    ):
+        rows[LedgerType.EQUITY].append(
+            StatementRow(
+                ledger_id=None,
+                number=None,
+                name=COMPUTED_NAMES[computed],
+                type=LedgerType.EQUITY,
+                subtype=computed.value,
+                normal_balance=None,
+                amount=amount,
+                computed=computed,
+            )
+        )
+    return BalanceSheet(
+        book_id=book.id,
+        currency=book.currency,
+        exponent=book.exponent,
+        as_of=day,
+        fiscal_year_begin=fy_begin,
+        assets=_section(LedgerType.ASSET, rows[LedgerType.ASSET]),
+        liabilities=_section(LedgerType.LIABILITY, rows[LedgerType.LIABILITY]),
+        equity=_section(LedgerType.EQUITY, rows[LedgerType.EQUITY]),
+        current_year_earnings=current,
+        retained_earnings=retained,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# income statement
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str
+    date_from: date
+    date_to: date
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeStatementRow:
+    ledger_id: str
+    number: str | None
+    name: str
+    type: LedgerType
+    subtype: str
+    normal_balance: Side
+    amounts: tuple[int, ...]  # one per column, signed on the section's side
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeStatementSection:
+    type: LedgerType
+    rows: tuple[IncomeStatementRow, ...]
+    amounts: tuple[int, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeStatement:
+    book_id: str
+    currency: str
+    exponent: int
+    date_from: date
+    date_to: date
+    interval: Interval | None
+    columns: tuple[Column, ...]
+    revenue: IncomeStatementSection
+    expense: IncomeStatementSection
+    net_income: tuple[int, ...]
+    net_income_total: int
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, the day of month clamped to the target month's length."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    dom = day.day
+    while True:
+        try:
+            return date(year, month + 1, dom)
+        except ValueError:
+            dom -= 1
+
+
+_STEP = {Interval.MONTH: 1, Interval.QUARTER: 3, Interval.YEAR: 12}
+
+
+def buckets(book: Book, start: date, end: date, interval: Interval | None) -> list[Column]:
+    """Columns for [start, end]: one, or one per month, fiscal quarter or fiscal year.
+
+    Months are calendar months. Quarters and years count from the fiscal year start, so with
+    a fiscal year starting 07-01 the first quarter is July to September. The first and last
+    columns are clipped to the range.
+    """
+    if interval is None:
+        return [Column(f"{start.isoformat()}..{end.isoformat()}", start, end)]
+    if interval is Interval.MONTH:
+        anchor = start.replace(day=1)
+    else:
+        anchor = book.fiscal_year_begin(start)
+    calendar_year = book.fiscal_year_start == "01-01"
+    step = _STEP[interval]
+    columns: list[Column] = []
+    index = 0
+    while True:
+        lower = add_months(anchor, index * step)
+        if lower > end:
+            break
+        upper = add_months(anchor, (index + 1) * step) - timedelta(days=1)
+        if upper >= start:
+            fy = book.fiscal_year_begin(lower)
+            if interval is Interval.MONTH:
+                label = f"{lower.year:04d}-{lower.month:02d}"
+            elif interval is Interval.QUARTER:
+                quarter = (lower.year * 12 + lower.month - fy.year * 12 - fy.month) // 3 + 1
+                label = f"{_year_label(fy, calendar_year)}-Q{quarter}"
+            else:
+                label = _year_label(fy, calendar_year)
+            columns.append(Column(label, max(lower, start), min(upper, end)))
+        index += 1
+    return columns
+
+
+def _year_label(fy_begin: date, calendar_year: bool) -> str:
+    if calendar_year:
+        return f"{fy_begin.year:04d}"
+    return f"FY{fy_begin.year:04d}/{(fy_begin.year + 1) % 100:02d}"
+
+
+def income_statement(
+    uow: UnitOfWork,
+    book_id: str,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    interval: Interval | None = None,
+    include_empty: bool = False,
+) -> IncomeStatement:
+    """Revenue, expense and net income for a range, optionally one column per interval.
+
+    Every posting to a revenue or expense ledger in the range counts, opening-balance postings
+    included: a mid-year conversion books year-to-date P&L balances as opening balances, and
+    they belong to the bucket of their date.
+    """
+    book = get_book(uow, book_id)
+    start, end = _resolve_range(book, date_from, date_to)
+    columns = buckets(book, start, end, interval)
+    ledgers = [ledger for ledger in _ledgers(uow, book_id) if not ledger.type.is_balance_sheet]
+    per_column = ReportRepo(uow.conn).range_totals(
+        book_id,
+        [ledger.id for ledger in ledgers],
+        [(column.date_from, column.date_to) for column in columns],
+    )
+
+    sections: dict[LedgerType, list[IncomeStatementRow]] = {
+        LedgerType.REVENUE: [],
+        LedgerType.EXPENSE: [],
+    }
+    for ledger in ledgers:
+        side = _section_side(ledger.type)
+        amounts: list[int] = []
+        moved = False
+        for totals in per_column:
+            d, c, obd, obc = totals.get(ledger.id, _ZERO)
+            moved = moved or bool(d or c or obd or obc)
+            amounts.append(signed_balance(side, d + obd, c + obc))
+        if not include_empty and not moved:
+            continue
+        sections[ledger.type].append(
+            IncomeStatementRow(
+                ledger_id=ledger.id,
+                number=ledger.number,
+                name=ledger.name,
+                type=ledger.type,
+                subtype=ledger.subtype,
+                normal_balance=ledger.normal_balance,
+                amounts=tuple(amounts),
+                total=sum(amounts),
+            )
+        )
+
+    def section(ledger_type: LedgerType) -> IncomeStatementSection:
+        rows = sections[ledger_type]
+        amounts = tuple(sum(row.amounts[i] for row in rows) for i in range(len(columns)))
+        return IncomeStatementSection(ledger_type, tuple(rows), amounts, sum(amounts))
+
+    revenue, expense = section(LedgerType.REVENUE), section(LedgerType.EXPENSE)
+    net = tuple(r - e for r, e in zip(revenue.amounts, expense.amounts, strict=True))
+    return IncomeStatement(
+        book_id=book.id,
+        currency=book.currency,
+        exponent=book.exponent,
+        date_from=start,
+        date_to=end,
+        interval=interval,
+        columns=tuple(columns),
+        revenue=revenue,
+        expense=expense,
+        net_income=net,
+        net_income_total=revenue.total - expense.total,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# ledger statement
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    date: date
+    journal_number: int
+    line_no: int
+    entry_id: str
+    line_id: str
+    kind: str
+    is_opening_balance: bool
+    description: str | None
+    debit: int
+    credit: int
+    balance: int  # running, signed on the ledger's normal side, after this line
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerStatement:
+    book_id: str
+    currency: str
+    exponent: int
+    ledger_id: str
+    number: str | None
+    name: str
+    type: LedgerType
+    normal_balance: Side
+    date_from: date
+    date_to: date
+    opening_balance: int  # everything dated before `date_from`
+    page_opening: int  # the balance before this page's first line
+    lines: tuple[StatementLine, ...]
+    closing_balance: int  # everything through `date_to`
+    cursor: str | None  # the cursor this page was read after; None on the first page
+    next_cursor: str | None
+
+
+def encode_cursor(position: LinePosition) -> str:
+    day, number, line_no = position
+    return f"{day.isoformat()}~{number}~{line_no}"
+
+
+def decode_cursor(cursor: str) -> LinePosition:
+    try:
+        day, number, line_no = cursor.split("~")
+        return date.fromisoformat(day), int(number), int(line_no)
+    except ValueError as exc:
+        raise InvalidInput(
+            "The cursor is not one this report returned.", {"field": "cursor", "value": cursor}
+        ) from exc
+
+
+def ledger_statement(
+    uow: UnitOfWork,
+    book_id: str,
+    ledger_id: str,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> LedgerStatement:
+    """One ledger's lines in [date_from, date_to] with a running balance, a page at a time.
+
+    Order: date, journal number, line number. `next_cursor` names the last line returned and
+    is None on the last page. A page's running balance starts from the opening balance plus
+    every line of the range before the page (one bounded SUM).
+    """
+    if not 1 <= limit <= MAX_STATEMENT_LIMIT:
+        raise InvalidInput(
+            f"limit must be between 1 and {MAX_STATEMENT_LIMIT}.",
+            {"field": "limit", "value": limit},
+        )
+    book = get_book(uow, book_id)
+    ledger = get_ledger(uow, book_id, ledger_id)
+    start, end = _resolve_range(book, date_from, date_to)
+    after = decode_cursor(cursor) if cursor else None
+    normal = ledger.normal_balance
+    repo = ReportRepo(uow.conn)
+
+    d, c = _gross(_totals_before(uow, book, [ledger], start), ledger_id)
+    opening = signed_balance(normal, d, c)
+    page_opening = opening
+    if after is not None and after[0] >= start:
+        d_page, c_page = repo.line_sums(book_id, ledger_id, start, end, after)
+        page_opening += signed_balance(normal, d_page, c_page)
+    d_end, c_end = _gross(_totals_through(uow, book, [ledger], end), ledger_id)
+
+    rows = repo.statement_lines(book_id, ledger_id, start, end, after=after, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    balance = page_opening
+    lines: list[StatementLine] = []
+    for row in rows:
+        debit = row.amount if row.side == Side.DEBIT.value else 0
+        credit = row.amount - debit
+        balance += signed_balance(normal, debit, credit)
+        lines.append(
+            StatementLine(
+                date=row.date,
+                journal_number=row.journal_number,
+                line_no=row.line_no,
+                entry_id=row.entry_id,
+                line_id=row.line_id,
+                kind=row.kind,
+                is_opening_balance=bool(row.is_opening_balance),
+                description=row.line_description or row.entry_description,
+                debit=debit,
+                credit=credit,
+                balance=balance,
+            )
+        )
+    last = lines[-1] if lines else None
+    return LedgerStatement(
+        book_id=book.id,
+        currency=book.currency,
+        exponent=book.exponent,
+        ledger_id=ledger.id,
+        number=ledger.number,
+        name=ledger.name,
+        type=ledger.type,
+        normal_balance=normal,
+        date_from=start,
+        date_to=end,
+        opening_balance=opening,
+        page_opening=page_opening,
+        lines=tuple(lines),
+        closing_balance=signed_balance(normal, d_end, c_end),
+        cursor=cursor or None,
+        next_cursor=(
+            encode_cursor((last.date, last.journal_number, last.line_no)) if more and last else None
+        ),
+    )
