@@ -117,12 +117,12 @@ def test_scope_table_matches_the_docs(app: FastAPI) -> None:
     }
     for key, scopes in table.items():
         method, path = key.split(" ", 1)
-        if path in PUBLIC:
-            continue
+        if path in PUBLIC or not path.startswith("/v1/"):
+            continue  # the compat adapters have their own scope tests
         [scope] = scopes
         if key in special:
             assert scope == special[key], key
-        elif path.endswith("/verify"):
+        elif path.endswith("/verify") or "/reports/" in path or path.endswith("/export"):
             assert scope == "reports:read"
         elif path.endswith("/audit-events"):
             assert scope == "admin"

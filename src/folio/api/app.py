@@ -15,7 +15,16 @@ from sqlalchemy import Engine
 from folio import __version__, web
 from folio.api import compat, errors
 from folio.api.middleware import RequestIdMiddleware
-from folio.api.routes import audit, auth, books, journal, ledgers, opening_balances, periods
+from folio.api.routes import (
+    audit,
+    auth,
+    books,
+    journal,
+    ledgers,
+    opening_balances,
+    periods,
+    reports,
+)
 from folio.store.database import make_engine
 
 DESCRIPTION = """\
@@ -50,7 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     errors.install(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (auth, books, ledgers, opening_balances, journal, periods, audit):
+    for module in (auth, books, ledgers, opening_balances, journal, periods, reports, audit):
         app.include_router(module.api)
     app.include_router(audit.server_api)
     for compat_router in compat.ROUTERS:

@@ -1,0 +1,210 @@
+"""Reports and exports (DESIGN §6), all under `reports:read`.
+
+JSON by default; `Accept: text/csv` or the XLSX media type returns the same report as a file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import IO, Annotated, Any, TextIO, cast
+
+import orjson
+from fastapi import Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from folio.api.deps import Call, reads
+from folio.api.routes.common import BOOK, ID_PATTERN, BookId, router
+from folio.service import exports, reports
+from folio.service.report_formats import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Report,
+    as_dict,
+    render_csv,
+    render_xlsx,
+)
+from folio.store.uow import UnitOfWork
+
+api = router(BOOK, "reports")
+
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report: JSON, or CSV / XLSX when the Accept header asks for it.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+DateFrom = Annotated[date | None, Query(alias="from", description="First day (inclusive).")]
+DateTo = Annotated[date | None, Query(alias="to", description="Last day (inclusive).")]
+IncludeEmpty = Annotated[bool, Query(description="Also ledgers without postings.")]
+
+
+def _respond(request: Request, report: Report, name: str) -> Response:
+    accept = request.headers.get("accept", "")
+    if XLSX_MEDIA_TYPE in accept:
+        return Response(
+            render_xlsx(report),
+            media_type=XLSX_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    if CSV_MEDIA_TYPE in accept:
+        return Response(
+            render_csv(report),
+            media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(_json(as_dict(report)), media_type="application/json")
+
+
+def _json(value: Any) -> bytes:
+    return orjson.dumps(value, default=str)
+
+
+def _report(
+    call: Call, request: Request, name: str, fn: Callable[[UnitOfWork], Report]
+) -> Response:
+    return _respond(request, call.read(fn), name)
+
+
+@api.get("/reports/trial-balance", responses=FILE_RESPONSES, summary="Trial balance (SuSa)")
+def trial_balance(
+    call: Annotated[Call, reads("reports:read")],
+    request: Request,
+    book_id: BookId,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    include_empty: IncludeEmpty = False,
+) -> Response:
+    """Per ledger: opening_balance (opening-balance postings through `to`), carried_forward
+    (other postings before `from`), debit and credit (other postings in the range), closing.
+    Default range: the fiscal year containing `to` (default today)."""
+    return _report(
+        call,
+        request,
+        "trial-balance",
+        lambda uow: reports.trial_balance(
+            uow, book_id, date_from=date_from, date_to=date_to, include_empty=include_empty
+        ),
+    )
+
+
+@api.get("/reports/balance-sheet", responses=FILE_RESPONSES, summary="Balance sheet")
+def balance_sheet(
+    call: Annotated[Call, reads("reports:read")],
+    request: Request,
+    book_id: BookId,
+    as_of: Annotated[date | None, Query(description="Through this day (default today).")] = None,
+    include_empty: IncludeEmpty = False,
+) -> Response:
+    return _report(
+        call,
+        request,
+        "balance-sheet",
+        lambda uow: reports.balance_sheet(uow, book_id, as_of=as_of, include_empty=include_empty),
+    )
+
+
+@api.get("/reports/income-statement", responses=FILE_RESPONSES, summary="Income statement")
+def income_statement(
+    call: Annotated[Call, reads("reports:read")],
+    request: Request,
+    book_id: BookId,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    interval: reports.Interval | None = None,
+    include_empty: IncludeEmpty = False,
+) -> Response:
+    return _report(
+        call,
+        request,
+        "income-statement",
+        lambda uow: reports.income_statement(
+            uow,
+            book_id,
+            date_from=date_from,
+            date_to=date_to,
+            interval=interval,
+            include_empty=include_empty,
+        ),
+    )
+
+
+@api.get("/reports/ledger-statement", responses=FILE_RESPONSES, summary="Ledger statement")
+def ledger_statement(
+    call: Annotated[Call, reads("reports:read")],
+    request: Request,
+    book_id: BookId,
+    ledger_id: Annotated[str, Query(pattern=ID_PATTERN)],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=reports.MAX_STATEMENT_LIMIT)] = 100,
+) -> Response:
+    """Opening balance, the lines with a running balance, closing; `next_cursor` pages on."""
+    return _report(
+        call,
+        request,
+        "ledger-statement",
+        lambda uow: reports.ledger_statement(
+            uow,
+            book_id,
+            ledger_id,
+            date_from=date_from,
+            date_to=date_to,
+            cursor=cursor,
+            limit=limit,
+        ),
+    )
+
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The journal as text.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@api.get("/export", responses=EXPORT_RESPONSES, summary="The book for hledger or beancount")
+def export(
+    call: Annotated[Call, reads("reports:read")],
+    book_id: BookId,
+    export_format: Annotated[exports.ExportFormat, Query(alias="format")],
+) -> StreamingResponse:
+    """The whole journal, each account named after the ledger's type, number and name.
+
+    Written inside one read transaction to a spooled file (memory up to 8 MB, disk beyond),
+    then streamed, so a large book neither holds a transaction open during the download nor
+    sits in memory."""
+    spool: IO[str] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8")
+
+    def write(uow: UnitOfWork) -> None:
+        spool.seek(0)
+        spool.truncate()
+        exports.write_export(uow, book_id, export_format, cast(TextIO, spool))
+
+    try:
+        call.read(write)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(64 * 1024):
+                yield chunk.encode("utf-8")
+        finally:
+            spool.close()
+
+    suffix = "journal" if export_format is exports.ExportFormat.HLEDGER else "beancount"
+    return StreamingResponse(
+        chunks(),
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{book_id}.{suffix}"'},
+    )
