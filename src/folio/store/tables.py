@@ -146,6 +146,11 @@ def _totals_table(name: str, key: str) -> Table:
 
 ledger_daily_totals = _totals_table("ledger_daily_totals", "day")
 ledger_monthly_totals = _totals_table("ledger_monthly_totals", "month")
+# Book-wide reads as of a date (every ledger at once) range over the date, not the ledger.
+Index("ix_daily_totals_book_day", ledger_daily_totals.c.book_id, ledger_daily_totals.c.day)
+Index(
+    "ix_monthly_totals_book_month", ledger_monthly_totals.c.book_id, ledger_monthly_totals.c.month
+)
 
 # Append-only link from an entry to its reversal; the primary key refuses a second reversal.
 entry_reversals = Table(
