@@ -47,14 +47,15 @@ def list_books(database: str = DatabaseOption) -> None:
     from folio.service.books import list_books as service_list
 
     fo = open_folio(database)
-    table = Table("id", "name", "currency", "entries start", "fiscal year", "chart")
+    table = Table("name", "currency", "entries start", "fiscal year", "chart")
+    table.add_column("id", no_wrap=True, min_width=25)
     for book in fo.read(lambda uow: service_list(uow, limit=1000)):
         table.add_row(
-            book.id,
             book.name,
             book.currency,
             book.entries_start.isoformat(),
             book.fiscal_year_start,
             book.chart,
+            book.id,
         )
     console.print(table)

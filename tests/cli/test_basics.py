@@ -1,0 +1,78 @@
+"""`folio db upgrade`, `folio books create|list`, `folio verify` on both engines."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from folio.cli.main import app
+from folio.service.facade import Folio
+from folio.store.migrations.immutability import drop_triggers
+from tests.builders import make_book, make_ledgers, post
+
+runner = CliRunner()
+
+
+def test_db_upgrade_is_idempotent(db_url: str) -> None:
+    for _ in range(2):
+        result = runner.invoke(app, ["db", "upgrade", "--database", db_url])
+        assert result.exit_code == 0, result.output
+        assert "revision 0002" in result.output
+
+
+def test_books_create_prints_the_id_last_and_lists_it(db_url: str, fo: Folio) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "books",
+            "create",
+            "--name",
+            "Muster GmbH",
+            "--entries-start",
+            "2025-01-01",
+            "--chart",
+            "skr04",
+            "--database",
+            db_url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book_id = result.output.strip().splitlines()[-1]
+    assert fo.get_book(book_id).chart == "skr04"
+    assert fo.ledger_by_number(book_id, "9000").role is not None
+    listed = runner.invoke(app, ["books", "list", "--database", db_url])
+    assert book_id in listed.output
+    bad = runner.invoke(
+        app,
+        [
+            "books",
+            "create",
+            "--name",
+            "X",
+            "--entries-start",
+            "2025-01-01",
+            "--currency",
+            "EURO",
+            "--database",
+            db_url,
+        ],
+    )
+    assert bad.exit_code == 1 and "INVALID_INPUT" in bad.output
+
+
+def test_verify_passes_then_reports_a_tampered_row(db_url: str, fo: Folio, engine: Engine) -> None:
+    book = make_book(fo)
+    make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
+    entry = post(fo, book, "1000 D 10; 4000 C 10")
+    good = runner.invoke(app, ["verify", book.id, "--database", db_url])
+    assert good.exit_code == 0 and "1 entries" in good.output
+    with engine.begin() as conn:
+        drop_triggers(conn)
+        conn.exec_driver_sql(
+            f"UPDATE journal_lines SET amount = 2000 WHERE entry_id = '{entry.id}'"
+        )
+    broken = runner.invoke(app, ["verify", book.id, "--database", db_url])
+    assert broken.exit_code == 1
+    assert "hash_mismatch" in broken.output and entry.id in broken.output
+    missing = runner.invoke(app, ["verify", "bk_missing", "--database", db_url])
+    assert missing.exit_code == 1 and "NOT_FOUND" in missing.output
