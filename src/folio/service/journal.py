@@ -18,6 +18,7 @@ from folio.domain.journal import (
     mirror,
 )
 from folio.domain.ledgers import Side
+from folio.service.books import get_book
 from folio.service.posting import lock_book, write_entries
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
@@ -121,7 +122,7 @@ def list_entries(
     after_number: int | None = None,
     limit: int = 50,
 ) -> list[Entry]:
-    lock_free_book_check(uow, book_id)
+    get_book(uow, book_id)
     return uow.journal.search(
         book_id,
         ledger_id=ledger_id,
@@ -132,11 +133,6 @@ def list_entries(
         after_number=after_number,
         limit=limit,
     )
-
-
-def lock_free_book_check(uow: UnitOfWork, book_id: str) -> None:
-    if uow.books.get(book_id) is None:
-        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
 
 
 def _reversal_date(original: date, mode: PostingMode, on: date | None) -> date:
