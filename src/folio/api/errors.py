@@ -4,6 +4,11 @@ HTTP statuses for the domain's codes live in `STATUS_BY_CODE`, the one place the
 a test checks that every class of `folio.domain.errors` has an entry. Errors from the layers
 around the domain (malformed JSON, schema validation, unknown routes and methods, an
 unreachable database, a bug) are turned into the same envelope here.
+
+A compatible API whose vendor answers other statuses for the same codes gets its own table in
+`STATUS_OVERRIDES`, keyed by its path prefix: a code there (or the code of a base class, such as
+RULE_VIOLATION for every rule) wins over `STATUS_BY_CODE` for requests under that prefix. The
+envelope and the codes stay the same.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "NOT_FOUND": 404,
     "UNAUTHENTICATED": 401,
     "INSUFFICIENT_SCOPE": 403,
+    "CSRF_REJECTED": 403,  # the web interface's form check (folio.web.session)
     "RULE_VIOLATION": 422,
     "UNBALANCED_ENTRY": 422,
     "INVALID_ENTRY": 422,
@@ -56,6 +62,19 @@ STATUS_BY_CODE: dict[str, int] = {
     "SERVICE_UNAVAILABLE": 503,
 }
 
+# Per path prefix: code (or a base class's code) -> status, for vendors with other statuses.
+STATUS_OVERRIDES: dict[str, dict[str, int]] = {
+    # LedgerLou answers 400 for every validation and rule error, 409 for conflicts.
+    "/compat/ledgerlou/": {
+        "INVALID_INPUT": 400,
+        "RULE_VIOLATION": 400,
+        "INVALID_PERIOD_TRANSITION": 409,
+        "OPENING_BALANCES_EXIST": 409,
+        "ALREADY_REVERSED": 409,
+        "DUPLICATE_ACCOUNT": 409,
+    },
+}
+
 # Codes of the HTTP layer itself; none of them is a domain error.
 MALFORMED_JSON = "MALFORMED_JSON"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
@@ -74,8 +93,28 @@ _CODE_BY_HTTP_STATUS = {
 _DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 
-def status_for(error: FolioError) -> int:
-    """The status of the error's code, else of its nearest mapped base class."""
+def _codes(error: FolioError) -> list[str]:
+    """The error's code, then its base classes' codes, nearest first."""
+    found = [getattr(cls, "code", None) for cls in type(error).__mro__]
+    return [code for code in found if isinstance(code, str)]
+
+
+def overridden_status(path: str, codes: list[str]) -> int | None:
+    """The status `STATUS_OVERRIDES` gives the first of `codes` under `path`, if any."""
+    for prefix, table in STATUS_OVERRIDES.items():
+        if path.startswith(prefix):
+            return next((table[code] for code in codes if code in table), None)
+    return None
+
+
+def status_for(error: FolioError, path: str = "") -> int:
+    """The status of the error's code, else of its nearest mapped base class.
+
+    Under a prefix of `STATUS_OVERRIDES`, that prefix's table is asked first.
+    """
+    overridden = overridden_status(path, _codes(error)) if path else None
+    if overridden is not None:
+        return overridden
     for cls in type(error).__mro__:
         code = getattr(cls, "code", None)
         if code in STATUS_BY_CODE:
@@ -90,8 +129,8 @@ def envelope(
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-def folio_error_response(error: FolioError) -> Response:
-    status = status_for(error)
+def folio_error_response(error: FolioError, path: str = "") -> Response:
+    status = status_for(error, path)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return envelope(status, error.code, error.message, error.data, headers)
 
@@ -105,7 +144,7 @@ def _field(loc: tuple[Any, ...]) -> tuple[str, str]:
     return where, text or where
 
 
-def validation_response(error: RequestValidationError) -> Response:
+def validation_response(error: RequestValidationError, path: str = "") -> Response:
     problems = list(error.errors())
     if any(problem.get("type") == "json_invalid" for problem in problems):
         detail = next(p for p in problems if p.get("type") == "json_invalid")
@@ -117,7 +156,7 @@ def validation_response(error: RequestValidationError) -> Response:
         fields.append({"field": name, "in": where, "message": str(problem.get("msg", ""))})
     first = fields[0] if fields else {"field": "body", "message": "invalid"}
     return envelope(
-        422,
+        overridden_status(path, ["INVALID_INPUT"]) or 422,
         "INVALID_INPUT",
         f"{first['field']}: {first['message']}",
         {"field": first["field"], "errors": fields},
@@ -132,7 +171,7 @@ def http_error_response(error: HTTPException) -> Response:
     return envelope(error.status_code, code, message, None, dict(error.headers or {}) or None)
 
 
-def unexpected_response(error: Exception) -> Response:
+def unexpected_response(error: Exception, path: str = "") -> Response:
     """The database being unreachable is a 503; anything else is a bug: logged, then 500.
 
     Two database refusals are the caller's: a value the column cannot hold (a NUL character,
@@ -140,7 +179,9 @@ def unexpected_response(error: Exception) -> Response:
     """
     if isinstance(error, DataError):
         return envelope(
-            422, "INVALID_INPUT", "A value cannot be stored (too long, or a NUL character)."
+            overridden_status(path, ["INVALID_INPUT"]) or 422,
+            "INVALID_INPUT",
+            "A value cannot be stored (too long, or a NUL character).",
         )
     if isinstance(error, IntegrityError):
         log.warning("integrity error: %s", error)
@@ -154,19 +195,20 @@ def unexpected_response(error: Exception) -> Response:
     return envelope(500, INTERNAL_ERROR, "Something went wrong on our side; it has been logged.")
 
 
-def response_for(error: Exception) -> Response:
+def response_for(error: Exception, path: str = "") -> Response:
+    """The envelope for `error`, raised by a request for `path` (for `STATUS_OVERRIDES`)."""
     if isinstance(error, FolioError):
-        return folio_error_response(error)
+        return folio_error_response(error, path)
     if isinstance(error, RequestValidationError):
-        return validation_response(error)
+        return validation_response(error, path)
     if isinstance(error, HTTPException):
         return http_error_response(error)
-    return unexpected_response(error)
+    return unexpected_response(error, path)
 
 
 def install(app: FastAPI) -> None:
-    async def handle(_request: Request, error: Exception) -> Response:
-        return response_for(error)
+    async def handle(request: Request, error: Exception) -> Response:
+        return response_for(error, request.url.path)
 
     for kind in (FolioError, RequestValidationError, HTTPException, Exception, *_DATABASE_DOWN):
         app.add_exception_handler(kind, handle)

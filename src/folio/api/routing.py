@@ -51,6 +51,6 @@ class FolioRoute(APIRoute):
             try:
                 return await handler(ExactJsonRequest(request.scope, request.receive))
             except Exception as error:  # every error leaves as an envelope, never a traceback
-                return response_for(error)
+                return response_for(error, request.url.path)
 
         return route_handler
