@@ -29,22 +29,24 @@ from folio.api.compat.asset_schemas import (
     BusinessEnvelope,
     BusinessList,
     BusinessUpdate,
-    JsonBody,
     LedgerOpeningBalanceRequest,
     LedgerOpeningBalanceSuccess,
     business,
-    dumps,
     folio_subtype,
     journal_entry,
-    json_response,
     ledger,
+    trial_balance_row,
+)
+from folio.api.compat.common import (
+    JsonBody,
+    dumps,
+    json_response,
     number,
     refuse_unsupported,
-    trial_balance_row,
     utc_date,
 )
 from folio.api.deps import JSON, Call, engine_of, reads, unbound, writes
-from folio.api.routes.auth import _signing_secret as signing_secret
+from folio.api.routes.auth import signing_secret_for as signing_secret
 from folio.api.routes.common import ID_PATTERN
 from folio.api.routing import FolioRoute
 from folio.api.schemas.common import ERROR_RESPONSES

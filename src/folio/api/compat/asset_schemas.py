@@ -2,109 +2,28 @@
 
 Amounts leave as JSON numbers, as Asset documents them, but never through a float: the body is
 rendered by orjson with each amount a `Fragment` holding Folio's exact decimal text. The same
-rendering serves the Teal adapter (`teal_schemas`).
+rendering is shared with the Teal adapter (`compat/common.py`).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
-from starlette.responses import Response
 
+from folio.api.compat.common import (
+    DateTimeIn,
+    Number,
+    day_start,
+    number,
+)
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger, LedgerType, Role, Side
-from folio.domain.money import format_minor
 from folio.service.reports import TrialBalanceRow
-
-# ----------------------------------------------------------------------------- exact JSON
-
-
-class JsonBody(BaseModel):
-    """A response body already rendered by orjson; `Call.write` stores and sends it as is."""
-
-    text: str
-
-    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
-        return self.text
-
-
-def number(minor: int, exponent: int) -> orjson.Fragment:
-    """An amount as an exact JSON number: 123450 minor units of EUR -> 1234.50."""
-    return orjson.Fragment(format_minor(minor, exponent))
-
-
-def dumps(payload: Any) -> JsonBody:
-    return JsonBody(text=orjson.dumps(payload).decode())
-
-
-def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(payload), status_code=status, media_type="application/json")
-
-
-def timestamp(moment: datetime) -> str:
-    """A UTC instant as ISO 8601 with a Z."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def day_start(day: date) -> str:
-    """An accounting date as the date-time the vendors use: midnight UTC."""
-    return f"{day.isoformat()}T00:00:00Z"
-
-
-def utc_date(value: object, field: str) -> date:
-    """A vendor date-time (or plain date) as Folio's accounting date: its day in UTC.
-
-    A date-time without an offset is taken as UTC; the time of day is dropped.
-    """
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        return value
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            moment = datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise ValueError(
-                f"{field}: expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z"
-            ) from exc
-    else:
-        raise ValueError(f"{field}: expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).date()
-
-
-def _date_time(value: object) -> date:
-    return utc_date(value, "datetime")
-
-
-DateTimeIn = Annotated[
-    date,
-    PlainValidator(_date_time),
-    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2025-01-01T00:00:00Z"]}),
-]
-Number = Annotated[Decimal, WithJsonSchema({"type": "number", "examples": [1000]})]
-
-
-def refuse_unsupported(fields: dict[str, object]) -> None:
-    """Vendor fields Folio has nowhere to keep are refused rather than silently dropped."""
-    for name, value in fields.items():
-        if value is not None and value is not False:
-            raise InvalidInput(
-                f"{name} is not supported by Folio's Asset and Teal adapters; leave it out.",
-                {"field": name},
-            )
-
 
 # ----------------------------------------------------------------------------- amounts
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query
 from starlette.responses import Response
 
-from folio.api.compat.asset_schemas import JsonBody, dumps, json_response, refuse_unsupported
+from folio.api.compat.common import JsonBody, dumps, json_response, refuse_unsupported
 from folio.api.compat.teal_schemas import (
     SUB_TYPE_IN,
     VIEW_PREFIX,

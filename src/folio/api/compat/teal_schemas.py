@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from folio.api.compat.asset_schemas import DateTimeIn, Number, day_start, number, timestamp
+from folio.api.compat.common import DateTimeIn, Number, day_start, number, timestamp
 from folio.api.schemas.common import AmountIn
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput

@@ -15,7 +15,7 @@ from folio.store.uow import UnitOfWork
 api = router("/v1/auth", "auth")
 
 
-def _signing_secret(request: Request) -> str:
+def signing_secret_for(request: Request) -> str:
     """The shared token secret: cached per process, created in the database on first use."""
     state = request.app.state
     cached: str | None = getattr(state, "signing_secret", None)
@@ -49,7 +49,7 @@ def issue_token(
             "Only grant_type=client_credentials is supported.",
             {"field": "grant_type", "value": grant_type},
         )
-    secret = _signing_secret(request)
+    secret = signing_secret_for(request)
     grant = runner.read(
         UnitOfWork(engine_of(request), write=False),
         lambda uow: auth.issue_token(
