@@ -5,6 +5,7 @@ uvicorn --factory folio.api.app:create_app      (or `folio serve`)
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
 from folio import __version__, web
-from folio.api import compat, errors
+from folio.api import bench_endpoint, compat, errors
 from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import (
     audit,
@@ -65,6 +66,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for compat_router in compat.ROUTERS:
         app.include_router(compat_router)
     web.mount(app)
+    if os.environ.get("FOLIO_BENCH_ENDPOINTS") == "1":
+        app.include_router(bench_endpoint.api)
     return app
 
 

@@ -119,8 +119,8 @@ def write_entries(
     deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     daily: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     monthly: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    entry_rows: list[dict[str, object]] = []
-    line_rows: list[dict[str, object]] = []
+    entry_rows: list[tuple[object, ...]] = []
+    line_rows: list[tuple[object, ...]] = []
     entries: list[Entry] = []
 
     for draft in drafts:
@@ -155,42 +155,40 @@ def write_entries(
             ],
         )
         entry_rows.append(
-            {
-                "book_id": book_id,
-                "entry_id": entry_id,
-                "journal_number": number,
-                "date": draft.date,
-                "created_at": now,
-                "description": draft.description,
-                "kind": draft.kind.value,
-                "is_opening_balance": draft.is_opening_balance,
-                "intent_id": intent,
-                "reverses_id": draft.reverses_id,
-                "external_reference": draft.external_reference,
-                "metadata": json.dumps(draft.metadata, sort_keys=True),
-                "created_by": actor.principal_id,
-                "modified_by": actor.modified_by,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
+            (
+                entry_id,
+                number,
+                draft.date,
+                now,
+                draft.description,
+                draft.kind.value,
+                draft.is_opening_balance,
+                intent,
+                draft.reverses_id,
+                draft.external_reference,
+                json.dumps(draft.metadata, sort_keys=True),
+                actor.principal_id,
+                actor.modified_by,
+                prev_hash,
+                digest,
+            )
         )
         month = draft.date.replace(day=1)
         for line_no, ln in enumerate(lines):
             line_rows.append(
-                {
-                    "book_id": book_id,
-                    "line_id": ln.id,
-                    "entry_id": entry_id,
-                    "line_no": line_no,
-                    "ledger_id": ln.ledger_id,
-                    "side": ln.side.value,
-                    "amount": ln.amount,
-                    "description": ln.description,
-                    "tags": json.dumps(list(ln.tags)),
-                    "date": draft.date,
-                    "journal_number": number,
-                    "is_opening_balance": draft.is_opening_balance,
-                }
+                (
+                    ln.id,
+                    entry_id,
+                    line_no,
+                    ln.ledger_id,
+                    ln.side.value,
+                    ln.amount,
+                    ln.description,
+                    json.dumps(list(ln.tags)),
+                    draft.date,
+                    number,
+                    draft.is_opening_balance,
+                )
             )
             column = (0 if ln.side is Side.DEBIT else 1) + (2 if draft.is_opening_balance else 0)
             deltas[ln.ledger_id][column % 2] += ln.amount
@@ -224,12 +222,14 @@ def write_entries(
         if ledger.debits_posted + debits > MAX_TOTAL or ledger.credits_posted + credits > MAX_TOTAL:
             raise AmountOverflow(data={"ledger_id": ledger_id})
 
-    uow.journal.insert(entry_rows, line_rows)
-    uow.ledgers.add_totals(book_id, {lid: (d, c) for lid, (d, c) in deltas.items()})
-    uow.ledgers.add_period_totals(
+    uow.journal.write(
         book_id,
-        {key: (v[0], v[1], v[2], v[3]) for key, v in daily.items()},
-        {key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
+        entry_rows,
+        line_rows,
+        totals={lid: (d, c) for lid, (d, c) in deltas.items()},
+        daily={key: (v[0], v[1], v[2], v[3]) for key, v in daily.items()},
+        monthly={key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
+        head=(number, prev_hash),
     )
-    uow.books.advance_head(book_id, number, prev_hash)
+    uow.books.moved_head(book_id, number, prev_hash)
     return entries

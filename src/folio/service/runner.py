@@ -2,16 +2,26 @@
 
 Every write in Folio goes through `write` or `write_idempotent`; they are the only callers of
 `UnitOfWork.commit`. Use cases themselves (`fn`) run inside the open transaction and never commit.
+
+Group commit: writes that arrive on one engine while another write runs are queued, and the
+next leader runs them one after another in one transaction, each in its own savepoint, and
+commits once. The outcome is that of running them serially; what is saved is a transaction per
+write: the book lock taken and released, and the commit's flush (bench/, BENCHMARKS.md). A
+write that meets a database error in a batch, and every write of a batch whose commit fails,
+runs again on its own with the usual retries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from folio.domain.errors import IdempotencyKeyReused
 from folio.store.repos.idempotency import StoredResponse
@@ -54,6 +64,31 @@ def read(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
 
 
 def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
+    """Run `fn` in a write transaction and commit; concurrent writes share one (group commit)."""
+    combiner = _combiner(uow.engine)
+    if combiner.leader == threading.get_ident():  # a write inside a write: run it on its own
+        return _write_alone(uow, fn)
+    job = _Job(fn)
+    with combiner.lock:
+        combiner.queue.append(job)
+        lead = combiner.leader is None
+        if lead:
+            combiner.leader = threading.get_ident()
+    if not lead:
+        job.done.wait()
+        if job.promoted:
+            combiner.lead(uow)
+    else:
+        combiner.lead(uow)
+    if job.alone:
+        return _write_alone(uow, fn)
+    if job.error is not None:
+        raise job.error
+    result: T = job.result
+    return result
+
+
+def _write_alone(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
     def attempt() -> T:
         with uow:
             result = fn(uow)
@@ -61,6 +96,92 @@ def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
             return result
 
     return with_retries(attempt)
+
+
+MAX_BATCH = 64
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    fn: Callable[[UnitOfWork], Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+    alone: bool = False  # run again on its own transaction, with retries
+    promoted: bool = False  # woken to lead the next batch
+
+
+class _Combiner:
+    """The queue of one engine's writes and its leader, the thread running a batch."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.queue: list[_Job] = []
+        self.leader: int | None = None
+
+    def lead(self, uow: UnitOfWork) -> None:
+        """Run one batch (the queue's head, up to MAX_BATCH), then hand leadership on."""
+        with self.lock:
+            self.leader = threading.get_ident()
+            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+        try:
+            _run_batch(uow, batch)
+        finally:
+            successor: _Job | None = None
+            with self.lock:
+                if self.queue:
+                    successor = self.queue[0]
+                    successor.promoted = True
+                    self.leader = -1  # taken: the successor leads next
+                else:
+                    self.leader = None
+            for job in batch:
+                job.done.set()
+            if successor is not None:
+                successor.done.set()
+
+
+def _run_batch(uow: UnitOfWork, batch: list[_Job]) -> None:
+    if len(batch) == 1:  # on its own, as without group commit; meanwhile others queue up
+        job = batch[0]
+        try:
+            job.result = _write_alone(uow, job.fn)
+        except Exception as exc:
+            job.error = exc
+        return
+    try:
+        with uow:
+            for job in batch:
+                savepoint = uow.conn.begin_nested()
+                try:
+                    job.result = job.fn(uow)
+                    savepoint.commit()
+                except DBAPIError:
+                    savepoint.rollback()
+                    uow.books.forget()
+                    job.alone = True
+                except Exception as exc:  # the use case's own error, as on its own
+                    savepoint.rollback()
+                    uow.books.forget()
+                    job.error = exc
+            uow.commit()
+    except BaseException as exc:  # nothing of the batch lasted: each runs again on its own
+        for job in batch:
+            job.result, job.error, job.alone = None, None, True
+        if not isinstance(exc, Exception):
+            raise
+
+
+_COMBINERS: weakref.WeakKeyDictionary[Engine, _Combiner] = weakref.WeakKeyDictionary()
+_COMBINERS_GUARD = threading.Lock()
+
+
+def _combiner(engine: Engine) -> _Combiner:
+    found = _COMBINERS.get(engine)
+    if found is None:
+        with _COMBINERS_GUARD:
+            found = _COMBINERS.setdefault(engine, _Combiner())
+    return found
 
 
 def write_idempotent(

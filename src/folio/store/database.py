@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
+import weakref
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
 
 DEFAULT_URL = "sqlite:///./folio.db"
 WRITE_OPTION = "folio_write"
+# A pooled PostgreSQL connection idle longer than this is pinged before use. Pinging every
+# checkout (`pool_pre_ping`) cost a round trip per transaction, two per request (bench/).
+PING_AFTER_IDLE = 5.0
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.Lock:
+    """One writer at a time per SQLite engine, queued in process.
+
+    SQLite allows one writer; without this, threads of one process waiting for BEGIN IMMEDIATE
+    poll in SQLite's busy handler, which sleeps up to 100 ms between tries (bench/: 132 → see
+    BENCHMARKS.md postings/s). Other processes still wait through busy_timeout.
+    """
+    lock = _WRITERS.get(engine)
+    if lock is None:
+        with _WRITERS_GUARD:
+            lock = _WRITERS.setdefault(engine, threading.Lock())
+    return lock
 
 
 def database_url() -> str:
@@ -28,14 +50,35 @@ def make_engine(url: str | None = None, *, pool_size: int = 10) -> Engine:
     url = normalize_url(url or database_url())
     if url.startswith("sqlite"):
         return _sqlite_engine(url, pool_size)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"connect_timeout": 5},
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling for connections that sat idle in the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["folio_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("folio_idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:
+            # The pool discards this connection and checks out (or opens) another.
+            raise exc.DisconnectionError() from error
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from folio.domain.errors import ServiceUnavailable
-from folio.store.database import WRITE_OPTION
+from folio.store.database import WRITE_OPTION, writer_lock
 from folio.store.repos import (
     AuditRepo,
     AuthRepo,
@@ -47,13 +48,26 @@ class UnitOfWork:
         self.write = write
         self.dialect = engine.dialect.name
         self._committed = False
+        self._writer: threading.Lock | None = None
 
     def __enter__(self) -> UnitOfWork:
+        options: dict[str, object] = {WRITE_OPTION: self.write}
+        if not self.write and self.dialect == "postgresql":
+            # A read under READ COMMITTED sees a fresh snapshot per statement anyway; without
+            # BEGIN and ROLLBACK it saves two round trips per read (every request's auth).
+            options["isolation_level"] = "AUTOCOMMIT"
+        self._writer = writer_lock(self.engine) if self.write and self.dialect == "sqlite" else None
+        if self._writer is not None:
+            self._writer.acquire()
         try:
-            self.conn = self.engine.connect().execution_options(**{WRITE_OPTION: self.write})
+            self.conn = self.engine.connect().execution_options(**options)
             self.conn.begin()
         except OperationalError as exc:
+            self._release_writer()
             raise ServiceUnavailable() from exc
+        except BaseException:
+            self._release_writer()
+            raise
         self._committed = False
         self.books = BookRepo(self.conn)
         self.ledgers = LedgerRepo(self.conn)
@@ -81,7 +95,15 @@ class UnitOfWork:
             if not self._committed:
                 self.conn.rollback()
         finally:
-            self.conn.close()
+            try:
+                self.conn.close()
+            finally:
+                self._release_writer()
+
+    def _release_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
 
 
 UowFactory = Callable[..., UnitOfWork]

@@ -6,11 +6,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, String, Text, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.ids import new_id
 from folio.store.tables import audit_events
+from folio.store.types import UtcDateTime
+
+# seq orders a book's events; the book row (or the writer lock on SQLite) serializes it. One
+# statement reads the last seq and appends (a round trip less on every write).
+_RECORD = audit_events.insert().from_select(
+    [
+        "book_id", "event_id", "seq", "occurred_at", "actor", "modified_by", "action",
+        "target_type", "target_id", "request_id", "details",
+    ],
+    select(
+        bindparam("a_book_id", type_=String()),
+        bindparam("a_event_id", type_=String()),
+        func.coalesce(func.max(audit_events.c.seq), 0).cast(BigInteger) + 1,
+        bindparam("a_at", type_=UtcDateTime()),
+        bindparam("a_actor", type_=String()),
+        bindparam("a_modified_by", type_=String()),
+        bindparam("a_action", type_=String()),
+        bindparam("a_target_type", type_=String()),
+        bindparam("a_target_id", type_=String()),
+        bindparam("a_request_id", type_=String()),
+        bindparam("a_details", type_=Text()),
+    ).where(audit_events.c.book_id == bindparam("a_book_id", type_=String())),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +68,20 @@ class AuditRepo:
         request_id: str | None,
         details: dict[str, Any],
     ) -> None:
-        key = book_id or ""
-        # seq orders a book's events; the book row (or the writer lock on SQLite) serializes it.
-        seq = self.conn.execute(
-            select(func.coalesce(func.max(audit_events.c.seq), 0)).where(
-                audit_events.c.book_id == key
-            )
-        ).scalar_one()
         self.conn.execute(
-            audit_events.insert().values(
-                book_id=key,
-                event_id=new_id("aud"),
-                seq=seq + 1,
-                occurred_at=at,
-                actor=actor,
-                modified_by=modified_by,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                request_id=request_id,
-                details=json.dumps(details, sort_keys=True, default=str),
-            )
+            _RECORD,
+            {
+                "a_book_id": book_id or "",
+                "a_event_id": new_id("aud"),
+                "a_at": at,
+                "a_actor": actor,
+                "a_modified_by": modified_by,
+                "a_action": action,
+                "a_target_type": target_type,
+                "a_target_id": target_id,
+                "a_request_id": request_id,
+                "a_details": json.dumps(details, sort_keys=True, default=str),
+            },
         )
 
     def search(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:

@@ -64,6 +64,26 @@ _ADD_TOTALS = (
 )
 
 
+_MANY = (
+    select(*_COLUMNS)
+    .where(
+        ledgers.c.book_id == bindparam("b_book_id"),
+        ledgers.c.ledger_id.in_(bindparam("b_ids", expanding=True)),
+    )
+    .order_by(ledgers.c.ledger_id)
+)
+_MANY_LOCKED = _MANY.with_for_update()
+_IDS_FOR_NUMBERS = select(ledgers.c.number, ledgers.c.ledger_id).where(
+    ledgers.c.book_id == bindparam("b_book_id"),
+    ledgers.c.number.in_(bindparam("b_numbers", expanding=True)),
+)
+# PostgreSQL takes at most 65,535 parameters a statement: long IN lists go in chunks.
+_IN_CHUNK = 10_000
+_GET = select(*_COLUMNS).where(
+    ledgers.c.book_id == bindparam("b_book_id"), ledgers.c.ledger_id == bindparam("b_ledger_id")
+)
+
+
 class LedgerRepo:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -75,9 +95,7 @@ class LedgerRepo:
             )
 
     def get(self, book_id: str, ledger_id: str) -> Ledger | None:
-        row = self.conn.execute(
-            select(*_COLUMNS).where(ledgers.c.book_id == book_id, ledgers.c.ledger_id == ledger_id)
-        ).first()
+        row = self.conn.execute(_GET, {"b_book_id": book_id, "b_ledger_id": ledger_id}).first()
         return _ledger(row) if row else None
 
     def by_number(self, book_id: str, number: str) -> Ledger | None:
@@ -96,12 +114,12 @@ class LedgerRepo:
         wanted = sorted(set(numbers))
         if not wanted:
             return {}
-        rows = self.conn.execute(
-            select(ledgers.c.number, ledgers.c.ledger_id).where(
-                ledgers.c.book_id == book_id, ledgers.c.number.in_(wanted)
-            )
-        )
-        return {row.number: row.ledger_id for row in rows}
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            rows = self.conn.execute(_IDS_FOR_NUMBERS, {"b_book_id": book_id, "b_numbers": chunk})
+            found.update((row.number, row.ledger_id) for row in rows)
+        return found
 
     def many(
         self, book_id: str, ledger_ids: Iterable[str], *, lock: bool = False
@@ -110,14 +128,14 @@ class LedgerRepo:
         wanted = sorted(set(ledger_ids))
         if not wanted:
             return {}
-        query = (
-            select(*_COLUMNS)
-            .where(ledgers.c.book_id == book_id, ledgers.c.ledger_id.in_(wanted))
-            .order_by(ledgers.c.ledger_id)
-        )
-        if lock:
-            query = query.with_for_update()
-        return {row.ledger_id: _ledger(row) for row in self.conn.execute(query)}
+        found: dict[str, Ledger] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):  # in id order, so locks stay ordered
+            chunk = wanted[start : start + _IN_CHUNK]
+            rows = self.conn.execute(
+                _MANY_LOCKED if lock else _MANY, {"b_book_id": book_id, "b_ids": chunk}
+            )
+            found.update((row.ledger_id, _ledger(row)) for row in rows)
+        return found
 
     def search(
         self,

@@ -1,0 +1,259 @@
+"""§2 trial-balance import through the API and the CLI, beside a raw bulk insert of the same
+lines, and §6 the CLI's peak memory importing 10,000 and 100,000 rows."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import os
+import subprocess
+import time
+import tracemalloc
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from bench.env import PYTHON, ROOT, Databases, load, log, migrated_book, serving
+from folio.domain.ids import new_id
+from folio.service.books import BookCreate
+from folio.service.facade import Folio
+from folio.service.trial_balance_files import read_trial_balance
+from folio.store.types import utcnow
+
+DAY = date(2024, 1, 1)
+FOLIO = str(Path(PYTHON).parent / "folio")
+
+
+def _book_with_ledgers(fo: Folio, rows: int, name: str) -> tuple[str, list[str]]:
+    """A book with `rows` balance-sheet ledgers (half assets, half liabilities)."""
+    book = fo.create_book(BookCreate(name=name, currency="USD", entries_start=DAY, chart="empty"))
+    numbers = [f"{10_000_000 + i}" for i in range(rows)]
+
+    def insert(uow: Any) -> None:
+        uow.ledgers.insert_many(
+            [
+                {
+                    "book_id": book.id,
+                    "ledger_id": new_id("ldg"),
+                    "number": number,
+                    "name": f"Account {number}",
+                    "type": "asset" if i % 2 == 0 else "liability",
+                    "subtype": "other"
+                    if False
+                    else ("current_asset" if i % 2 == 0 else "current_liability"),
+                    "normal_balance": "debit" if i % 2 == 0 else "credit",
+                    "role": None,
+                    "archived": False,
+                    "debits_posted": 0,
+                    "credits_posted": 0,
+                }
+                for i, number in enumerate(numbers)
+            ],
+            at=utcnow(),
+        )
+
+    fo.write(insert)
+    return book.id, numbers
+
+
+def _amounts(rows: int) -> list[tuple[int, int]]:
+    """(debit, credit) minor units per row: pairs of equal debit and credit balances."""
+    return [(1000 + i // 2, 0) if i % 2 == 0 else (0, 1000 + i // 2) for i in range(rows)]
+
+
+def _csv(path: Path, numbers: list[str]) -> None:
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["number", "name", "debit", "credit"])
+        for number, (debit, credit) in zip(numbers, _amounts(len(numbers)), strict=True):
+            writer.writerow(
+                [number, f"Account {number}", f"{debit / 100:.2f}", f"{credit / 100:.2f}"]
+            )
+
+
+def _json(numbers: list[str]) -> bytes:
+    return json.dumps(
+        {
+            "date": DAY.isoformat(),
+            "balances": [
+                {"ledger_number": number, "debit": f"{d / 100:.2f}", "credit": f"{c / 100:.2f}"}
+                for number, (d, c) in zip(numbers, _amounts(len(numbers)), strict=True)
+            ],
+        }
+    ).encode()
+
+
+def _cli(url: str, book_id: str, path: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of `folio opening-balances import`."""
+    errors = path.with_suffix(".stderr")
+    with errors.open("wb") as sink:  # a file, not a pipe: a long traceback cannot block it
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [FOLIO, "opening-balances", "import", book_id, str(path), "--database", url],
+            stdout=subprocess.DEVNULL, stderr=sink, cwd=ROOT,
+        )  # fmt: skip
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = errors.read_text(errors="replace")[-800:]
+        raise RuntimeError(f"folio opening-balances import failed: {tail}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def _cli_startup() -> float:
+    start = time.perf_counter()
+    subprocess.run([FOLIO, "opening-balances", "--help"], capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def _raw_bulk(url: str, book_id: str, rows: int) -> float:
+    """Seconds to insert the same entries and lines, and the totals, with the raw driver."""
+    fo = Folio(url, migrate=False)
+    ledgers = {lg.number: lg.id for lg in fo.ledgers(book_id)}
+    offset = next(
+        lg.id for lg in fo.ledgers(book_id) if lg.role and lg.role.value == "opening_balances"
+    )
+    fo.engine.dispose()
+    numbers = sorted(n for n in ledgers if n and n.startswith("1000"))[:rows]
+    now = datetime.now(UTC)
+    entries, lines, totals = [], [], {}
+    intent = new_id("int")
+    for i, (number, (debit, credit)) in enumerate(zip(numbers, _amounts(rows), strict=True)):
+        entry_id = new_id("je")
+        amount, side = (debit, "debit") if debit else (credit, "credit")
+        other = "credit" if side == "debit" else "debit"
+        entries.append(
+            (book_id, entry_id, i + 1, DAY, now, "Opening balance", "opening_balance", True,
+             intent, None, None, "{}", "raw", None, "0" * 64, "0" * 64)
+        )  # fmt: skip
+        for line_no, (ledger_id, line_side) in enumerate(
+            ((ledgers[number], side), (offset, other))
+        ):
+            lines.append(
+                (book_id, new_id("le"), entry_id, line_no, ledger_id, line_side, amount, None,
+                 "[]", DAY, i + 1, True)
+            )  # fmt: skip
+        totals[ledgers[number]] = (debit, credit)
+    offset_d = sum(c for _, c in totals.values())
+    offset_c = sum(d for d, _ in totals.values())
+    totals[offset] = (offset_d, offset_c)
+    entry_sql = "INSERT INTO journal_entries VALUES (" + ", ".join(["?"] * 16) + ")"
+    line_sql = "INSERT INTO journal_lines VALUES (" + ", ".join(["?"] * 12) + ")"
+    update_sql = (
+        "UPDATE ledgers SET debits_posted = debits_posted + ?, "
+        "credits_posted = credits_posted + ? WHERE book_id = ? AND ledger_id = ?"
+    )
+    period_sql = "INSERT INTO {t} VALUES (?, ?, ?, 0, 0, ?, ?)"
+    updates = [(d, c, book_id, lid) for lid, (d, c) in totals.items()]
+    parsed = make_url(url)
+    start = time.perf_counter()
+    if parsed.drivername.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(
+            parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+        ) as conn:
+            with conn.cursor() as cur:
+                with cur.copy("COPY journal_entries FROM STDIN") as copy:
+                    for row in entries:
+                        copy.write_row(row)
+                with cur.copy("COPY journal_lines FROM STDIN") as copy:
+                    for row in lines:
+                        copy.write_row(row)
+                cur.executemany(update_sql.replace("?", "%s"), updates)
+                for table, when in (("ledger_daily_totals", DAY), ("ledger_monthly_totals", DAY)):
+                    with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                        for lid, (d, c) in totals.items():
+                            copy.write_row((book_id, lid, when, 0, 0, d, c))
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(parsed.database or "", isolation_level=None)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("BEGIN IMMEDIATE")
+        stamp = now.replace(tzinfo=None).isoformat(" ", "microseconds")
+        conn.executemany(entry_sql, [(*e[:3], e[3].isoformat(), stamp, *e[5:]) for e in entries])
+        conn.executemany(line_sql, [(*ln[:9], ln[9].isoformat(), *ln[10:]) for ln in lines])
+        conn.executemany(update_sql, updates)
+        for table in ("ledger_daily_totals", "ledger_monthly_totals"):
+            conn.executemany(
+                period_sql.format(t=table),
+                [(book_id, lid, DAY.isoformat(), d, c) for lid, (d, c) in totals.items()],
+            )
+        conn.execute("COMMIT")
+        conn.close()
+    return time.perf_counter() - start
+
+
+def _rows_size_mb(path: Path) -> float:
+    """The parsed rows' own size: what reading the file allocates and keeps."""
+    gc.collect()
+    tracemalloc.start()
+    parsed = read_trial_balance(path, 2)
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del parsed
+    return size / 2**20
+
+
+def run(dbs: Databases, kind: str, rows: int, memory_rows: int) -> dict[str, object]:
+    results: dict[str, object] = {}
+    url = dbs.new(kind, "import")
+    fo, setup = migrated_book(url, chart="empty")
+    api_book, api_numbers = _book_with_ledgers(fo, rows, "API import")
+    cli_book, cli_numbers = _book_with_ledgers(fo, rows, "CLI import")
+    raw_book, _ = _book_with_ledgers(fo, rows, "Raw import")
+    big_book, big_numbers = _book_with_ledgers(fo, memory_rows, "CLI import, large")
+    fo.engine.dispose()
+    folder = Path(dbs.folder)
+    small_csv, large_csv = folder / f"tb_{rows}.csv", folder / f"tb_{memory_rows}.csv"
+    _csv(small_csv, cli_numbers)
+    _csv(large_csv, big_numbers)
+    body = _json(api_numbers)
+
+    log(f"{kind}: raw bulk insert of {rows} rows")
+    raw = _raw_bulk(url, raw_book, rows)
+    results["raw"] = {"seconds": round(raw, 3), "rate": round(rows / raw), "load": load()}
+    with serving(url, setup.key) as server:
+        log(f"{kind}: import of {rows} rows through the API")
+        start = time.perf_counter()
+        status, answer = server.request("POST", f"/v1/books/{api_book}/opening-balances", body)
+        api = time.perf_counter() - start
+        if status != 201:
+            raise RuntimeError(f"API import: {status} {answer[:300]!r}")
+        results["api"] = {"seconds": round(api, 3), "rate": round(rows / api), "load": load()}
+    log(f"{kind}: import of {rows} rows through the CLI")
+    cli, cli_rss = _cli(url, cli_book, small_csv)
+    startup = _cli_startup()
+    results["cli"] = {
+        "seconds": round(cli, 3),
+        "rate": round(rows / cli),
+        "startup_seconds": round(startup, 3),
+        "peak_rss_mb": round(cli_rss, 1),
+        "load": load(),
+    }
+    log(f"{kind}: import of {memory_rows} rows through the CLI (memory)")
+    large, large_rss = _cli(url, big_book, large_csv)
+    results["cli_large"] = {
+        "rows": memory_rows,
+        "seconds": round(large, 3),
+        "peak_rss_mb": round(large_rss, 1),
+        "load": load(),
+    }
+    results["rows_size_mb"] = {
+        str(rows): round(_rows_size_mb(small_csv), 1),
+        str(memory_rows): round(_rows_size_mb(large_csv), 1),
+    }
+    fo = Folio(url, migrate=False)
+    results["verified"] = all(fo.verify(b).ok for b in (api_book, cli_book, big_book))
+    fo.engine.dispose()
+    dbs.drop(url)
+    return results
+
+
+__all__ = ["run", "io"]

@@ -1,0 +1,114 @@
+"""§1 posting over HTTP and §5 the hot account, beside the framework and raw-driver ceilings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.env import PYTHON, ROOT, Databases, Server, load, log, migrated_book, serving
+from folio.service.facade import Folio
+
+LUA = Path(__file__).parent / "lua" / "post.lua"
+CONNECTIONS = 16
+SPREAD_LEDGERS = 100
+
+
+@dataclass
+class Load:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+    load: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rate": round(self.rate, 1),
+            "p50_ms": round(self.p50_ms, 2),
+            "p99_ms": round(self.p99_ms, 2),
+            "errors": self.errors,
+            "requests": self.requests,
+            "load": self.load,
+        }
+
+
+def _ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+$", "", text))
+    unit = re.sub(r"^[\d.]+", "", text)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(server: Server, path: str, ledgers: list[str], hot: str | None, seconds: int) -> Load:
+    """16 connections on loopback, one wrk thread (it shares the 2 cores with the server)."""
+    env = {
+        **os.environ,
+        "FOLIO_BENCH_PATH": path,
+        "FOLIO_BENCH_KEY": server.key,
+        "FOLIO_BENCH_LEDGERS": " ".join(ledgers),
+        "FOLIO_BENCH_HOT": hot or "",
+    }
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
+    out = subprocess.run(
+        [*command, server.base], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors:.*", out)
+    # The latency distribution (`--latency`), not the thread stats' "+/- Stdev" column.
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    errors = int(errors_match.group(1)) if errors_match else 0
+    if socket_errors:
+        log(f"wrk {path}: {socket_errors.group(0)}")
+    return Load(rate, p50, p99, errors, requests, load())
+
+
+def raw_driver(url: str, book_id: str, ledgers: list[str], hot: str | None, seconds: int) -> Load:
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.raw_post", url, book_id, " ".join(ledgers), hot or "-",
+         str(seconds), str(CONNECTIONS)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    result = json.loads(out)
+    return Load(result["rate"], 0.0, 0.0, 0, result["entries"], load())
+
+
+def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
+    """Framework ceiling, Folio posting (spread, and hot on PostgreSQL), raw-driver ceiling."""
+    results: dict[str, object] = {}
+    url = dbs.new(kind, "post")
+    fo, setup = migrated_book(url)
+    ledgers = [lg for lg in fo.ledgers(setup.book_id) if lg.role is None]
+    offset = next(
+        lg for lg in fo.ledgers(setup.book_id) if lg.role and lg.role.value == "opening_balances"
+    )
+    spread = [lg.id for lg in ledgers[:SPREAD_LEDGERS]]
+    fo.engine.dispose()
+    path = f"/v1/books/{setup.book_id}/journal-entries"
+    with serving(url, setup.key) as server:
+        log(f"{kind}: framework ceiling (POST /bench/echo), {seconds}s")
+        results["framework"] = wrk(server, "/bench/echo", spread, None, seconds).as_dict()
+        log(f"{kind}: posting, spread over {len(spread)} ledgers, {seconds}s")
+        results["post_spread"] = wrk(server, path, spread, None, seconds).as_dict()
+        if kind == "postgresql":
+            log(f"{kind}: posting, every entry on the offset ledger, {seconds}s")
+            results["post_hot"] = wrk(server, path, spread, offset.id, seconds).as_dict()
+        results["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+    fo = Folio(url, migrate=False)
+    verified = fo.verify(setup.book_id)
+    results["verified"] = verified.ok
+    fo.engine.dispose()
+    log(f"{kind}: raw-driver ceiling, {seconds}s")
+    results["raw_driver"] = raw_driver(url, setup.book_id, spread, None, seconds).as_dict()
+    if kind == "postgresql":
+        results["raw_driver_hot"] = raw_driver(
+            url, setup.book_id, spread, offset.id, seconds
+        ).as_dict()
+    dbs.drop(url)
+    return results
