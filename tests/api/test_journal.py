@@ -206,3 +206,16 @@ def test_reverse_intent(admin: httpx.Client, book: dict[str, Any]) -> None:
     assert (again.status_code, again.json()["code"]) == (409, "ALREADY_REVERSED")
     missing = admin.post(f"/v1/books/{book['id']}/intents/int_missing/reverse")
     assert (missing.status_code, missing.json()["code"]) == (404, "NOT_FOUND")
+
+
+def test_unbalanced_entry_reports_totals_in_the_currency(
+    admin: httpx.Client, book: dict[str, Any]
+) -> None:
+    response = post_entry(admin, book["id"], "1000 D 10.00; 4000 C 9.99")
+    assert response.status_code == 422
+    assert response.json()["code"] == "UNBALANCED_ENTRY"
+    assert response.json()["data"] == {
+        "total_debit": "10.00",
+        "total_credit": "9.99",
+        "difference": "0.01",
+    }

@@ -20,6 +20,7 @@ from folio.domain.errors import (
     LedgerArchived,
     NotFound,
     PeriodLocked,
+    UnbalancedEntry,
     UnknownLedger,
 )
 from folio.domain.ids import new_id
@@ -34,6 +35,7 @@ from folio.domain.journal import (
     validate_lines,
 )
 from folio.domain.ledgers import Ledger, Side
+from folio.domain.money import format_minor
 from folio.domain.periods import PeriodStatus, period_of
 from folio.service.runner import Actor
 from folio.store.types import utcnow
@@ -54,7 +56,20 @@ def check_drafts(
     allow_archived: bool = False,
 ) -> None:
     for index, draft in enumerate(drafts):
-        validate_lines(draft.lines)
+        try:
+            validate_lines(draft.lines)
+        except UnbalancedEntry as exc:
+            # The domain counts minor units; callers read amounts in the book's currency.
+            debit, credit = exc.data["total_debit"], exc.data["total_credit"]
+            raise UnbalancedEntry(
+                f"Debits ({format_minor(debit, book.exponent)}) must equal credits "
+                f"({format_minor(credit, book.exponent)}).",
+                {
+                    "total_debit": format_minor(debit, book.exponent),
+                    "total_credit": format_minor(credit, book.exponent),
+                    "difference": format_minor(debit - credit, book.exponent),
+                },
+            ) from None
         check_description(draft.description)
         if draft.date < book.entries_start:
             raise BeforeEntriesStart(
