@@ -45,8 +45,8 @@ from folio.api.compat.common import (
     refuse_unsupported,
     utc_date,
 )
-from folio.api.deps import JSON, Call, engine_of, reads, unbound, writes
-from folio.api.routes.auth import signing_secret_for as signing_secret
+from folio.api.deps import JSON, Call, reads, unbound, writes
+from folio.api.routes.auth import client_credentials_grant
 from folio.api.routes.common import ID_PATTERN
 from folio.api.routing import FolioRoute
 from folio.api.schemas.common import ERROR_RESPONSES
@@ -55,7 +55,7 @@ from folio.domain.errors import InvalidInput
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger
 from folio.domain.money import parse_minor
-from folio.service import auth, books, journal, ledgers, opening_balances, reports, runner
+from folio.service import books, journal, ledgers, opening_balances, reports
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
 
@@ -114,22 +114,14 @@ def issue_token(
     grant_type: Annotated[str | None, Form(examples=["client_credentials"])] = None,
 ) -> Response:
     """OAuth2 client credentials from `folio clients create`; the token lasts one hour."""
-    if grant_type not in (None, "client_credentials"):
-        raise InvalidInput(
-            "Only grant_type=client_credentials is supported.",
-            {"field": "grant_type", "value": grant_type},
-        )
-    secret = signing_secret(request)
-    grant = runner.read(
-        UnitOfWork(engine_of(request), write=False),
-        lambda uow: auth.issue_token(
-            uow,
-            client_id=client_id,
-            client_secret=client_secret,
-            secret=secret,
-            scope=scope,
-            book_id=business_id,
-        ),
+    # Asset's clients may leave grant_type out; it can only mean client credentials.
+    grant = client_credentials_grant(
+        request,
+        grant_type=grant_type or "client_credentials",
+        client_id=client_id,
+        client_secret=client_secret,
+        scope=scope,
+        book_id=business_id,
     )
     body = AssetToken(access_token=grant.access_token, expires_in=grant.expires_in)
     return Response(

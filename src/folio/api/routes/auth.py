@@ -44,13 +44,38 @@ def issue_token(
     ] = None,
 ) -> Response:
     """Trade a client id and secret for a bearer token that expires in one hour."""
+    grant = client_credentials_grant(
+        request,
+        grant_type=grant_type,
+        client_id=client_id,
+        client_secret=client_secret,
+        scope=scope,
+        book_id=book_id,
+    )
+    return Response(
+        TokenRead.of(grant).model_dump_json(),
+        media_type=JSON,
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+def client_credentials_grant(
+    request: Request,
+    *,
+    grant_type: str | None,
+    client_id: str,
+    client_secret: str,
+    scope: str | None,
+    book_id: str | None,
+) -> auth.TokenGrant:
+    """The client-credentials exchange both token endpoints (native, Asset) answer with."""
     if grant_type != "client_credentials":
         raise InvalidInput(
             "Only grant_type=client_credentials is supported.",
             {"field": "grant_type", "value": grant_type},
         )
     secret = signing_secret_for(request)
-    grant = runner.read(
+    return runner.read(
         UnitOfWork(engine_of(request), write=False),
         lambda uow: auth.issue_token(
             uow,
@@ -60,9 +85,4 @@ def issue_token(
             scope=scope,
             book_id=book_id,
         ),
-    )
-    return Response(
-        TokenRead.of(grant).model_dump_json(),
-        media_type=JSON,
-        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
     )
