@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Column, Table
 
-from folio.cli.common import DatabaseOption, console, open_folio, run
-from folio.cli.keys import CLI, BookOption, NameOption, ScopesOption
+from folio.cli.common import DatabaseOption, open_folio, run
+from folio.cli.keys import (
+    CLI,
+    BookOption,
+    NameOption,
+    ScopesOption,
+    print_credentials,
+    revoke_credential,
+)
 from folio.service import auth
 
 app = typer.Typer(help="OAuth2 clients.", no_args_is_help=True)
@@ -33,20 +39,7 @@ def create(
 @app.command("list")
 def list_clients(database: str = DatabaseOption) -> None:
     """List OAuth2 clients (never their secrets)."""
-    fo = open_folio(database)
-    found = fo.read(lambda uow: auth.list_credentials(uow, auth.CredentialKind.CLIENT))
-    table = Table("name", "scopes", "book", "created", "revoked")
-    table.columns.insert(0, Column("client_id", no_wrap=True))
-    for client in found:
-        table.add_row(
-            client.id,
-            client.name or "",
-            " ".join(client.scopes),
-            client.book_id or "",
-            client.created_at.isoformat(timespec="seconds"),
-            client.revoked_at.isoformat(timespec="seconds") if client.revoked_at else "",
-        )
-    console.print(table)
+    print_credentials(database, auth.CredentialKind.CLIENT, "client_id")
 
 
 @app.command()
@@ -55,6 +48,4 @@ def revoke(
     database: str = DatabaseOption,
 ) -> None:
     """Revoke a client; its tokens stop working at once."""
-    fo = open_folio(database)
-    run(lambda: fo.write(lambda uow: auth.revoke(uow, auth.CredentialKind.CLIENT, client_id, CLI)))
-    console.print(f"Revoked {client_id}")
+    revoke_credential(database, auth.CredentialKind.CLIENT, client_id)

@@ -43,20 +43,7 @@ def create(
 @app.command("list")
 def list_keys(database: str = DatabaseOption) -> None:
     """List API keys (never their secrets)."""
-    fo = open_folio(database)
-    found = fo.read(lambda uow: auth.list_credentials(uow, auth.CredentialKind.KEY))
-    table = Table("name", "scopes", "book", "created", "revoked")
-    table.columns.insert(0, Column("id", no_wrap=True))
-    for key in found:
-        table.add_row(
-            key.id,
-            key.name or "",
-            " ".join(key.scopes),
-            key.book_id or "",
-            key.created_at.isoformat(timespec="seconds"),
-            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
-        )
-    console.print(table)
+    print_credentials(database, auth.CredentialKind.KEY, "id")
 
 
 @app.command()
@@ -65,6 +52,28 @@ def revoke(
     database: str = DatabaseOption,
 ) -> None:
     """Revoke an API key; requests with it fail from now on."""
+    revoke_credential(database, auth.CredentialKind.KEY, key_id)
+
+
+def print_credentials(database: str | None, kind: auth.CredentialKind, id_header: str) -> None:
+    """A table of keys or clients, never their secrets."""
     fo = open_folio(database)
-    run(lambda: fo.write(lambda uow: auth.revoke(uow, auth.CredentialKind.KEY, key_id, CLI)))
-    console.print(f"Revoked {key_id}")
+    found = fo.read(lambda uow: auth.list_credentials(uow, kind))
+    table = Table("name", "scopes", "book", "created", "revoked")
+    table.columns.insert(0, Column(id_header, no_wrap=True))
+    for credential in found:
+        table.add_row(
+            credential.id,
+            credential.name or "",
+            " ".join(credential.scopes),
+            credential.book_id or "",
+            credential.created_at.isoformat(timespec="seconds"),
+            credential.revoked_at.isoformat(timespec="seconds") if credential.revoked_at else "",
+        )
+    console.print(table)
+
+
+def revoke_credential(database: str | None, kind: auth.CredentialKind, credential_id: str) -> None:
+    fo = open_folio(database)
+    run(lambda: fo.write(lambda uow: auth.revoke(uow, kind, credential_id, CLI)))
+    console.print(f"Revoked {credential_id}")
