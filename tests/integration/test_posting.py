@@ -230,3 +230,21 @@ def test_ledgers_numbers_unique_and_system_ledgers_protected(fo: Folio, book) ->
     with pytest.raises(FolioError) as info:
         fo.create_ledger(book.id, LedgerCreate(name="X", type=LedgerType.ASSET, subtype="payable"))
     assert info.value.code == "INVALID_INPUT"
+
+
+def test_a_book_changed_after_its_lock_reads_back_changed(fo: Folio) -> None:
+    """Group commit runs several writes in one transaction: the locked book's cache must follow."""
+    from folio.domain.books import Book
+    from folio.service.books import rename_book
+    from folio.service.posting import lock_book
+    from folio.service.runner import SYSTEM
+    from folio.store.uow import UnitOfWork
+
+    book = make_book(fo)
+
+    def lock_then_rename(uow: UnitOfWork) -> Book:
+        lock_book(uow, book.id)
+        return rename_book(uow, book.id, "Renamed GmbH", SYSTEM)
+
+    assert fo.write(lock_then_rename).name == "Renamed GmbH"
+    assert fo.get_book(book.id).name == "Renamed GmbH"

@@ -120,22 +120,13 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, OperationalError)
-        and exc.connection_invalidated
-        or (
-            isinstance(exc, OperationalError)
-            and any(
-                text in str(exc.orig)
-                for text in (
-                    "connection",
-                    "Connection refused",
-                    "could not connect",
-                    "unable to open",
-                )
-            )
-        )
-    )
+    """The database cannot be reached (rather than refusing this statement)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    return any(text in message for text in ("connection", "could not connect", "unable to open"))
 
 
 def with_retries(fn: Callable[[], T]) -> T:
