@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchem
 from folio.api.compat.common import (
     DateTimeIn,
     Number,
+    VendorLedgerFields,
     day_start,
     number,
 )
@@ -286,24 +287,10 @@ def folio_subtype(subtype: str | None) -> str | None:
     return SUBTYPE_IN[subtype]
 
 
-class AssetLedgerCreate(AssetInput):
+class AssetLedgerCreate(VendorLedgerFields):
     name: str = Field(min_length=1, max_length=255)
     type: LedgerType
     subtype: AssetSubtype | None = None
-    debit_credit: Side | None = Field(
-        None, description="The normal side; from the type if left out."
-    )
-    sort_code: str | None = Field(None, max_length=20, description="Folio's ledger number: digits.")
-    parent_id: str | None = Field(None, max_length=32)
-    description: str | None = Field(None, max_length=512)
-    financial_account_type: str | None = None
-    report_cash_flow: bool | None = None
-
-    def unsupported(self) -> dict[str, object]:
-        return {
-            "financial_account_type": self.financial_account_type,
-            "report_cash_flow": self.report_cash_flow,
-        }
 
 
 class AssetLedger(BaseModel):

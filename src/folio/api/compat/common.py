@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from starlette.responses import Response
 
 from folio.domain.errors import InvalidInput
+from folio.domain.ledgers import Side
 from folio.domain.money import format_minor
 
 
@@ -96,3 +97,24 @@ def refuse_unsupported(fields: dict[str, object]) -> None:
                 f"{name} is not supported by Folio's Asset and Teal adapters; leave it out.",
                 {"field": name},
             )
+
+
+class VendorLedgerFields(BaseModel):
+    """Ledger fields Asset and Teal share; unknown fields are ignored, as both vendors do."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    debit_credit: Side | None = Field(
+        None, description="The normal side; from the type if left out."
+    )
+    sort_code: str | None = Field(None, max_length=20, description="Folio's ledger number: digits.")
+    parent_id: str | None = Field(None, max_length=32)
+    description: str | None = Field(None, max_length=512)
+    financial_account_type: str | None = None
+    report_cash_flow: bool | None = None
+
+    def unsupported(self) -> dict[str, object]:
+        return {
+            "financial_account_type": self.financial_account_type,
+            "report_cash_flow": self.report_cash_flow,
+        }

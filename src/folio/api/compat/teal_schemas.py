@@ -19,7 +19,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from folio.api.compat.common import DateTimeIn, Number, day_start, number, timestamp
+from folio.api.compat.common import (
+    DateTimeIn,
+    Number,
+    VendorLedgerFields,
+    day_start,
+    number,
+    timestamp,
+)
 from folio.api.schemas.common import AmountIn
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput
@@ -174,22 +181,10 @@ def teal_sub_type(ledger: Ledger) -> str:
             )
 
 
-class TealLedgerCreate(TealInput):
+class TealLedgerCreate(VendorLedgerFields):
     name: str = Field(min_length=1, max_length=200)
     type: LedgerType
     sub_type: TealSubType | None = None
-    debit_credit: Side | None = Field(None, description="The normal side; default from type.")
-    sort_code: str | None = Field(None, max_length=20, description="Folio's ledger number: digits.")
-    parent_id: str | None = Field(None, max_length=32)
-    description: str | None = Field(None, max_length=512)
-    financial_account_type: str | None = None
-    report_cash_flow: bool | None = None
-
-    def unsupported(self) -> dict[str, object]:
-        return {
-            "financial_account_type": self.financial_account_type,
-            "report_cash_flow": self.report_cash_flow,
-        }
 
 
 class TealLedger(BaseModel):
