@@ -46,6 +46,9 @@ from folio.store.repos.journal import OpeningLine
 from folio.store.uow import UnitOfWork
 
 FAR_FUTURE = date(9999, 12, 31)
+# Entries returned with one ledger's opening balance: its history, oldest first. Each change
+# adds two, so this covers thousands of changes; the amount never depends on it.
+HISTORY_LIMIT = 10_000
 _ROW_ERRORS: dict[str, type[FolioError]] = {
     "INVALID_BALANCE_ENTRY": InvalidBalanceEntry,
     "ACCOUNTS_NOT_FOUND": AccountsNotFound,
@@ -158,25 +161,24 @@ def _label(ledger: Ledger) -> str:
 
 
 def ledger_opening(uow: UnitOfWork, book_id: str, ledger_id: str) -> LedgerOpening:
+    """The amount (from the period totals, exact however long the history) and the entries."""
     ledger = get_ledger(uow, book_id, ledger_id)
-    entries = uow.journal.search(book_id, ledger_id=ledger_id, opening_balance=True, limit=10_000)
-    debits = credits = 0
-    live = None
-    for entry in entries:
-        for line in entry.lines:
-            if line.ledger_id == ledger_id:
-                if line.side is Side.DEBIT:
-                    debits += line.amount
-                else:
-                    credits += line.amount
-        if (
-            entry.kind is EntryKind.OPENING_BALANCE
+    entries = uow.journal.search(
+        book_id, ledger_id=ledger_id, opening_balance=True, limit=HISTORY_LIMIT
+    )
+    live = next(
+        (
+            entry
+            for entry in reversed(entries)
+            if entry.kind is EntryKind.OPENING_BALANCE
             and entry.reversed_by_id is None
             and entry.metadata.get(SOURCE_KEY) == SOURCE_LEDGER
-        ):
-            live = entry
-    amount = signed_balance(ledger.normal_balance, debits, credits)
-    return LedgerOpening(ledger, amount, entries, live_entry_id=live.id if live else None)
+        ),
+        None,
+    )
+    return LedgerOpening(
+        ledger, _opening_amount(uow, ledger), entries, live_entry_id=live.id if live else None
+    )
 
 
 def set_ledger_opening(
