@@ -123,3 +123,15 @@ def test_missing_header_is_a_clear_error(fo: Folio, book, db_url: str, tmp_path:
     code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
     assert code == 1
     assert "INVALID_INPUT" in output and "missing: number, debit, credit" in output
+
+
+def test_large_file_books_with_the_progress_display(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
+    padding = "".join("1200,Forderungen,0,0\n" for _ in range(1100))  # zero rows are skipped
+    path = tmp_path / "large.csv"
+    path.write_text(SEED_CSV + padding)
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 0, output
+    assert "Booked 4 opening balances" in output
+    assert fo.ledger_by_number(book.id, "9000").balance == 0

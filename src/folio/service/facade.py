@@ -103,8 +103,32 @@ class Folio:
     def entry(self, book_id: str, entry_id: str) -> Entry:
         return self.read(lambda uow: journal.get_entry(uow, book_id, entry_id))
 
-    def entries(self, book_id: str, **filters: object) -> list[Entry]:
-        return self.read(lambda uow: journal.list_entries(uow, book_id, **filters))  # type: ignore[arg-type]
+    def entries(
+        self,
+        book_id: str,
+        *,
+        ledger_id: str | None = None,
+        intent_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        opening_balance: bool | None = None,
+        after_number: int | None = None,
+        limit: int = 50,
+    ) -> list[Entry]:
+        """Entries in journal order, filtered; page on with `after_number`."""
+        return self.read(
+            lambda uow: journal.list_entries(
+                uow,
+                book_id,
+                ledger_id=ledger_id,
+                intent_id=intent_id,
+                date_from=date_from,
+                date_to=date_to,
+                opening_balance=opening_balance,
+                after_number=after_number,
+                limit=limit,
+            )
+        )
 
     def reverse_entry(
         self,
