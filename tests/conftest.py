@@ -56,15 +56,17 @@ def fo(engine: Engine) -> Folio:
     return Folio(engine, migrate=False)
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not REQUIRE_POSTGRES:
-        return
-    skipped = [
+def _skipped_postgres(reporter: pytest.TerminalReporter) -> list[pytest.TestReport]:
+    """PostgreSQL tests that were skipped: with FOLIO_REQUIRE_POSTGRES=1 they fail the run."""
+    return [
         report
-        for report in terminalreporter.stats.get("skipped", [])
-        if "postgres" in str(getattr(report, "longrepr", "")).lower()
-        or "postgresql" in report.nodeid
+        for report in reporter.stats.get("skipped", [])
+        if "postgresql" in report.nodeid or "postgres" in str(report.longrepr).lower()
     ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = _skipped_postgres(terminalreporter) if REQUIRE_POSTGRES else []
     if skipped:
         terminalreporter.write_line(
             f"FOLIO_REQUIRE_POSTGRES=1 but {len(skipped)} PostgreSQL tests were skipped", red=True
@@ -72,12 +74,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not REQUIRE_POSTGRES:
-        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return
-    for report in reporter.stats.get("skipped", []):
-        if "postgresql" in report.nodeid or "postgres" in str(report.longrepr).lower():
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-            return
+    if REQUIRE_POSTGRES and reporter is not None and _skipped_postgres(reporter):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
