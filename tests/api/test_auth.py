@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -192,3 +193,39 @@ def test_credentials_are_audited_and_hashed(engine: Engine, admin: httpx.Client)
         "oauth_client.created",
     ]
     assert events[1]["details"]["scopes"] == "journal:read"
+
+
+def test_a_verified_key_is_remembered_for_a_few_seconds(
+    app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's revocation (here: straight in the database) lands within the window."""
+    clock = [1000.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: clock[0])
+    key = make_key(engine, "books:read")
+    key_id = "key_" + key[4:26]
+    with client_for(app, key) as reader:
+        assert reader.get("/v1/books").status_code == 200
+        runner.write(UnitOfWork(engine), lambda uow: uow.auth.revoke("key", key_id, utcnow()))
+        clock[0] += auth.VERIFIED_SECONDS - 0.5
+        assert reader.get("/v1/books").status_code == 200
+        clock[0] += 1.0
+        response = reader.get("/v1/books")
+        assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
+
+
+def test_a_token_is_not_remembered_past_its_expiry(app: FastAPI, engine: Engine) -> None:
+    client_id, secret = make_client(engine, "books:read").split()
+    signing = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
+    almost_over = utcnow() - auth.TOKEN_LIFETIME + timedelta(seconds=1.5)
+    grant = runner.read(
+        UnitOfWork(engine, write=False),
+        lambda uow: auth.issue_token(
+            uow, client_id=client_id, client_secret=secret, secret=signing, now=almost_over
+        ),
+    )
+    with client_for(app, grant.access_token) as reader:
+        assert reader.get("/v1/books").status_code == 200  # verified, and remembered
+        time.sleep(1.6)
+        response = reader.get("/v1/books")
+    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert response.json()["error"] == "The access token has expired."

@@ -59,16 +59,10 @@ def authenticated(
     """The caller, checked against the route's book (404 if not theirs) and scope (403)."""
     if credentials is None or not credentials.credentials:
         raise Unauthenticated("Send Authorization: Bearer <API key or access token>.")
-    token = credentials.credentials
     state = request.app.state
-
-    def identify(uow: UnitOfWork) -> tuple[auth.Principal, str | None]:
-        secret: str | None = getattr(state, "signing_secret", None)
-        if secret is None and not token.startswith(auth.KEY_PREFIX):
-            secret = auth.signing_secret(uow)  # once per process, after the first token
-        return auth.authenticate(uow, token, secret), secret
-
-    principal, secret = runner.read(UnitOfWork(engine_of(request), write=False), identify)
+    principal, secret = auth.identify(
+        engine_of(request), credentials.credentials, getattr(state, "signing_secret", None)
+    )
     if secret is not None:
         state.signing_secret = secret
     book_id = request.path_params.get("book_id")

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -24,9 +26,11 @@ from enum import StrEnum
 from typing import Any
 
 import jwt
+from sqlalchemy import Engine
 
 from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
 from folio.domain.ids import ID_LENGTH, new_id
+from folio.service import runner
 from folio.service.runner import Actor, audit
 from folio.store.repos.auth import Credential
 from folio.store.types import utcnow
@@ -87,6 +91,7 @@ class Principal:
     id: str
     scopes: frozenset[str]
     book_id: str | None = None
+    expires_at: int | None = None  # an access token's expiry (Unix time); keys do not expire
 
     def allows(self, scope: str) -> bool:
         return ADMIN in self.scopes or canonical_scope(scope) in self.scopes
@@ -231,6 +236,7 @@ def revoke(uow: UnitOfWork, kind: CredentialKind, credential_id: str, actor: Act
             target_id=credential_id,
         )
         credential = replace(credential, revoked_at=at)
+        VERIFIED.clear()
     return credential
 
 
@@ -321,8 +327,8 @@ def issue_token(
     return TokenGrant(token, int(TOKEN_LIFETIME.total_seconds()), scopes, book_id)
 
 
-def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | None]:
-    """Verify signature, issuer and expiry: (client id, scopes, book id)."""
+def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | None, int]:
+    """Verify signature, issuer and expiry: (client id, scopes, book id, expiry)."""
     try:
         claims = jwt.decode(
             token,
@@ -337,18 +343,22 @@ def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | No
         raise Unauthenticated("The access token is invalid.") from exc
     scope = claims.get("scope", "")
     book_id = claims.get("book_id")
+    expires = claims["exp"]
     if not isinstance(scope, str) or not isinstance(book_id, str | None):
         raise Unauthenticated("The access token is invalid.")
-    return str(claims["sub"]), frozenset(canonical_scope(s) for s in scope.split()), book_id
+    if not isinstance(expires, int):
+        raise Unauthenticated("The access token is invalid.")
+    scopes = frozenset(canonical_scope(s) for s in scope.split())
+    return str(claims["sub"]), scopes, book_id, expires
 
 
 def authenticate_token(uow: UnitOfWork, token: str, secret: str) -> Principal:
     """A signed access token; its client must still exist and not be revoked."""
-    client_id, scopes, book_id = decode_token(token, secret)
+    client_id, scopes, book_id, expires = decode_token(token, secret)
     credential = uow.auth.get(CredentialKind.CLIENT.value, client_id)
     if credential is None or credential.revoked_at is not None:
         raise Unauthenticated("The client of this access token was revoked.")
-    return Principal(id=client_id, scopes=scopes, book_id=book_id)
+    return Principal(id=client_id, scopes=scopes, book_id=book_id, expires_at=expires)
 
 
 def authenticate(uow: UnitOfWork, token: str, secret: str | None) -> Principal:
@@ -358,3 +368,74 @@ def authenticate(uow: UnitOfWork, token: str, secret: str | None) -> Principal:
     if secret is None:  # no token was ever issued, so this one cannot be valid
         raise Unauthenticated("The access token is invalid.")
     return authenticate_token(uow, token, secret)
+
+
+# ------------------------------------------------------------------ verified tokens, briefly
+
+VERIFIED_SECONDS = 5.0
+VERIFIED_MAX = 10_000
+
+
+class VerifiedTokens:
+    """Bearer tokens verified in the last few seconds, per database.
+
+    Verifying a token is a read transaction, and every request has one; under load that was a
+    fifth of a posting's cost (BENCHMARKS.md). A revocation in this process forgets them all at
+    once; one made by another process (`folio keys revoke`, another worker) takes effect within
+    VERIFIED_SECONDS. Only SHA-256 digests of tokens are kept.
+    """
+
+    def __init__(self, seconds: float = VERIFIED_SECONDS) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._found: dict[tuple[str, bytes], tuple[Principal, float]] = {}
+
+    @staticmethod
+    def _key(engine: Engine, token: str) -> tuple[str, bytes]:
+        return str(engine.url), hashlib.sha256(token.encode()).digest()
+
+    def get(self, engine: Engine, token: str) -> Principal | None:
+        found = self._found.get(self._key(engine, token))
+        if found is None or found[1] <= time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, engine: Engine, token: str, principal: Principal) -> None:
+        until = time.monotonic() + self.seconds
+        if principal.expires_at is not None:  # an access token stops at its own expiry
+            until = min(until, time.monotonic() + principal.expires_at - time.time())
+        with self._lock:
+            if len(self._found) >= VERIFIED_MAX:
+                now = time.monotonic()
+                self._found = {k: v for k, v in self._found.items() if v[1] > now}
+                if len(self._found) >= VERIFIED_MAX:
+                    self._found.clear()
+            self._found[self._key(engine, token)] = (principal, until)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+VERIFIED = VerifiedTokens()
+
+
+def identify(engine: Engine, token: str, secret: str | None) -> tuple[Principal, str | None]:
+    """The principal of a bearer token and the signing secret, read once when first needed.
+
+    `secret` is the caller's copy of the signing secret, if it has one; the one returned
+    (possibly just read) is for the caller to keep.
+    """
+    known = VERIFIED.get(engine, token)
+    if known is not None:
+        return known, secret
+
+    def verify(uow: UnitOfWork) -> tuple[Principal, str | None]:
+        found = secret
+        if found is None and not token.startswith(KEY_PREFIX):
+            found = signing_secret(uow)  # once per process, after the first token
+        return authenticate(uow, token, found), found
+
+    principal, secret = runner.read(UnitOfWork(engine, write=False), verify)
+    VERIFIED.put(engine, token, principal)
+    return principal, secret

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from folio.domain.books import Book
 from folio.domain.errors import AlreadyReversed, InvalidInput, NotFound, UnknownLedger
 from folio.domain.journal import (
     Entry,
@@ -77,6 +78,12 @@ def resolve_lines(
                 )
         drafts.append(LineDraft(ledger_id, line.side, line.amount, line.description, line.tags))
     return tuple(drafts)
+
+
+def posting_book(uow: UnitOfWork, book_id: str) -> Book:
+    """The book, locked for posting: callers need its decimals to parse amounts, and taking
+    the lock that posting takes anyway reads it in one query instead of two."""
+    return lock_book(uow, book_id)[0]
 
 
 def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:

@@ -137,14 +137,9 @@ class Viewer:
 def authenticate(request: Request, credential: str) -> auth.Principal:
     """The principal behind a key or access token, as the API's `deps.authenticated` finds it."""
     state = request.app.state.parent.state
-
-    def identify(uow: UnitOfWork) -> tuple[auth.Principal, str | None]:
-        secret: str | None = getattr(state, "signing_secret", None)
-        if secret is None and not credential.startswith(auth.KEY_PREFIX):
-            secret = auth.signing_secret(uow)
-        return auth.authenticate(uow, credential, secret), secret
-
-    principal, secret = runner.read(UnitOfWork(engine_of(request), write=False), identify)
+    principal, secret = auth.identify(
+        engine_of(request), credential, getattr(state, "signing_secret", None)
+    )
     if secret is not None:
         state.signing_secret = secret
     return principal

@@ -300,7 +300,7 @@ def create_journal_entry(
     """Dated on the UTC day of `datetime`; debits must equal credits."""
 
     def post(uow: UnitOfWork) -> tuple[Book, Entry]:
-        book = get_book(uow, book_id)
+        book = journal.posting_book(uow, book_id)
         lines = [
             journal.LineInput(
                 side=line.debit_credit,

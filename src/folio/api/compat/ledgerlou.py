@@ -197,7 +197,7 @@ def post_booking(
     book_id = bound_book(call)
 
     def post(uow: UnitOfWork) -> Entry:
-        book = get_book(uow, book_id)
+        book = journal.posting_book(uow, book_id)
         command = EntryCreate(
             date=body.booking_date,
             lines=body.lines_for(book),

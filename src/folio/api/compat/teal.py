@@ -287,7 +287,7 @@ def create_journal_entry(
     paths = parse_expand(expand)
 
     def post(uow: UnitOfWork) -> tuple[Entry, Book, dict[str, Ledger]]:
-        book = get_book(uow, book_id)
+        book = journal.posting_book(uow, book_id)
         lines = [
             journal.LineInput(
                 side=line.debit_credit,

@@ -37,7 +37,7 @@ def post_entry(
     """Lines name a ledger by `ledger_id` or `ledger_number` and carry a `debit` or `credit`."""
 
     def post(uow: UnitOfWork) -> tuple[Book, Entry]:
-        book = get_book(uow, book_id)
+        book = journal.posting_book(uow, book_id)
         return book, journal.post_entry(uow, book_id, body.command(book), call.actor)
 
     return call.write(post, _render, status=201, book_id=book_id)

@@ -3,11 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.periods import PeriodStatus
 from folio.store.tables import periods
+
+# Built once: every posting checks its periods, and building the query cost more than running it.
+_STATUSES = select(periods.c.period, periods.c.status).where(
+    periods.c.book_id == bindparam("p_book_id"),
+    periods.c.period.in_(bindparam("p_names", expanding=True)),
+)
 
 
 class PeriodRepo:
@@ -19,11 +25,7 @@ class PeriodRepo:
         wanted = sorted(set(names))
         found = {
             row.period: PeriodStatus(row.status)
-            for row in self.conn.execute(
-                select(periods.c.period, periods.c.status).where(
-                    periods.c.book_id == book_id, periods.c.period.in_(wanted)
-                )
-            )
+            for row in self.conn.execute(_STATUSES, {"p_book_id": book_id, "p_names": wanted})
         }
         return {name: found.get(name, PeriodStatus.OPEN) for name in wanted}
 
