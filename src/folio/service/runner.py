@@ -4,11 +4,12 @@ Every write in Folio goes through `write` or `write_idempotent`; they are the on
 `UnitOfWork.commit`. Use cases themselves (`fn`) run inside the open transaction and never commit.
 
 Group commit: writes that arrive on one engine while another write runs are queued, and the
-next leader runs them one after another in one transaction, each in its own savepoint, and
-commits once. The outcome is that of running them serially; what is saved is a transaction per
-write: the book lock taken and released, and the commit's flush (bench/, BENCHMARKS.md). A
-write that meets a database error in a batch, and every write of a batch whose commit fails,
-runs again on its own with the usual retries.
+next leader runs them one after another in one transaction and commits once. The outcome is
+that of running them serially; what is saved is a transaction per write: the book lock taken
+and released, and the commit's flush (bench/, BENCHMARKS.md). A batch runs without savepoints
+first; if one write fails, the batch is rolled back and the rest run again, each in its own
+savepoint. A write that meets a database error in a batch, and every write of a batch whose
+commit fails, runs again on its own with the usual retries.
 """
 
 from __future__ import annotations
@@ -149,27 +150,66 @@ def _run_batch(uow: UnitOfWork, batch: list[_Job]) -> None:
         except Exception as exc:
             job.error = exc
         return
+    failed = _run_optimistically(uow, batch)
+    if failed is not None:
+        _run_in_savepoints(uow, [job for job in batch if job is not failed])
+
+
+def _run_optimistically(uow: UnitOfWork, batch: list[_Job]) -> _Job | None:
+    """The whole batch in one transaction with no savepoints (two round trips less a write).
+
+    The first write that fails is settled (its error, or a run of its own) and returned, and
+    the batch is rolled back: the others then run again in savepoints, so a failing write
+    costs its group one more pass, never more.
+    """
+    try:
+        with uow:
+            for job in batch:
+                try:
+                    job.result = job.fn(uow)
+                except DBAPIError:
+                    job.alone = True
+                    return job
+                except Exception as exc:  # the use case's own error, as on its own
+                    job.error = exc
+                    return job
+            uow.commit()
+            return None
+    except BaseException as exc:  # nothing of the batch lasted: each runs again on its own
+        _all_alone(batch)
+        if not isinstance(exc, Exception):
+            raise
+        return None
+
+
+def _run_in_savepoints(uow: UnitOfWork, batch: list[_Job]) -> None:
+    """One transaction, each write in its own savepoint: a failure undoes only its own write."""
     try:
         with uow:
             for job in batch:
                 savepoint = uow.conn.begin_nested()
                 try:
                     job.result = job.fn(uow)
+                    uow.flush()
                     savepoint.commit()
                 except DBAPIError:
                     savepoint.rollback()
-                    uow.books.forget()
-                    job.alone = True
+                    uow.forget()
+                    job.result, job.alone = None, True
                 except Exception as exc:  # the use case's own error, as on its own
                     savepoint.rollback()
-                    uow.books.forget()
-                    job.error = exc
+                    uow.forget()
+                    job.result, job.error = None, exc
             uow.commit()
-    except BaseException as exc:  # nothing of the batch lasted: each runs again on its own
-        for job in batch:
-            job.result, job.error, job.alone = None, None, True
+    except BaseException as exc:
+        _all_alone(batch)
         if not isinstance(exc, Exception):
             raise
+
+
+def _all_alone(batch: list[_Job]) -> None:
+    for job in batch:
+        job.result, job.error, job.alone = None, None, True
 
 
 _COMBINERS: weakref.WeakKeyDictionary[Engine, _Combiner] = weakref.WeakKeyDictionary()

@@ -52,8 +52,12 @@ class AuditEvent:
 
 
 class AuditRepo:
+    """Events are written when the transaction commits (`flush`): one statement for all of a
+    group commit's postings instead of one each."""
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._pending: list[dict[str, Any]] = []
 
     def record(
         self,
@@ -68,8 +72,7 @@ class AuditRepo:
         request_id: str | None,
         details: dict[str, Any],
     ) -> None:
-        self.conn.execute(
-            _RECORD,
+        self._pending.append(
             {
                 "a_book_id": book_id or "",
                 "a_event_id": new_id("aud"),
@@ -81,10 +84,21 @@ class AuditRepo:
                 "a_target_id": target_id,
                 "a_request_id": request_id,
                 "a_details": json.dumps(details, sort_keys=True, default=str),
-            },
+            }
         )
 
+    def flush(self) -> None:
+        """Write the recorded events, in order."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.conn.execute(_RECORD, pending)
+
+    def discard(self) -> None:
+        """Drop the events not yet written (after a rollback to a savepoint)."""
+        self._pending.clear()
+
     def search(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:
+        self.flush()
         rows = self.conn.execute(
             select(audit_events)
             .where(audit_events.c.book_id == book_id, audit_events.c.seq > after_seq)

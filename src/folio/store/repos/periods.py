@@ -10,24 +10,33 @@ from folio.domain.periods import PeriodStatus
 from folio.store.tables import periods
 
 # Built once: every posting checks its periods, and building the query cost more than running it.
-_STATUSES = select(periods.c.period, periods.c.status).where(
-    periods.c.book_id == bindparam("p_book_id"),
-    periods.c.period.in_(bindparam("p_names", expanding=True)),
+_CHANGED = select(periods.c.period, periods.c.status).where(
+    periods.c.book_id == bindparam("p_book_id")
 )
 
 
 class PeriodRepo:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Per book, every period whose status was ever changed, read once per transaction.
+        # Postings check periods under the book lock, and period changes take that lock too, so
+        # what was read stays true until the transaction ends (bar `set` here, which updates it).
+        self._changed: dict[str, dict[str, PeriodStatus]] = {}
 
     def statuses(self, book_id: str, names: Iterable[str]) -> dict[str, PeriodStatus]:
-        """Status of each named period; months never touched are open."""
-        wanted = sorted(set(names))
-        found = {
-            row.period: PeriodStatus(row.status)
-            for row in self.conn.execute(_STATUSES, {"p_book_id": book_id, "p_names": wanted})
-        }
-        return {name: found.get(name, PeriodStatus.OPEN) for name in wanted}
+        """Status of each named period; months never touched are open. Call under the book
+        lock: the statuses are read once per transaction."""
+        changed = self._changed.get(book_id)
+        if changed is None:
+            changed = self._changed[book_id] = {
+                row.period: PeriodStatus(row.status)
+                for row in self.conn.execute(_CHANGED, {"p_book_id": book_id})
+            }
+        return {name: changed.get(name, PeriodStatus.OPEN) for name in sorted(set(names))}
+
+    def forget(self) -> None:
+        """Drop what was read (after a rollback to a savepoint)."""
+        self._changed.clear()
 
     def all(self, book_id: str) -> dict[str, PeriodStatus]:
         return {
@@ -55,6 +64,8 @@ class PeriodRepo:
             .where(periods.c.book_id == book_id, periods.c.period == period)
             .values(status=status.value, updated_at=at, updated_by=by)
         )
+        if book_id in self._changed:
+            self._changed[book_id][period] = status
         if updated.rowcount == 0:
             self.conn.execute(
                 periods.insert().values(
