@@ -43,8 +43,9 @@ def state(fo: Folio, book_id: str) -> tuple[object, ...]:
 def test_seed_002_books_four_entries_and_nets_the_offset(fo: Folio, skr04) -> None:
     result = fo.book_opening_balances(skr04.id, DAY, rows(SEED_002))
     assert (result.event_count, result.total_debit, result.total_credit) == (4, 6000000, 6000000)
-    assert {e.intent_id for e in result.entries} == {result.intent_id}
-    assert all(e.is_opening_balance and e.date == DAY for e in result.entries)
+    posted = fo.entries(skr04.id, intent_id=result.intent_id)
+    assert len(posted) == 4
+    assert all(e.is_opening_balance and e.date == DAY for e in posted)
     assert offset_balance(fo, skr04.id) == 0
     balances = {
         n: fo.ledger_by_number(skr04.id, n).balance for n in ("0400", "1200", "2000", "2900")
@@ -247,3 +248,75 @@ def test_opening_balance_postings_stay_separate_from_ordinary_ones(fo: Folio, sk
     post(fo, skr04, "1800 D 5.00; 1801 C 5.00")
     assert fo.opening_balance(skr04.id, bank.id).amount == 1000
     assert fo.ledger(skr04.id, bank.id).balance == 1500
+
+
+# ---------------------------------------------------------------- sets of several chunks
+
+
+@pytest.fixture
+def chunked(fo: Folio, monkeypatch: pytest.MonkeyPatch):
+    """A book of 45 balance-sheet ledgers (10000..10044) and sets checked 10 rows at a time."""
+    from folio.service import opening_balances, posting
+
+    monkeypatch.setattr(opening_balances, "CHUNK", 10)
+    monkeypatch.setattr(posting, "CHUNK", 10)
+    book = make_book(fo)
+    for i in range(45):
+        kind = LedgerType.ASSET if i % 2 == 0 else LedgerType.LIABILITY
+        fo.create_ledger(
+            book.id, LedgerCreate(name=f"Account {i}", type=kind, number=str(10000 + i))
+        )
+    fo.create_ledger(book.id, LedgerCreate(name="Sales", type=LedgerType.REVENUE, number="40000"))
+    return book
+
+
+def chunked_rows(count: int = 44) -> list[SetRow]:
+    """Pairs of an asset debit and a liability credit of the same amount: balanced."""
+    amounts = [(100 + i // 2, 0) if i % 2 == 0 else (0, 100 + i // 2) for i in range(count)]
+    return [
+        SetRow(i, debit, credit, ledger_number=str(10000 + i))
+        for i, (debit, credit) in enumerate(amounts)
+    ]
+
+
+def test_a_set_of_several_chunks_is_one_intent_with_one_gapless_run(fo: Folio, chunked) -> None:
+    result = fo.book_opening_balances(chunked.id, DAY, chunked_rows())
+    total = sum(100 + i // 2 for i in range(0, 44, 2))
+    assert (result.event_count, result.total_debit, result.total_credit) == (44, total, total)
+    posted = fo.entries(chunked.id, intent_id=result.intent_id, limit=100)
+    assert [e.journal_number for e in posted] == list(range(1, 45))
+    assert fo.ledger_by_number(chunked.id, "10043").balance == 121
+    offset = fo.opening_balances(chunked.id).offset
+    assert (offset.debit, offset.credit) == (0, 0)
+    assert fo.verify(chunked.id).ok
+
+
+def test_bad_rows_in_every_chunk_are_listed_and_nothing_is_booked(fo: Folio, chunked) -> None:
+    before = state(fo, chunked.id)
+    rows = chunked_rows()
+    rows[3] = SetRow(3, 0, 101, ledger_number="19999")  # chunk 1: unknown
+    rows[24] = SetRow(24, 112, 0, ledger_number="40000")  # chunk 3: a revenue ledger
+    rows[41] = SetRow(41, 0, 120, ledger_number="29999")  # chunk 5: unknown
+    with pytest.raises(FolioError) as caught:
+        fo.book_opening_balances(chunked.id, DAY, rows)
+    assert caught.value.code == "ACCOUNTS_NOT_FOUND"
+    assert caught.value.data["account_numbers"] == ["19999", "29999"]
+    assert [(p["row"], p["code"]) for p in caught.value.data["problems"]] == [
+        (3, "ACCOUNTS_NOT_FOUND"),
+        (24, "ACCOUNT_TYPE_NOT_ALLOWED"),
+        (41, "ACCOUNTS_NOT_FOUND"),
+    ]
+    assert state(fo, chunked.id) == before
+    assert fo.verify(chunked.id).ok
+
+
+def test_a_ledger_set_on_its_own_in_a_later_chunk_stops_the_whole_set(fo: Folio, chunked) -> None:
+    own = fo.ledger_by_number(chunked.id, "10037")
+    fo.set_opening_balance(chunked.id, own.id, 5)
+    before = state(fo, chunked.id)
+    with pytest.raises(FolioError) as caught:
+        fo.book_opening_balances(chunked.id, DAY, chunked_rows())
+    assert caught.value.code == "OPENING_BALANCES_EXIST"
+    assert caught.value.data["ledger_ids"] == [own.id]
+    assert state(fo, chunked.id) == before
+    assert fo.verify(chunked.id).ok

@@ -40,7 +40,7 @@ from folio.domain.opening_balances import (
 )
 from folio.service.books import get_book
 from folio.service.ledgers import get_ledger
-from folio.service.posting import lock_book, write_entries
+from folio.service.posting import CHUNK, Posting, lock_book, write_entries
 from folio.service.runner import Actor, audit
 from folio.store.repos.journal import OpeningLine
 from folio.store.uow import UnitOfWork
@@ -73,11 +73,13 @@ class LedgerOpening:
 
 @dataclass(frozen=True, slots=True)
 class SetResult:
+    """A booked set: its intent, one entry per row, and the totals (the entries are read back
+    by intent; a large set is not kept in memory)."""
+
     intent_id: str
     event_count: int
     total_debit: int
     total_credit: int
-    entries: list[Entry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,14 +301,36 @@ class SetCheck:
 
 
 def check_set(uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> SetCheck:
+    """Every problem of a set, and each good row's ledger, with nothing booked (a preview)."""
     offset = offset_ledger(uow, book.id)
     problems = amount_problems(list(rows))
     bad = {p.index for p in problems}
+    ledgers: dict[int, Ledger] = {}
+    for start in range(0, len(rows), CHUNK):
+        found, good, _ = _check_rows(uow, book, offset, rows[start : start + CHUNK], bad)
+        problems += found
+        ledgers |= good
+    problems.sort(key=lambda p: p.index)
+    return SetCheck(problems, ledgers, offset)
+
+
+def _check_rows(
+    uow: UnitOfWork,
+    book: Book,
+    offset: Ledger,
+    rows: Sequence[SetRow],
+    bad: set[int],
+    *,
+    lock: bool = False,
+) -> tuple[list[RowProblem], dict[int, Ledger], dict[str, Ledger]]:
+    """Some rows against the book's ledgers: their problems, each good row's ledger, and every
+    ledger read, the offset ledger included (locked, in id order, with `lock`)."""
     by_number = uow.ledgers.ids_for_numbers(
         book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
     )
-    wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows}
-    found = uow.ledgers.many(book.id, [lid for lid in wanted if lid])
+    wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows} | {offset.id}
+    found = uow.ledgers.many(book.id, [lid for lid in wanted if lid], lock=lock)
+    problems: list[RowProblem] = []
     ledgers: dict[int, Ledger] = {}
     for row in rows:
         if row.index in bad or row.skipped:
@@ -354,8 +378,7 @@ def check_set(uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> SetCheck:
             )
         else:
             ledgers[row.index] = ledger
-    problems.sort(key=lambda p: p.index)
-    return SetCheck(problems, ledgers, offset)
+    return problems, ledgers, found
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,18 +433,45 @@ def book_opening_set(
     day: date,
     rows: Sequence[SetRow],
     actor: Actor,
-    *,
-    progress: object = None,
 ) -> SetResult:
-    """Book a trial balance as opening values against the offset ledger: all rows or none."""
+    """Book a trial balance as opening values against the offset ledger: all rows or none.
+
+    The rows are checked and booked CHUNK at a time, so memory does not grow with the set
+    beyond the rows themselves. Booking stops at the first problem while checking goes on, so
+    that the error lists every bad row; it is one transaction, so nothing of it lasts.
+    """
     locked = lock_book(uow, book_id)
     book = locked[0]
     if not any(not row.skipped for row in rows):
         raise InvalidInput(
             "balances must contain at least one row with a debit or credit.", {"field": "balances"}
         )
-    check = check_set(uow, book, rows)
-    raise_first(check.problems)
+    offset = offset_ledger(uow, book_id)
+    problems = amount_problems(list(rows))
+    bad = {p.index for p in problems}
+    booked = [row for row in rows if not row.skipped]
+    total_debit = sum(row.debit for row in booked)
+    total_credit = sum(row.credit for row in booked)
+    existing = uow.journal.live_opening_lines(book_id, on=day)
+    sets = sorted({r.intent_id for r in existing if _source(r.metadata) == SOURCE_SET})
+    on_their_own = {r.ledger_id for r in existing if _source(r.metadata) == SOURCE_LEDGER}
+    owned: set[str] = set()
+    writing = (
+        not problems and not sets and day >= book.entries_start and total_debit == total_credit
+    )
+    posting = Posting(uow, book_id, actor=actor, locked=locked)
+    for start in range(0, len(booked), CHUNK):
+        chunk = booked[start : start + CHUNK]
+        found, ledgers, read = _check_rows(uow, book, offset, chunk, bad, lock=True)
+        problems += found
+        owned.update(ledger.id for ledger in ledgers.values() if ledger.id in on_their_own)
+        writing = writing and not problems and not owned
+        if writing:
+            posting.add(
+                [_set_draft(row, ledgers[row.index], offset, day) for row in chunk], ledgers=read
+            )
+    problems.sort(key=lambda p: p.index)
+    raise_first(problems)
     if day < book.entries_start:
         raise BeforeEntriesStart(
             f"{day} is before the book's entries start {book.entries_start}.",
@@ -431,9 +481,6 @@ def book_opening_set(
                 "entries_start": book.entries_start.isoformat(),
             },
         )
-    booked = [row for row in rows if not row.skipped]
-    total_debit = sum(row.debit for row in booked)
-    total_credit = sum(row.credit for row in booked)
     if total_debit != total_credit:
         raise BalanceMismatch(
             f"Debit balances total {format_minor(total_debit, book.exponent)} but credit "
@@ -444,60 +491,41 @@ def book_opening_set(
                 "difference": format_minor(total_debit - total_credit, book.exponent),
             },
         )
-    _refuse_second_owner(uow, book_id, day, [check.ledgers[r.index] for r in booked])
-    drafts = []
-    for row in booked:
-        ledger = check.ledgers[row.index]
-        side, amount = (Side.DEBIT, row.debit) if row.debit > 0 else (Side.CREDIT, row.credit)
-        drafts.append(
-            _opening_draft(
-                ledger,
-                check.offset,
-                day,
-                side,
-                amount,
-                SOURCE_SET,
-                f"Opening balance {_label(ledger)}",
-            )
-        )
-    entries = write_entries(uow, book_id, drafts, actor=actor, locked=locked)
-    intent_id = entries[0].intent_id
-    audit(
-        uow,
-        actor,
-        "opening_balances.booked",
-        book_id=book_id,
-        target_type="intent",
-        target_id=intent_id,
-        details={
-            "date": day.isoformat(),
-            "entries": len(entries),
-            "total_debit": format_minor(total_debit, book.exponent),
-            "total_credit": format_minor(total_credit, book.exponent),
-        },
-    )
-    return SetResult(intent_id, len(entries), total_debit, total_credit, entries)
-
-
-def _refuse_second_owner(uow: UnitOfWork, book_id: str, day: date, ledgers: list[Ledger]) -> None:
-    lines = uow.journal.live_opening_lines(book_id, on=day)
-    sets = sorted({r.intent_id for r in lines if _source(r.metadata) == SOURCE_SET})
     if sets:
         raise OpeningBalancesExist(
             f"Opening balances for {day} already exist; reverse them (intent "
             f"{', '.join(sets)}) before booking a corrected set.",
             {"date": day.isoformat(), "intent_ids": sets},
         )
-    mine = {ledger.id for ledger in ledgers}
-    owned = sorted(
-        {r.ledger_id for r in lines if _source(r.metadata) == SOURCE_LEDGER and r.ledger_id in mine}
-    )
     if owned:
         raise OpeningBalancesExist(
             f"{len(owned)} ledgers in this set already have an opening balance set on their own "
             f"for {day}; set them to 0 first.",
-            {"date": day.isoformat(), "ledger_ids": owned},
+            {"date": day.isoformat(), "ledger_ids": sorted(owned)},
         )
+    posted = posting.done()
+    audit(
+        uow,
+        actor,
+        "opening_balances.booked",
+        book_id=book_id,
+        target_type="intent",
+        target_id=posted.intent_id,
+        details={
+            "date": day.isoformat(),
+            "entries": posted.count,
+            "total_debit": format_minor(total_debit, book.exponent),
+            "total_credit": format_minor(total_credit, book.exponent),
+        },
+    )
+    return SetResult(posted.intent_id, posted.count, total_debit, total_credit)
+
+
+def _set_draft(row: SetRow, ledger: Ledger, offset: Ledger, day: date) -> EntryDraft:
+    side, amount = (Side.DEBIT, row.debit) if row.debit > 0 else (Side.CREDIT, row.credit)
+    return _opening_draft(
+        ledger, offset, day, side, amount, SOURCE_SET, f"Opening balance {_label(ledger)}"
+    )
 
 
 # ---------------------------------------------------------------------- the whole book

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
 
 from folio.domain.books import Book
 from folio.domain.errors import (
@@ -42,10 +44,11 @@ from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
 MAX_TOTAL = 2**63 - 1
+CHUNK = 1000  # drafts checked, hashed and written at a time
 
 
-def _where(index: int, count: int, field: str) -> str:
-    return f"entries[{index}].{field}" if count > 1 else field
+def _where(index: int, many: bool, field: str) -> str:
+    return f"entries[{index}].{field}" if many else field
 
 
 def check_drafts(
@@ -54,8 +57,12 @@ def check_drafts(
     ledgers: dict[str, Ledger],
     *,
     allow_archived: bool = False,
+    first_index: int = 0,
+    many: bool | None = None,
 ) -> None:
-    for index, draft in enumerate(drafts):
+    """Every posting rule; `first_index` and `many` place a chunk's drafts in the whole call."""
+    many = len(drafts) > 1 if many is None else many
+    for index, draft in enumerate(drafts, start=first_index):
         try:
             validate_lines(draft.lines)
         except UnbalancedEntry as exc:
@@ -75,14 +82,14 @@ def check_drafts(
             raise BeforeEntriesStart(
                 f"{draft.date} is before the book's entries start {book.entries_start}.",
                 {
-                    "field": _where(index, len(drafts), "date"),
+                    "field": _where(index, many, "date"),
                     "date": draft.date.isoformat(),
                     "entries_start": book.entries_start.isoformat(),
                 },
             )
         for line_index, line in enumerate(draft.lines):
             ledger = ledgers.get(line.ledger_id)
-            field = _where(index, len(drafts), f"lines[{line_index}].ledger_id")
+            field = _where(index, many, f"lines[{line_index}].ledger_id")
             if ledger is None:
                 raise UnknownLedger(
                     f"Ledger {line.ledger_id} does not exist in this book.",
@@ -112,6 +119,15 @@ def lock_book(uow: UnitOfWork, book_id: str) -> tuple[Book, int, str]:
     return head
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What one posting call wrote: its intent, how many entries, and the entries if kept."""
+
+    intent_id: str
+    count: int
+    entries: list[Entry]
+
+
 def write_entries(
     uow: UnitOfWork,
     book_id: str,
@@ -123,20 +139,119 @@ def write_entries(
     locked: tuple[Book, int, str] | None = None,
 ) -> list[Entry]:
     """Validate and post `drafts` under one intent, all or nothing (the caller's transaction)."""
-    book, number, prev_hash = locked or lock_book(uow, book_id)
-    ledger_ids = {line.ledger_id for draft in drafts for line in draft.lines}
-    ledgers = uow.ledgers.many(book_id, ledger_ids, lock=True)
-    check_drafts(book, drafts, ledgers, allow_archived=allow_archived)
-    check_periods_open(uow, book_id, {draft.date for draft in drafts})
+    return post_drafts(
+        uow,
+        book_id,
+        drafts,
+        actor=actor,
+        intent_id=intent_id,
+        allow_archived=allow_archived,
+        locked=locked,
+        keep=True,
+    ).entries
 
-    intent = intent_id or new_id("int")
-    now = utcnow()
+
+def post_drafts(
+    uow: UnitOfWork,
+    book_id: str,
+    drafts: Iterable[EntryDraft],
+    *,
+    actor: Actor,
+    intent_id: str | None = None,
+    allow_archived: bool = False,
+    locked: tuple[Book, int, str] | None = None,
+    keep: bool = False,
+) -> Posted:
+    """Post `drafts` under one intent, drawing CHUNK at a time from the iterable."""
+    posting = Posting(
+        uow, book_id, actor=actor, intent_id=intent_id, allow_archived=allow_archived,
+        locked=locked, keep=keep,
+    )  # fmt: skip
+    many = not (isinstance(drafts, Sequence) and len(drafts) == 1)
+    stream = iter(drafts)
+    while chunk := list(islice(stream, CHUNK)):
+        posting.add(chunk, many=many)
+    return posting.done()
+
+
+class Posting:
+    """One intent's entries, posted chunk by chunk in the caller's transaction.
+
+    Each chunk is checked, hashed and written when added, so a long stream (a trial-balance
+    import) needs memory for one chunk only; it is still all or nothing, as the caller's
+    transaction commits or rolls back everything. The entries are kept only with `keep`.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        book_id: str,
+        *,
+        actor: Actor,
+        intent_id: str | None = None,
+        allow_archived: bool = False,
+        locked: tuple[Book, int, str] | None = None,
+        keep: bool = False,
+    ) -> None:
+        self.uow, self.book_id, self.actor = uow, book_id, actor
+        self.book, number, prev_hash = locked or lock_book(uow, book_id)
+        self.head = (number, prev_hash)
+        self.intent_id = intent_id or new_id("int")
+        self.allow_archived = allow_archived
+        self.now = utcnow()
+        self.count = 0
+        self.kept: list[Entry] | None = [] if keep else None
+
+    def add(
+        self,
+        drafts: Sequence[EntryDraft],
+        *,
+        ledgers: dict[str, Ledger] | None = None,
+        many: bool = True,
+    ) -> None:
+        """Check and write `drafts`. `ledgers`: every ledger they name, read and locked by
+        the caller since the last `add` (their totals must be current); else they are read."""
+        if ledgers is None:
+            ledger_ids = {line.ledger_id for draft in drafts for line in draft.lines}
+            ledgers = self.uow.ledgers.many(self.book_id, ledger_ids, lock=True)
+        check_drafts(
+            self.book,
+            drafts,
+            ledgers,
+            allow_archived=self.allow_archived,
+            first_index=self.count,
+            many=many,
+        )
+        check_periods_open(self.uow, self.book_id, {draft.date for draft in drafts})
+        self.head = _write_chunk(
+            self.uow, self.book_id, drafts, ledgers, self.head, self.intent_id, self.now,
+            self.actor, self.kept,
+        )  # fmt: skip
+        self.count += len(drafts)
+        self.uow.books.moved_head(self.book_id, *self.head)
+
+    def done(self) -> Posted:
+        return Posted(self.intent_id, self.count, self.kept or [])
+
+
+def _write_chunk(
+    uow: UnitOfWork,
+    book_id: str,
+    drafts: Sequence[EntryDraft],
+    ledgers: dict[str, Ledger],
+    head: tuple[int, str],
+    intent: str,
+    now: datetime,
+    actor: Actor,
+    kept: list[Entry] | None,
+) -> tuple[int, str]:
+    """Number, hash and write one chunk with its totals; the journal head after it."""
+    number, prev_hash = head
     deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     daily: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     monthly: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     entry_rows: list[tuple[object, ...]] = []
     line_rows: list[tuple[object, ...]] = []
-    entries: list[Entry] = []
 
     for draft in drafts:
         number += 1
@@ -181,7 +296,7 @@ def write_entries(
                 intent,
                 draft.reverses_id,
                 draft.external_reference,
-                json.dumps(draft.metadata, sort_keys=True),
+                _json(draft.metadata, sort_keys=True),
                 actor.principal_id,
                 actor.modified_by,
                 prev_hash,
@@ -199,7 +314,7 @@ def write_entries(
                     ln.side.value,
                     ln.amount,
                     ln.description,
-                    json.dumps(list(ln.tags)),
+                    _json(list(ln.tags)),
                     draft.date,
                     number,
                     draft.is_opening_balance,
@@ -209,27 +324,28 @@ def write_entries(
             deltas[ln.ledger_id][column % 2] += ln.amount
             daily[(ln.ledger_id, draft.date)][column] += ln.amount
             monthly[(ln.ledger_id, month)][column] += ln.amount
-        entries.append(
-            Entry(
-                id=entry_id,
-                book_id=book_id,
-                journal_number=number,
-                date=draft.date,
-                created_at=now,
-                description=draft.description,
-                kind=draft.kind,
-                is_opening_balance=draft.is_opening_balance,
-                intent_id=intent,
-                reverses_id=draft.reverses_id,
-                external_reference=draft.external_reference,
-                metadata=draft.metadata,
-                created_by=actor.principal_id,
-                modified_by=actor.modified_by,
-                prev_hash=prev_hash,
-                hash=digest,
-                lines=lines,
+        if kept is not None:
+            kept.append(
+                Entry(
+                    id=entry_id,
+                    book_id=book_id,
+                    journal_number=number,
+                    date=draft.date,
+                    created_at=now,
+                    description=draft.description,
+                    kind=draft.kind,
+                    is_opening_balance=draft.is_opening_balance,
+                    intent_id=intent,
+                    reverses_id=draft.reverses_id,
+                    external_reference=draft.external_reference,
+                    metadata=draft.metadata,
+                    created_by=actor.principal_id,
+                    modified_by=actor.modified_by,
+                    prev_hash=prev_hash,
+                    hash=digest,
+                    lines=lines,
+                )
             )
-        )
         prev_hash = digest
 
     for ledger_id, (debits, credits) in deltas.items():
@@ -246,5 +362,10 @@ def write_entries(
         monthly={key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
         head=(number, prev_hash),
     )
-    uow.books.moved_head(book_id, number, prev_hash)
-    return entries
+    return number, prev_hash
+
+
+def _json(value: object, *, sort_keys: bool = False) -> str:
+    if not value:  # most entries have no metadata and most lines no tags
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value, sort_keys=sort_keys)

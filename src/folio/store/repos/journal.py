@@ -92,7 +92,6 @@ _PERIOD_SET = (
     "ob_debits = {t}.ob_debits + excluded.ob_debits, "
     "ob_credits = {t}.ob_credits + excluded.ob_credits"
 )
-PG_CHUNK = 5000
 # Up to this many lines, one statement does everything. Beyond, the lines go first: their
 # foreign-key checks run at the end of the statement that inserts them, and checking many
 # lines against ledger rows updated in that same statement went quadratic (2,000 entries of
@@ -124,7 +123,8 @@ def _pg_period_cte(name: str, table: str, key: str) -> str:
     )
 
 
-_PG_ROWS = f"WITH {_pg_rows_cte()} SELECT 1"
+_PG_COPY_ENTRIES = f"COPY journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+_PG_COPY_LINES = f"COPY journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) FROM STDIN"
 _PG_WRITE = (
     f"WITH {_pg_rows_cte()}, "
     "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + d.debits, "
@@ -238,21 +238,18 @@ class JournalRepo:
             params |= columns("l", lines, len(_LINE_COLUMNS))
             self.conn.exec_driver_sql(_PG_WRITE, params)
             return
-        # Larger batches (imports): entries first, then their lines, then the totals.
+        # Larger batches (imports): entries, then their lines, by COPY (the driver formats rows
+        # in C; array parameters are built in Python, about 1 s per 10,000 entries), then the
+        # totals and the head.
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            for statement, rows in ((_PG_COPY_ENTRIES, entries), (_PG_COPY_LINES, lines)):
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row((book_id, *row))
         no_lines = columns("l", [], len(_LINE_COLUMNS))
         no_entries = columns("e", [], len(_ENTRY_COLUMNS))
-        for start in range(0, len(entries), PG_CHUNK):
-            chunk = entries[start : start + PG_CHUNK]
-            self.conn.exec_driver_sql(
-                _PG_ROWS,
-                {"book_id": book_id, **columns("e", chunk, len(_ENTRY_COLUMNS)), **no_lines},
-            )
-        for start in range(0, len(lines), 4 * PG_CHUNK):
-            chunk = lines[start : start + 4 * PG_CHUNK]
-            self.conn.exec_driver_sql(
-                _PG_ROWS,
-                {"book_id": book_id, **no_entries, **columns("l", chunk, len(_LINE_COLUMNS))},
-            )
         self.conn.exec_driver_sql(_PG_WRITE, params | no_entries | no_lines)
 
     def link_reversal(self, book_id: str, original_id: str, reversal_id: str, at: Any) -> None:
