@@ -117,6 +117,38 @@ def test_bad_rows_are_all_reported_and_nothing_is_booked(
     assert fo.entries(book.id) == []
 
 
+def test_rows_refused_by_the_book_are_all_reported_with_the_totals(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
+    """Every line reads; booking refuses the set and the command lists what booking found."""
+    path = tmp_path / "refused.csv"
+    path.write_text(
+        "number,name,debit,credit\n"
+        "0400,Anlagen,50000.00,0\n"
+        "4000,Umsatzerlöse,0,100.00\n"  # line 3: revenue
+        "0001,Unknown,100.00,0\n"  # line 4: no such account
+        "2900,Gezeichnetes Kapital,0,35000.00\n"
+    )
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 1
+    assert "Nothing was booked. 2 problem(s)" in output
+    assert "ACCOUNT_TYPE_NOT_ALLOWED" in output and "ACCOUNTS_NOT_FOUND" in output
+    assert "BALANCE_MISMATCH" in output and "50100.00" in output and "35100.00" in output
+    assert fo.entries(book.id) == []
+
+
+def test_a_second_set_for_the_date_is_refused_with_its_code(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "tb.csv"
+    path.write_text(SEED_CSV)
+    assert invoke("opening-balances", "import", book.id, str(path), "--database", db_url)[0] == 0
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 1
+    assert "OPENING_BALANCES_EXIST" in output
+    assert len(fo.entries(book.id)) == 4
+
+
 def test_missing_header_is_a_clear_error(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "noheader.csv"
     path.write_text("foo,bar\n1,2\n")

@@ -5,10 +5,16 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from folio.store.migrate import alembic_config, current_revision, upgrade
+from folio.store.migrate import HEAD, alembic_config, current_revision, stored_revision, upgrade
 from folio.store.tables import metadata
+
+
+def test_head_names_the_newest_migration(engine: Engine) -> None:
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+    assert current_revision(engine) == stored_revision(engine) == HEAD
 
 
 def test_migrated_schema_matches_the_tables(engine: Engine) -> None:

@@ -6,12 +6,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, err_console, open_folio, run
+from folio.cli.common import DatabaseOption, console, err_console, open_folio, run, user_errors
+from folio.domain.errors import (
+    AccountsNotFound,
+    AccountTypeNotAllowed,
+    BalanceMismatch,
+    InvalidBalanceEntry,
+)
 from folio.domain.money import format_minor
 from folio.domain.opening_balances import RowProblem
 from folio.service import opening_balances
@@ -20,6 +27,9 @@ from folio.service.trial_balance_files import ParsedFile, read_trial_balance
 
 app = typer.Typer(help="Opening balances.", no_args_is_help=True)
 
+# What booking a set refuses with every problem of the set listed (or the totals, which the
+# command computes itself): shown as the table of bad rows.
+_SET_ERRORS = (InvalidBalanceEntry, AccountsNotFound, AccountTypeNotAllowed, BalanceMismatch)
 PROGRESS_FROM = 1000  # rows (and about 40 bytes a row); smaller files finish at once
 
 
@@ -40,20 +50,32 @@ def import_file(
     book = run(lambda: fo.read(lambda uow: get_book(uow, book_id)))
     parsed = run(lambda: _read(file, book.exponent))
     day: date = on.date() if on else book.entries_start
-    preview = run(
-        lambda: fo.read(lambda uow: opening_balances.preview_set(uow, book_id, parsed.rows))
-    )
-    problems = sorted([*parsed.problems, *preview.problems], key=lambda p: p.index)
-    if problems or not preview.balanced:
-        _report(problems, preview.total_debit, preview.total_credit, book.exponent)
+    debit, credit = sum(row.debit for row in parsed.rows), sum(row.credit for row in parsed.rows)
+    if parsed.problems:  # list them with whatever else is wrong with the readable rows
+        preview = run(
+            lambda: fo.read(lambda uow: opening_balances.preview_set(uow, book_id, parsed.rows))
+        )
+        _report([*parsed.problems, *preview.problems], debit, credit, book.exponent)
         raise typer.Exit(1)
-    with _working(f"Booking {len(parsed.rows)} rows", len(parsed.rows) >= PROGRESS_FROM):
-        result = run(lambda: fo.book_opening_balances(book_id, day, parsed.rows))
+    # Booking checks every row itself and refuses the set with all its problems listed, so
+    # the file is validated once, in the booking transaction.
+    with user_errors():
+        try:
+            with _working(f"Booking {len(parsed.rows)} rows", len(parsed.rows) >= PROGRESS_FROM):
+                result = fo.book_opening_balances(book_id, day, parsed.rows)
+        except _SET_ERRORS as exc:
+            found = exc.data.get("problems", []) if exc.data else []
+            _report([_problem(item) for item in found], debit, credit, book.exponent)
+            raise typer.Exit(1) from None
     console.print(
         f"Booked {result.event_count} opening balances on {day} under intent "
         f"{result.intent_id}: debit {format_minor(result.total_debit, book.exponent)} = "
         f"credit {format_minor(result.total_credit, book.exponent)} {book.currency}"
     )
+
+
+def _problem(data: dict[str, Any]) -> RowProblem:
+    return RowProblem(int(data["row"]), str(data["code"]), str(data["message"]), data["account"])
 
 
 def _read(file: Path, exponent: int) -> ParsedFile:
@@ -82,6 +104,7 @@ def _working(label: str, show: bool) -> Iterator[None]:
 
 
 def _report(problems: list[RowProblem], debit: int, credit: int, exponent: int) -> None:
+    problems = sorted(problems, key=lambda p: p.index)
     err_console.print(f"[bold red]Nothing was booked.[/] {len(problems)} problem(s):")
     table = Table("line", "account", "code", "problem")
     for problem in problems:

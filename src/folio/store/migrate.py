@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest revision (tests check it against the scripts): a database already there is told
+# apart with one query, without loading Alembic (a fifth of every CLI command's start-up).
+HEAD = "0002"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "folio.store:migrations")
     if url:
@@ -16,10 +26,23 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and stored_revision(engine) == HEAD:
+        return
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database (None before the first migration)."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no such table yet
+        return None
 
 
 def current_revision(engine: Engine) -> str | None:
