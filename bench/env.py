@@ -75,8 +75,10 @@ def machine() -> dict[str, object]:
 
 
 def ensure_tools() -> None:
-    """wrk and hledger from Debian, installed when missing (the bench may, the tests never)."""
-    missing = [tool for tool in ("wrk", "hledger") if shutil.which(tool) is None]
+    """wrk, hledger and GNU time from Debian, installed when missing (the bench may, the tests
+    never)."""
+    wanted = {"wrk": "wrk", "hledger": "hledger", "/usr/bin/time": "time"}
+    missing = [package for tool, package in wanted.items() if shutil.which(tool) is None]
     if not missing:
         return
     log(f"installing {' '.join(missing)} with apt-get")

@@ -303,7 +303,7 @@ class SetCheck:
 def check_set(uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> SetCheck:
     """Every problem of a set, and each good row's ledger, with nothing booked (a preview)."""
     offset = offset_ledger(uow, book.id)
-    problems = amount_problems(list(rows))
+    problems = amount_problems(rows)
     bad = {p.index for p in problems}
     ledgers: dict[int, Ledger] = {}
     for start in range(0, len(rows), CHUNK):
@@ -447,11 +447,10 @@ def book_opening_set(
             "balances must contain at least one row with a debit or credit.", {"field": "balances"}
         )
     offset = offset_ledger(uow, book_id)
-    problems = amount_problems(list(rows))
+    problems = amount_problems(rows)
     bad = {p.index for p in problems}
-    booked = [row for row in rows if not row.skipped]
-    total_debit = sum(row.debit for row in booked)
-    total_credit = sum(row.credit for row in booked)
+    total_debit = sum(row.debit for row in rows)  # a skipped row is zero on both sides
+    total_credit = sum(row.credit for row in rows)
     existing = uow.journal.live_opening_lines(book_id, on=day)
     sets = sorted({r.intent_id for r in existing if _source(r.metadata) == SOURCE_SET})
     on_their_own = {r.ledger_id for r in existing if _source(r.metadata) == SOURCE_LEDGER}
@@ -460,8 +459,10 @@ def book_opening_set(
         not problems and not sets and day >= book.entries_start and total_debit == total_credit
     )
     posting = Posting(uow, book_id, actor=actor, locked=locked)
-    for start in range(0, len(booked), CHUNK):
-        chunk = booked[start : start + CHUNK]
+    for start in range(0, len(rows), CHUNK):
+        chunk = [row for row in rows[start : start + CHUNK] if not row.skipped]
+        if not chunk:
+            continue
         found, ledgers, read = _check_rows(uow, book, offset, chunk, bad, lock=True)
         problems += found
         owned.update(ledger.id for ledger in ledgers.values() if ledger.id in on_their_own)
