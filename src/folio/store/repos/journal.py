@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -8,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from folio.domain.journal import Entry, EntryKind, Line
 from folio.domain.ledgers import Side
@@ -210,7 +212,19 @@ class JournalRepo:
         if self.conn.dialect.name == "postgresql":
             self._write_pg(book_id, entries, lines, ordered, daily, monthly, head)
             return
-        run = self.conn.exec_driver_sql
+        # On the driver's cursor: SQLAlchemy's execution context cost more than the inserts.
+        # The transaction is the connection's own (SQLite's driver runs in autocommit mode
+        # here and Folio issues BEGIN IMMEDIATE), so these statements are part of it.
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
+
+        def run(statement: str, rows: list[tuple[Any, ...]]) -> None:
+            try:
+                cursor.executemany(statement, rows)
+            except sqlite3.Error as exc:  # as SQLAlchemy would raise it: retries, error mapping
+                raise DBAPIError.instance(statement, rows, exc, sqlite3.Error) from exc
+
         run(_SQLITE_ENTRY, [(book_id, *e[:2], e[2].isoformat(), _sqlite_value(e[3]), *e[4:])
                             for e in entries])  # fmt: skip
         run(_SQLITE_LINE, [(book_id, *ln[:8], ln[8].isoformat(), *ln[9:]) for ln in lines])
@@ -223,7 +237,7 @@ class JournalRepo:
                     for (lid, when), sums in sorted(period.items())
                 ],
             )
-        run(_SQLITE_HEAD, (head[0], head[1], book_id))
+        run(_SQLITE_HEAD, [(head[0], head[1], book_id)])
 
     def _write_pg(
         self,
