@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -9,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from folio.domain.journal import Entry, EntryKind, Line
 from folio.domain.ledgers import Side
+from folio.store import driver
 from folio.store.tables import entry_reversals, intent_reversals, journal_entries, journal_lines
 
 _ENTRY_INSERT = journal_entries.insert()
@@ -212,18 +211,9 @@ class JournalRepo:
         if self.conn.dialect.name == "postgresql":
             self._write_pg(book_id, entries, lines, ordered, daily, monthly, head)
             return
-        # On the driver's cursor: SQLAlchemy's execution context cost more than the inserts.
-        # The transaction is the connection's own (SQLite's driver runs in autocommit mode
-        # here and Folio issues BEGIN IMMEDIATE), so these statements are part of it.
-        driver = self.conn.connection.driver_connection
-        assert driver is not None
-        cursor = driver.cursor()
 
         def run(statement: str, rows: list[tuple[Any, ...]]) -> None:
-            try:
-                cursor.executemany(statement, rows)
-            except sqlite3.Error as exc:  # as SQLAlchemy would raise it: retries, error mapping
-                raise DBAPIError.instance(statement, rows, exc, sqlite3.Error) from exc
+            driver.run(self.conn, statement, rows, many=True)
 
         run(_SQLITE_ENTRY, [(book_id, *e[:2], e[2].isoformat(), _sqlite_value(e[3]), *e[4:])
                             for e in entries])  # fmt: skip
