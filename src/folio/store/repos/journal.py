@@ -252,18 +252,18 @@ class JournalRepo:
         }
         if len(lines) <= PG_ONE_STATEMENT_LINES:
             params |= {"e": _json_rows(entries), "l": _json_rows(lines)}
-            self.conn.exec_driver_sql(_PG_WRITE, params)
+            driver.run(self.conn, _PG_WRITE, params)
             return
         # Larger batches (imports): entries, then their lines, by COPY (the driver formats rows
         # in C), then the totals and the head.
-        driver = self.conn.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor:
+        connection = self.conn.connection.driver_connection
+        assert connection is not None
+        with connection.cursor() as cursor:
             for statement, rows in ((_PG_COPY_ENTRIES, entries), (_PG_COPY_LINES, lines)):
                 with cursor.copy(statement) as copy:
                     for row in rows:
                         copy.write_row((book_id, *row))
-        self.conn.exec_driver_sql(_PG_WRITE_TOTALS, params)
+        driver.run(self.conn, _PG_WRITE_TOTALS, params)
 
     def link_reversal(self, book_id: str, original_id: str, reversal_id: str, at: Any) -> None:
         self.conn.execute(
