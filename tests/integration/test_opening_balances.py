@@ -320,3 +320,17 @@ def test_a_ledger_set_on_its_own_in_a_later_chunk_stops_the_whole_set(fo: Folio,
     assert caught.value.data["ledger_ids"] == [own.id]
     assert state(fo, chunked.id) == before
     assert fo.verify(chunked.id).ok
+
+
+def test_a_bad_row_in_a_later_chunk_comes_before_a_closed_period(fo: Folio, chunked) -> None:
+    """The refusals keep the order of a small set: the rows first, the period last."""
+    fo.change_period(chunked.id, "2025-01", PeriodAction.SOFT_LOCK)
+    rows = chunked_rows()
+    rows[33] = SetRow(33, 0, 116, ledger_number="19999")  # chunk 4: unknown
+    with pytest.raises(FolioError) as caught:
+        fo.book_opening_balances(chunked.id, DAY, rows)
+    assert caught.value.code == "ACCOUNTS_NOT_FOUND"
+    with pytest.raises(FolioError) as caught:
+        fo.book_opening_balances(chunked.id, DAY, chunked_rows())
+    assert caught.value.code == "PERIOD_LOCKED"
+    assert fo.entries(chunked.id) == []

@@ -38,9 +38,10 @@ from folio.domain.opening_balances import (
     amount_problems,
     type_allowed,
 )
+from folio.domain.periods import PeriodStatus, period_of
 from folio.service.books import get_book
 from folio.service.ledgers import get_ledger
-from folio.service.posting import CHUNK, Posting, lock_book, write_entries
+from folio.service.posting import CHUNK, Posting, check_periods_open, lock_book, write_entries
 from folio.service.runner import Actor, audit
 from folio.store.repos.journal import OpeningLine
 from folio.store.uow import UnitOfWork
@@ -455,8 +456,17 @@ def book_opening_set(
     sets = sorted({r.intent_id for r in existing if _source(r.metadata) == SOURCE_SET})
     on_their_own = {r.ledger_id for r in existing if _source(r.metadata) == SOURCE_LEDGER}
     owned: set[str] = set()
+    # Refusals keep their order whatever the set's size: the rows' problems, the date, the
+    # totals, an owner already there, then a closed period.
+    period_open = (
+        uow.periods.statuses(book_id, [period_of(day)])[period_of(day)] is PeriodStatus.OPEN
+    )
     writing = (
-        not problems and not sets and day >= book.entries_start and total_debit == total_credit
+        not problems
+        and not sets
+        and day >= book.entries_start
+        and total_debit == total_credit
+        and period_open
     )
     posting = Posting(uow, book_id, actor=actor, locked=locked)
     for start in range(0, len(rows), CHUNK):
@@ -504,6 +514,7 @@ def book_opening_set(
             f"for {day}; set them to 0 first.",
             {"date": day.isoformat(), "ledger_ids": sorted(owned)},
         )
+    check_periods_open(uow, book_id, {day})
     posted = posting.done()
     audit(
         uow,

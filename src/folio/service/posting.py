@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import islice
 
 from folio.domain.books import Book
 from folio.domain.errors import (
@@ -139,39 +138,13 @@ def write_entries(
     locked: tuple[Book, int, str] | None = None,
 ) -> list[Entry]:
     """Validate and post `drafts` under one intent, all or nothing (the caller's transaction)."""
-    return post_drafts(
-        uow,
-        book_id,
-        drafts,
-        actor=actor,
-        intent_id=intent_id,
-        allow_archived=allow_archived,
-        locked=locked,
-        keep=True,
-    ).entries
-
-
-def post_drafts(
-    uow: UnitOfWork,
-    book_id: str,
-    drafts: Iterable[EntryDraft],
-    *,
-    actor: Actor,
-    intent_id: str | None = None,
-    allow_archived: bool = False,
-    locked: tuple[Book, int, str] | None = None,
-    keep: bool = False,
-) -> Posted:
-    """Post `drafts` under one intent, drawing CHUNK at a time from the iterable."""
     posting = Posting(
         uow, book_id, actor=actor, intent_id=intent_id, allow_archived=allow_archived,
-        locked=locked, keep=keep,
+        locked=locked, keep=True,
     )  # fmt: skip
-    many = not (isinstance(drafts, Sequence) and len(drafts) == 1)
-    stream = iter(drafts)
-    while chunk := list(islice(stream, CHUNK)):
-        posting.add(chunk, many=many)
-    return posting.done()
+    for start in range(0, len(drafts), CHUNK):
+        posting.add(drafts[start : start + CHUNK], many=len(drafts) > 1)
+    return posting.done().entries
 
 
 class Posting:
