@@ -380,9 +380,10 @@ class VerifiedTokens:
     """Bearer tokens verified in the last few seconds, per database.
 
     Verifying a token is a read transaction, and every request has one; while posting under
-    load it was 11% of the server's Python time (py-spy, BENCHMARKS.md). A revocation in this process forgets them all at
-    once; one made by another process (`folio keys revoke`, another worker) takes effect within
-    VERIFIED_SECONDS. Only SHA-256 digests of tokens are kept.
+    load it was 11% of the server's Python time (py-spy, BENCHMARKS.md). A revocation in this
+    process forgets them all at once; one made by another process (`folio keys revoke`,
+    another worker) takes effect within VERIFIED_SECONDS. Only SHA-256 digests of tokens are
+    kept.
     """
 
     def __init__(self, seconds: float = VERIFIED_SECONDS) -> None:
