@@ -55,12 +55,12 @@ def check_drafts(
     drafts: Sequence[EntryDraft],
     ledgers: dict[str, Ledger],
     *,
-    allow_archived: bool = False,
-    first_index: int = 0,
-    many: bool | None = None,
+    allow_archived: bool,
+    first_index: int,
+    many: bool,
 ) -> None:
-    """Every posting rule; `first_index` and `many` place a chunk's drafts in the whole call."""
-    many = len(drafts) > 1 if many is None else many
+    """Every posting rule. `first_index` and `many` place a chunk's drafts in the whole call:
+    error fields name `entries[i]` when it posts more than one."""
     for index, draft in enumerate(drafts, start=first_index):
         try:
             validate_lines(draft.lines)
