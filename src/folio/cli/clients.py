@@ -47,5 +47,5 @@ def revoke(
     client_id: str = typer.Argument(..., help="The client's id (cli_...)."),
     database: str = DatabaseOption,
 ) -> None:
-    """Revoke a client; its tokens stop working at once."""
+    """Revoke a client; running servers refuse its tokens within 5 seconds."""
     revoke_credential(database, auth.CredentialKind.CLIENT, client_id)

@@ -51,7 +51,7 @@ def revoke(
     key_id: str = typer.Argument(..., help="The key's id (key_...)."),
     database: str = DatabaseOption,
 ) -> None:
-    """Revoke an API key; requests with it fail from now on."""
+    """Revoke an API key; running servers refuse it within 5 seconds."""
     revoke_credential(database, auth.CredentialKind.KEY, key_id)
 
 
