@@ -229,3 +229,21 @@ def test_a_token_is_not_remembered_past_its_expiry(app: FastAPI, engine: Engine)
         response = reader.get("/v1/books")
     assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
     assert response.json()["error"] == "The access token has expired."
+
+
+def test_the_verified_tokens_stay_bounded(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past VERIFIED_MAX, expired entries go first, then everything."""
+    monkeypatch.setattr(auth, "VERIFIED_MAX", 2)
+    clock = [0.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: clock[0])
+    cache = auth.VerifiedTokens(seconds=5)
+    principal = auth.Principal(id="key_1", scopes=frozenset({"admin"}))
+    cache.put(engine, "old", principal)
+    clock[0] = 4.0
+    cache.put(engine, "new", principal)
+    clock[0] = 6.0  # "old" has expired, "new" has not
+    cache.put(engine, "third", principal)
+    assert cache.get(engine, "old") is None
+    assert cache.get(engine, "new") is principal and cache.get(engine, "third") is principal
+    cache.put(engine, "fourth", principal)  # nothing expired: start over
+    assert [cache.get(engine, t) for t in ("new", "third", "fourth")] == [None, None, principal]
