@@ -39,8 +39,22 @@ CASES: dict[str, tuple[int, dict[str, Any]]] = {
     ),
     "ACCOUNTS_NOT_FOUND": (400, seed_with(r1={"account_number": "1299"})),
     "INVALID_INPUT": (400, {"balances": SEED_002["balances"]}),
-    "BEFORE_ENTRIES_START": (400, {**SEED_002, "booking_date": "2024-12-31"}),
 }
+
+
+@pytest.mark.parametrize("day", ["2024-12-31", "2025-01-02", "2026-01-01"])
+def test_a_booking_date_off_the_opening_date_is_invalid_input(
+    day: str, lou: httpx.Client, admin: httpx.Client, lou_book: dict[str, Any]
+) -> None:
+    response = lou.post(OB, json={**SEED_002, "booking_date": day})
+    assert (response.status_code, response.json()["code"]) == (400, "INVALID_INPUT")
+    assert response.json()["data"] == {
+        "field": "booking_date",
+        "date": day,
+        "opening_date": "2025-01-01",
+    }
+    assert "2025-01-01" in response.json()["error"]
+    assert journal_of(admin, lou_book["id"]) == []
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -58,7 +72,11 @@ def test_rule_violations_are_400_and_post_nothing(
 def test_the_problem_rows_are_named(lou: httpx.Client) -> None:
     missing = lou.post(OB, json=seed_with(r1={"account_number": "1299"})).json()
     assert missing["data"]["account_numbers"] == ["1299"]
-    assert missing["data"]["rows"][0]["row"] == 1
+    assert (missing["data"]["rows"][0]["row"], missing["data"]["rows"][0]["path"]) == (
+        2,
+        "balances[1]",
+    )
+    assert missing["data"]["rows"][0]["message"].startswith("row 2 (balances[1]): ")
     mismatch = lou.post(OB, json=seed_with(r3={"credit": 34999.99})).json()
     assert (mismatch["data"]["total_debit"], mismatch["data"]["total_credit"]) == (
         "60000.00",

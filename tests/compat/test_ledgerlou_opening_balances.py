@@ -121,9 +121,11 @@ def test_set_reverse_set_again(
     assert len(journal_of(admin, lou_book["id"])) == 11
 
 
-def test_reverse_in_the_current_period_is_dated_today(
+def test_an_opening_set_is_reversed_on_the_opening_date_whatever_the_mode(
     lou: httpx.Client, admin: httpx.Client, lou_book: dict[str, Any]
 ) -> None:
+    """current_period is LedgerLou's default; an opening balance is corrected on the book's
+    one opening date all the same (its reversal is an opening-balance posting too)."""
     first = lou.post(OB, json=SEED_002).json()
     response = lou.post("/v1/journal/reverse", json={"intent_id": first["intent_id"]})
     assert response.status_code == 200, response.text
@@ -132,7 +134,7 @@ def test_reverse_in_the_current_period_is_dated_today(
         for e in journal_of(admin, lou_book["id"])
         if e["intent_id"] == response.json()["reversal_intent_id"]
     }
-    assert len(dates) == 1 and dates != {"2025-01-01"}
+    assert dates == {"2025-01-01"}
     # The set is no longer live, so its date is free again.
     assert lou.post(OB, json=SEED_002).status_code == 200
 

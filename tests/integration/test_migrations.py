@@ -18,7 +18,7 @@ def test_head_names_the_newest_migration(engine: Engine) -> None:
 
 
 def test_migrated_schema_matches_the_tables(engine: Engine) -> None:
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 

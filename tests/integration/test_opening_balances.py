@@ -108,11 +108,17 @@ def test_each_set_error_has_its_code_and_posts_nothing(fo: Folio, skr04, case: s
         assert (info.value.data["total_debit"], info.value.data["total_credit"]) == ("1.00", "0.99")
 
 
-def test_set_refused_before_entries_start_and_in_locked_period(fo: Folio, skr04) -> None:
+@pytest.mark.parametrize("day", [date(2024, 12, 31), date(2025, 1, 2), date(2026, 1, 1)])
+def test_set_refused_off_the_opening_date_and_in_locked_period(fo: Folio, skr04, day: date) -> None:
     before = state(fo, skr04.id)
     with pytest.raises(FolioError) as info:
-        fo.book_opening_balances(skr04.id, date(2024, 12, 31), rows(SEED_002))
-    assert info.value.code == "BEFORE_ENTRIES_START"
+        fo.book_opening_balances(skr04.id, day, rows(SEED_002))
+    assert info.value.code == "INVALID_INPUT"
+    assert info.value.data == {
+        "field": "date",
+        "date": day.isoformat(),
+        "opening_date": "2025-01-01",
+    }
     fo.change_period(skr04.id, "2025-01", PeriodAction.SOFT_LOCK)
     with pytest.raises(FolioError) as info:
         fo.book_opening_balances(skr04.id, DAY, rows(SEED_002))

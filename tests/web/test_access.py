@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from folio.service import journal, periods, runner
-from folio.service.opening_balances import book_openings
+from folio.service.opening_state import book_openings
 from folio.store.uow import UnitOfWork
 from tests.api.conftest import make_key
 from tests.web.conftest import SEED_002, Ui

@@ -7,15 +7,15 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from folio.service import opening_balances, runner
+from folio.service import opening_state, runner
 from folio.store.uow import UnitOfWork
 from tests.web.conftest import SEED_002, Ui
 from tests.web.test_access import grid_data, ledger_numbers
 
 
-def openings(engine: Engine, book_id: str) -> opening_balances.BookOpenings:
+def openings(engine: Engine, book_id: str) -> opening_state.BookOpenings:
     return runner.read(
-        UnitOfWork(engine, write=False), lambda uow: opening_balances.book_openings(uow, book_id)
+        UnitOfWork(engine, write=False), lambda uow: opening_state.book_openings(uow, book_id)
     )
 
 
@@ -62,14 +62,22 @@ def test_an_unbalanced_grid_is_refused_and_keeps_every_input(ui: Ui, engine: Eng
 
 
 def test_a_bad_amount_is_marked_on_its_row(ui: Ui, engine: Engine) -> None:
+    """Typos the grid once read as amounts (issue 12) are refused, each on its own row."""
     book_id = ui.create_book()
-    rows = [("0400", "12.345", ""), ("1200", "abc", ""), ("2000", "", "1")]
+    typos = ["12,5,0", "1.2.3", "1.234.5", "1,2345", "abc", "50.000"]
+    numbers = ["0400", "1200", "1800", "1810", "0440", "2900"]
+    rows = [
+        ("0420", "12.345,00", ""),
+        *zip(numbers, typos, [""] * 6, strict=True),
+        ("2000", "", "1"),
+    ]
     response = ui.post(
         f"/ui/books/{book_id}/opening-balances/set", grid_data(ui, book_id, rows, "2025-01-01")
     )
     assert response.status_code == 422
     assert "“abc” is not an amount" in response.text
-    assert response.text.count('class="bad"') == 1
+    assert "“50.000” is ambiguous" in response.text
+    assert response.text.count('class="bad"') == len(typos)
     assert openings(engine, book_id).rows == []
 
 

@@ -22,7 +22,8 @@
     │   ├── AccountsNotFound    ACCOUNTS_NOT_FOUND
     │   ├── AccountTypeNotAllowed ACCOUNT_TYPE_NOT_ALLOWED
     │   ├── Account9000Missing  ACCOUNT_9000_MISSING
-    │   └── BalanceMismatch     BALANCE_MISMATCH
+    │   ├── BalanceMismatch     BALANCE_MISMATCH
+    │   └── ReversalNotAllowed  REVERSAL_NOT_ALLOWED a reversal of an opening balance is final
     ├── Conflict
     │   ├── AlreadyReversed     ALREADY_REVERSED
     │   ├── OpeningBalancesExist OPENING_BALANCES_EXIST
@@ -159,6 +160,11 @@ class Account9000Missing(RuleViolation):
 class BalanceMismatch(RuleViolation):
     code = "BALANCE_MISMATCH"
     default_message = "The sum of debit balances must equal the sum of credit balances."
+
+
+class ReversalNotAllowed(RuleViolation):
+    code = "REVERSAL_NOT_ALLOWED"
+    default_message = "This entry cannot be reversed."
 
 
 class Conflict(FolioError):

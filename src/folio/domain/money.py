@@ -157,3 +157,92 @@ class Money:
 
     def to_decimal(self) -> Decimal:
         return to_decimal(self.minor, self.exponent)
+
+
+# Amounts as people write them (web forms, uploaded files): German `1.234,56` and English
+# `1,234.56`, grouped by `.`, `,`, spaces or `'`. Machines keep the strict `parse_minor`.
+_MARKS = {",": ".", ".": ","}  # decimal mark -> its grouping mark: German, then English
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
+_CURRENCY = re.compile(r"^(?:[€$£¥]|[A-Z]{3})\s*|\s*(?:[€$£¥]|[A-Z]{3})$")
+_GROUP = re.compile(r"^[1-9][0-9]{0,2}$")  # a grouped number does not start with 0
+
+
+def parse_written_amount(
+    text: object,
+    exponent: int,
+    *,
+    field: str = "amount",
+    blank: int | None = None,
+    decimal_mark: str | None = None,
+) -> int:
+    """Minor units from an amount a person wrote, in German or English notation.
+
+    Groups must be whole (`1.234.567`, never `1.2.3`), a decimal mark appears once, decimals fit
+    the currency. Without `decimal_mark` (a form field) the text is read both ways and refused
+    when the two readings differ: `1.234` is 1234 in Germany and 1.234 in England, so it must be
+    written `1234`, `1.234,00` or `1,234.00`. A file that shows its notation (`decimal_mark` ","
+    or ".") is read that way only. Negative: `-5` or `(5)`. `blank`: what an empty text means;
+    None refuses it.
+    """
+    written = text.strip() if isinstance(text, str) else ""
+    if not written:
+        if blank is not None:
+            return blank
+        raise InvalidAmount(f"Enter an amount for {field}.", {"field": field, "value": text})
+    body = written.translate(_SPACES)
+    negative = body.startswith("(") and body.endswith(")")
+    if negative:
+        body = body[1:-1].strip()
+    body = _CURRENCY.sub("", body).strip()
+    if body[:1] in "+-" and not negative:
+        negative = body[0] == "-"
+        body = body[1:].lstrip()
+    marks = [decimal_mark] if decimal_mark else list(_MARKS)
+    readings = {value for mark in marks if (value := _reading(body, mark)) is not None}
+    places = "no decimals" if exponent == 0 else f"at most {exponent} decimals"
+    if len(readings) > 1:
+        low, high = sorted(readings)
+        raise InvalidAmount(
+            f"“{written}” is ambiguous: it can be read as {low} or as {high}. Write the decimals "
+            "(1.234,00 or 1,234.00) or leave out the thousands separator (1234).",
+            {"field": field, "value": text},
+        )
+    if not readings:
+        raise InvalidAmount(
+            f"“{written}” is not an amount; write it like 1234.56, 1,234.56 or 1.234,56 "
+            f"({places}).",
+            {"field": field, "value": text},
+        )
+    scaled = readings.pop().scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        raise InvalidAmount(
+            f"“{written}” has too many decimals: the currency has "
+            f"{exponent or 'no'} decimal{'' if exponent == 1 else 's'}.",
+            {"field": field, "value": text},
+        )
+    minor = int(scaled)
+    if minor > MAX_MINOR:
+        raise InvalidAmount(f"“{written}” is too large.", {"field": field, "value": text})
+    return -minor if negative else minor
+
+
+def _reading(body: str, decimal_mark: str) -> Decimal | None:
+    """What `body` stands for with this decimal mark, or None if it is not written so."""
+    whole, mark, fraction = body.partition(decimal_mark)
+    if mark and not (fraction.isdigit() and fraction.isascii() and len(fraction) <= 18):
+        return None
+    separators = {char for char in whole if not char.isdigit()}
+    if len(separators) > 1 or not separators <= {_MARKS[decimal_mark], " ", "'"}:
+        return None
+    if separators:
+        groups = whole.split(separators.pop())
+        if not _GROUP.match(groups[0]) or not all(
+            len(group) == 3 and group.isdigit() and group.isascii() for group in groups[1:]
+        ):
+            return None
+        whole = "".join(groups)
+    if not (whole.isdigit() and whole.isascii()) and not (whole == "" and fraction):
+        return None
+    if len(whole) > 19:
+        return Decimal(10) ** 19  # too large, whatever it is
+    return Decimal(f"{whole or '0'}.{fraction}") if fraction else Decimal(whole)

@@ -1,28 +1,50 @@
-"""Opening-balance rules (DESIGN §3) that need no storage: rows of a trial-balance set.
+"""Opening-balance rules (DESIGN §3) that need no storage.
 
-Row problems are collected as data, every one with its row, so an import can report them all
-at once; the service raises the first kind of problem with the whole list attached.
+A ledger's opening balance is the sum of its opening-balance postings, all dated the book's one
+opening date (its entries start). At most one live entry sets it, and that entry's owner, per
+ledger setting or one trial-balance set, is stored as data (`OwnerSource`). Row problems of a
+set are collected as data, each naming its row the way its source counts it, so an import can
+report them all at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from datetime import date
+from enum import StrEnum
 
-from folio.domain.ledgers import LedgerType
-
-SOURCE_KEY = "folio.opening_balance"
-SOURCE_LEDGER = "ledger"
-SOURCE_SET = "set"
+from folio.domain.errors import InvalidInput
+from folio.domain.ledgers import Ledger, Role
 
 # The order in which row problems are reported as the error of a whole request.
 ROW_CODES = ("INVALID_BALANCE_ENTRY", "ACCOUNTS_NOT_FOUND", "ACCOUNT_TYPE_NOT_ALLOWED")
+# Ledgers Folio itself books opening balances and carried balances against: never a row.
+CARRY_FORWARD_SUBTYPE = "opening_balance"
+SYSTEM_ROLES = frozenset(
+    {
+        Role.OPENING_BALANCES,
+        Role.RECEIVABLES_CARRY_FORWARD,
+        Role.PAYABLES_CARRY_FORWARD,
+        Role.CURRENT_YEAR_EARNINGS,
+    }
+)
+
+
+class OwnerSource(StrEnum):
+    """Who sets a ledger's opening balance: the ledger on its own, or a trial-balance set."""
+
+    LEDGER = "ledger"
+    SET = "set"
 
 
 @dataclass(frozen=True, slots=True)
 class SetRow:
-    """One trial-balance row: a ledger by number or id, and a debit or a credit in minor units."""
+    """One trial-balance row: a ledger by number or id, and a debit or a credit in minor units.
+
+    `index` counts the row as its source does: the file line for CSV and XLSX (`kind` "line"),
+    the 1-based position for a request body (`kind` "row", with `path` such as `balances[3]`).
+    """
 
     index: int
     debit: int
@@ -30,10 +52,16 @@ class SetRow:
     ledger_number: str | None = None
     ledger_id: str | None = None
     name: str | None = None
+    path: str | None = None
+    kind: str = "row"
 
     @property
     def ref(self) -> str:
-        return self.ledger_number or self.ledger_id or f"row {self.index}"
+        return self.ledger_number or self.ledger_id or self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.index}" + (f" ({self.path})" if self.path else "")
 
     @property
     def skipped(self) -> bool:
@@ -46,25 +74,25 @@ class RowProblem:
     code: str
     message: str
     account: str | None = None
+    path: str | None = None
 
     def as_data(self) -> dict[str, object]:
         return {
             "row": self.index,
+            "path": self.path,
             "code": self.code,
             "account": self.account,
             "message": self.message,
         }
 
 
+def row_problem(row: SetRow, code: str, reason: str) -> RowProblem:
+    return RowProblem(row.index, code, f"{row.label}: {reason}", row.ref, row.path)
+
+
 def amount_problems(rows: Sequence[SetRow]) -> list[RowProblem]:
-    """Each row has exactly one side above zero; both zero is skipped; anything else is bad."""
+    """Each row has exactly one side above zero (both zero is skipped) and names an account."""
     problems = []
-    # Keys that occur twice, found by sorting references (8 bytes a row) rather than keeping
-    # every key with its row (a 100,000-row import's memory is bounded by its rows: bench/).
-    keys = sorted(row.ledger_id or row.ledger_number or "" for row in rows if not row.skipped)
-    repeated = {key for key, after in pairwise(keys) if key == after}
-    del keys
-    seen: dict[str, int] = {}
     for row in rows:
         reason = None
         if row.debit < 0 or row.credit < 0:
@@ -73,21 +101,56 @@ def amount_problems(rows: Sequence[SetRow]) -> list[RowProblem]:
             reason = "give either a debit or a credit balance, not both"
         elif row.ledger_number is None and row.ledger_id is None:
             reason = "the account is missing"
-        if reason is None and not row.skipped:
-            key = row.ledger_id or row.ledger_number or ""
-            if key in seen:
-                reason = f"account {row.ref} appears again (first in row {seen[key]})"
-            elif key in repeated:
-                seen[key] = row.index
         if reason:
-            problems.append(
-                RowProblem(
-                    row.index, "INVALID_BALANCE_ENTRY", f"row {row.index}: {reason}", row.ref
-                )
-            )
+            problems.append(row_problem(row, "INVALID_BALANCE_ENTRY", reason))
     return problems
 
 
-def type_allowed(ledger_type: LedgerType, *, mid_year: bool) -> bool:
-    """Balance-sheet ledgers always; revenue and expense only in a mid-year conversion."""
-    return ledger_type.is_balance_sheet or mid_year
+def label(ledger: Ledger) -> str:
+    return f"{ledger.number} {ledger.name}" if ledger.number else ledger.name
+
+
+def refusal(ledger: Ledger, *, offset_id: str, mid_year: bool) -> tuple[str, str] | None:
+    """Why `ledger` cannot take an opening balance, as (code, reason), or None if it can.
+
+    Balance-sheet ledgers can; revenue and expense ledgers only in a mid-year conversion (their
+    year-to-date figures); never the offset, the other carry-forward ledgers (9008, 9009, 9090)
+    or an archived ledger.
+    """
+    if ledger.id == offset_id:
+        return (
+            "INVALID_BALANCE_ENTRY",
+            f"{label(ledger)} is the opening-balance offset account; it takes the other side "
+            "of every opening balance and is booked automatically",
+        )
+    if ledger.subtype == CARRY_FORWARD_SUBTYPE or ledger.role in SYSTEM_ROLES:
+        return (
+            "INVALID_BALANCE_ENTRY",
+            f"{label(ledger)} is a system account for carried balances and takes no opening "
+            "balance of its own",
+        )
+    if not (ledger.type.is_balance_sheet or mid_year):
+        return (
+            "ACCOUNT_TYPE_NOT_ALLOWED",
+            f"{label(ledger)} is a {ledger.type.value} account; only balance-sheet accounts "
+            "take opening balances, unless the book starts mid-year",
+        )
+    if ledger.archived:
+        return "INVALID_BALANCE_ENTRY", f"{label(ledger)} is archived"
+    return None
+
+
+def check_opening_date(day: date | None, opening_date: date, *, field: str = "date") -> date:
+    """Every opening balance is dated the book's opening date; None means that date."""
+    if day is None or day == opening_date:
+        return opening_date
+    raise InvalidInput(
+        f"Opening balances are dated the book's opening date, {opening_date} (its entries "
+        f"start), not {day}. Later fiscal years open with the balances carried forward from "
+        "the year before; nothing is booked for them.",
+        {
+            "field": field,
+            "date": day.isoformat(),
+            "opening_date": opening_date.isoformat(),
+        },
+    )

@@ -19,7 +19,7 @@ from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.opening_balances import SetRow
 from folio.domain.periods import PeriodAction
-from folio.service import books, journal, periods, runner, verify
+from folio.service import books, journal, opening_state, periods, runner, verify
 from folio.service import ledgers as ledger_service
 from folio.service import opening_balances as ob_service
 from folio.service.runner import SYSTEM, Actor
@@ -171,25 +171,25 @@ class Folio:
     # opening balances
     def set_opening_balance(
         self, book_id: str, ledger_id: str, amount: int, actor: Actor = SYSTEM
-    ) -> ob_service.LedgerOpening:
+    ) -> opening_state.LedgerOpening:
         return self.write(
             lambda uow: ob_service.set_ledger_opening(uow, book_id, ledger_id, amount, actor)
         )
 
-    def opening_balance(self, book_id: str, ledger_id: str) -> ob_service.LedgerOpening:
-        return self.read(lambda uow: ob_service.ledger_opening(uow, book_id, ledger_id))
+    def opening_balance(self, book_id: str, ledger_id: str) -> opening_state.LedgerOpening:
+        return self.read(lambda uow: opening_state.ledger_opening(uow, book_id, ledger_id))
 
     def book_opening_balances(
         self,
         book_id: str,
-        day: date,
+        day: date | None,
         rows: list[SetRow],
         actor: Actor = SYSTEM,
     ) -> ob_service.SetResult:
         return self.write(lambda uow: ob_service.book_opening_set(uow, book_id, day, rows, actor))
 
-    def opening_balances(self, book_id: str) -> ob_service.BookOpenings:
-        return self.read(lambda uow: ob_service.book_openings(uow, book_id))
+    def opening_balances(self, book_id: str) -> opening_state.BookOpenings:
+        return self.read(lambda uow: opening_state.book_openings(uow, book_id))
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from folio.domain.books import Book
-from folio.domain.errors import AlreadyReversed, InvalidInput, NotFound, UnknownLedger
+from folio.domain.errors import (
+    AlreadyReversed,
+    InvalidInput,
+    NotFound,
+    ReversalNotAllowed,
+    UnknownLedger,
+)
 from folio.domain.journal import (
     Entry,
     EntryDraft,
@@ -142,13 +148,29 @@ def list_entries(
     )
 
 
-def _reversal_date(original: date, mode: PostingMode, on: date | None) -> date:
+def reversal_day(book: Book, entry: Entry, mode: PostingMode, on: date | None) -> date:
+    """An opening balance is corrected on the book's opening date, whatever the mode: its
+    reversal is an opening-balance posting too, and every one is dated that day (DESIGN §3.0)."""
+    if entry.is_opening_balance:
+        return book.entries_start
     if mode is PostingMode.ORIGINAL_PERIOD:
-        return original
+        return entry.date
     return on or utcnow().date()
 
 
-def _reversal_draft(entry: Entry, day: date, description: str | None) -> EntryDraft:
+def check_reversible(entry: Entry) -> None:
+    """A reversal of an opening balance is final: reversing it again would bring back an owner
+    that may have been replaced since. Setting or booking the balance again restores it."""
+    if entry.is_opening_balance and entry.kind is EntryKind.REVERSAL:
+        raise ReversalNotAllowed(
+            f"Journal entry {entry.id} reverses an opening balance ({entry.reverses_id}); a "
+            "reversal of an opening balance cannot itself be reversed. To restore the balance, "
+            "set the ledger's opening balance or book the set again.",
+            {"entry_id": entry.id, "reverses_id": entry.reverses_id},
+        )
+
+
+def reversal_draft(entry: Entry, day: date, description: str | None = None) -> EntryDraft:
     return EntryDraft(
         date=day,
         lines=tuple(mirror(entry.lines)),
@@ -157,6 +179,19 @@ def _reversal_draft(entry: Entry, day: date, description: str | None) -> EntryDr
         # A reversal of an opening-balance entry is itself an opening-balance posting.
         is_opening_balance=entry.is_opening_balance,
         reverses_id=entry.id,
+    )
+
+
+def record_reversals(
+    uow: UnitOfWork, book_id: str, pairs: Sequence[tuple[Entry, Entry]], at: datetime
+) -> None:
+    """Link each original to its reversal; a reversed opening balance loses its owner."""
+    for original, reversal in pairs:
+        uow.journal.link_reversal(book_id, original.id, reversal.id, at)
+    uow.openings.release(
+        book_id,
+        {original.id: reversal.id for original, reversal in pairs if original.is_opening_balance},
+        at,
     )
 
 
@@ -173,16 +208,17 @@ def reverse_entry(
     check_description(description)
     locked = lock_book(uow, book_id)
     original = get_entry(uow, book_id, entry_id)
+    check_reversible(original)
     if original.reversed_by_id is not None:
         raise AlreadyReversed(
             f"Journal entry {entry_id} was already reversed by {original.reversed_by_id}.",
             {"entry_id": entry_id, "reversed_by_id": original.reversed_by_id},
         )
-    draft = _reversal_draft(original, _reversal_date(original.date, mode, on), description)
+    draft = reversal_draft(original, reversal_day(locked[0], original, mode, on), description)
     [reversal] = write_entries(
         uow, book_id, [draft], actor=actor, allow_archived=True, locked=locked
     )
-    uow.journal.link_reversal(book_id, original.id, reversal.id, reversal.created_at)
+    record_reversals(uow, book_id, [(original, reversal)], reversal.created_at)
     audit(
         uow,
         actor,
@@ -213,18 +249,19 @@ def reverse_intent(
         raise NotFound(f"Intent {intent_id} not found.", {"intent_id": intent_id})
     done = uow.journal.intent_reversal(book_id, intent_id)
     pending = [entry for entry in entries if entry.reversed_by_id is None]
+    for entry in pending:
+        check_reversible(entry)
     if done is not None or not pending:
         raise AlreadyReversed(
             f"Intent {intent_id} was already reversed.",
             {"intent_id": intent_id, "reversal_intent_id": done},
         )
     drafts = [
-        _reversal_draft(entry, _reversal_date(entry.date, mode, on), reason) for entry in pending
+        reversal_draft(entry, reversal_day(locked[0], entry, mode, on), reason) for entry in pending
     ]
     reversals = write_entries(uow, book_id, drafts, actor=actor, allow_archived=True, locked=locked)
     now = utcnow()
-    for original, reversal in zip(pending, reversals, strict=True):
-        uow.journal.link_reversal(book_id, original.id, reversal.id, now)
+    record_reversals(uow, book_id, list(zip(pending, reversals, strict=True)), now)
     reversal_intent = reversals[0].intent_id
     uow.journal.link_intent_reversal(book_id, intent_id, reversal_intent, reason, now)
     audit(

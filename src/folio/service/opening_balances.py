@@ -1,55 +1,52 @@
-"""Opening balances (DESIGN §3): set one ledger's, book a trial-balance set, read them back.
+"""Setting opening balances (DESIGN §3): one ledger's, or a whole trial-balance set.
 
-Opening-balance entries are ordinary entries (through `write_entries`, with every posting rule)
-flagged `is_opening_balance` and posted against the book's `opening_balances` ledger. A
-correction never edits: a per-ledger change reverses the live entry and posts the full new
-amount; a set is corrected by reversing its intent.
+Opening-balance entries are ordinary entries (through the one writer, with every posting rule)
+flagged `is_opening_balance`, dated the book's opening date (its entries start) and posted
+against its `opening_balances` ledger. Each live one owns its ledger (`opening_balance_owners`):
+a ledger is set on its own or by one set, never both. A correction never edits: a per-ledger
+change reverses the live entry and posts the full new amount; a set is reversed as a whole.
+Reading them back is `opening_state`.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from folio.domain.books import Book
 from folio.domain.errors import (
-    Account9000Missing,
     AccountsNotFound,
     AccountTypeNotAllowed,
     BalanceMismatch,
-    BeforeEntriesStart,
     FolioError,
     InvalidBalanceEntry,
     InvalidInput,
     OpeningBalancesExist,
 )
-from folio.domain.journal import Entry, EntryDraft, EntryKind, LineDraft
-from folio.domain.ledgers import Ledger, Role, Side, signed_balance
+from folio.domain.journal import EntryDraft, EntryKind, LineDraft
+from folio.domain.ledgers import Ledger, Side
 from folio.domain.money import format_minor
 from folio.domain.opening_balances import (
-    SOURCE_KEY,
-    SOURCE_LEDGER,
-    SOURCE_SET,
+    OwnerSource,
     RowProblem,
     SetRow,
     amount_problems,
-    type_allowed,
+    check_opening_date,
+    label,
+    refusal,
+    row_problem,
 )
 from folio.domain.periods import PeriodStatus, period_of
 from folio.service.books import get_book
+from folio.service.journal import record_reversals, reversal_draft
 from folio.service.ledgers import get_ledger
+from folio.service.opening_state import LedgerOpening, offset_ledger, opening_rows
 from folio.service.posting import CHUNK, Posting, check_periods_open, lock_book, write_entries
 from folio.service.runner import Actor, audit
-from folio.store.repos.journal import OpeningLine
+from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
-FAR_FUTURE = date(9999, 12, 31)
-# Entries returned with one ledger's opening balance: its history, oldest first. Each change
-# adds two, so this covers thousands of changes; the amount never depends on it.
-HISTORY_LIMIT = 10_000
 _ROW_ERRORS: dict[str, type[FolioError]] = {
     "INVALID_BALANCE_ENTRY": InvalidBalanceEntry,
     "ACCOUNTS_NOT_FOUND": AccountsNotFound,
@@ -58,24 +55,8 @@ _ROW_ERRORS: dict[str, type[FolioError]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class LedgerOpening:
-    """One ledger's opening balance, signed on its normal side, and the entries behind it."""
-
-    ledger: Ledger
-    amount: int
-    entries: list[Entry] = field(default_factory=list)
-    posted: list[Entry] = field(default_factory=list)
-    live_entry_id: str | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.posted)
-
-
-@dataclass(frozen=True, slots=True)
 class SetResult:
-    """A booked set: its intent, one entry per row, and the totals (the entries are read back
-    by intent; a large set is not kept in memory)."""
+    """A booked set: its intent, how many entries (one per row) and the totals."""
 
     intent_id: str
     event_count: int
@@ -83,105 +64,37 @@ class SetResult:
     total_credit: int
 
 
-@dataclass(frozen=True, slots=True)
-class BookOpeningRow:
-    ledger: Ledger
-    debit: int
-    credit: int
-
-    @property
-    def amount(self) -> int:
-        return signed_balance(self.ledger.normal_balance, self.debit, self.credit)
-
-
-@dataclass(frozen=True, slots=True)
-class OpeningSet:
-    intent_id: str
-    date: date
-    source: str
-    entry_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class BookOpenings:
-    rows: list[BookOpeningRow]
-    offset: BookOpeningRow
-    sets: list[OpeningSet]
-
-    @property
-    def total_debit(self) -> int:
-        return sum(row.debit for row in self.rows)
-
-    @property
-    def total_credit(self) -> int:
-        return sum(row.credit for row in self.rows)
-
-    @property
-    def balanced(self) -> bool:
-        return self.offset.debit == self.offset.credit
-
-
-def offset_ledger(uow: UnitOfWork, book_id: str) -> Ledger:
-    ledger = uow.ledgers.by_role(book_id, Role.OPENING_BALANCES)
-    if ledger is None or ledger.archived:
-        raise Account9000Missing(
-            "The book has no opening-balance offset ledger (9000 Saldenvorträge, Sachkonten, "
-            "or Opening Balance Equity); opening balances are booked against it.",
-            {"role": Role.OPENING_BALANCES.value},
-        )
-    return ledger
-
-
-def _source(metadata_text: str) -> str | None:
-    value = json.loads(metadata_text).get(SOURCE_KEY)
-    return value if isinstance(value, str) else None
-
-
 def _opening_draft(
-    ledger: Ledger,
-    offset: Ledger,
-    day: date,
-    side: Side,
-    amount: int,
-    source: str,
-    description: str,
+    ledger: Ledger, offset: Ledger, day: date, side: Side, amount: int
 ) -> EntryDraft:
     return EntryDraft(
         date=day,
         lines=(LineDraft(ledger.id, side, amount), LineDraft(offset.id, side.opposite, amount)),
-        description=description,
+        description=f"Opening balance {label(ledger)}",
         kind=EntryKind.OPENING_BALANCE,
         is_opening_balance=True,
-        metadata={SOURCE_KEY: source},
     )
 
 
-def _label(ledger: Ledger) -> str:
-    return f"{ledger.number} {ledger.name}" if ledger.number else ledger.name
+def _claim(
+    uow: UnitOfWork,
+    book_id: str,
+    intent_id: str,
+    source: OwnerSource,
+    numbers: tuple[int, int],
+    offset: Ledger,
+) -> None:
+    uow.openings.claim(
+        book_id,
+        intent_id=intent_id,
+        source=source,
+        numbers=numbers,
+        excluded=[offset.id],
+        at=utcnow(),
+    )
 
 
 # ---------------------------------------------------------------- one ledger (Asset, Teal)
-
-
-def ledger_opening(uow: UnitOfWork, book_id: str, ledger_id: str) -> LedgerOpening:
-    """The amount (from the period totals, exact however long the history) and the entries."""
-    ledger = get_ledger(uow, book_id, ledger_id)
-    entries = uow.journal.search(
-        book_id, ledger_id=ledger_id, opening_balance=True, limit=HISTORY_LIMIT
-    )
-    live = next(
-        (
-            entry
-            for entry in reversed(entries)
-            if entry.kind is EntryKind.OPENING_BALANCE
-            and entry.reversed_by_id is None
-            and entry.metadata.get(SOURCE_KEY) == SOURCE_LEDGER
-        ),
-        None,
-    )
-    return LedgerOpening(
-        ledger, _opening_amount(uow, ledger), entries, live_entry_id=live.id if live else None
-    )
 
 
 def set_ledger_opening(
@@ -190,73 +103,41 @@ def set_ledger_opening(
     """Make the ledger's opening balance `amount` (signed on its normal side), atomically.
 
     Reverses the live per-ledger entry, if any, and posts one for the full new amount, both
-    dated the entries start; posts nothing when the amount is unchanged; 0 only reverses.
+    dated the opening date; posts nothing when the amount is unchanged; 0 only reverses.
     """
     locked = lock_book(uow, book_id)
     book = locked[0]
     ledger = get_ledger(uow, book_id, ledger_id)
     offset = offset_ledger(uow, book_id)
-    if ledger.id == offset.id:
-        raise InvalidBalanceEntry(
-            f"{_label(ledger)} is the opening-balance offset ledger; it takes the other side of "
-            "every opening balance and cannot have one of its own.",
-            {"ledger_id": ledger.id},
-        )
-    if not type_allowed(ledger.type, mid_year=book.starts_mid_year):
-        raise AccountTypeNotAllowed(
-            f"{_label(ledger)} is a {ledger.type.value} ledger; only balance-sheet ledgers take "
-            "opening balances unless the book starts mid-year.",
-            {"ledger_id": ledger.id, "type": ledger.type.value},
-        )
-    day = book.entries_start
-    lines = uow.journal.live_opening_lines(book_id, on=day, ledger_ids=[ledger.id])
-    from_sets = sorted({r.intent_id for r in lines if _source(r.metadata) == SOURCE_SET})
-    if from_sets:
+    refused = refusal(ledger, offset_id=offset.id, mid_year=book.starts_mid_year)
+    if refused is not None:
+        code, reason = refused
+        raise _ROW_ERRORS[code](f"{reason}.", {"ledger_id": ledger.id, "field": "ledger_id"})
+    row = opening_rows(uow, book, [ledger.id]).get(ledger.id)
+    owner = row.owner if row else None
+    current = row.amount if row else 0
+    if owner is not None and owner.source is OwnerSource.SET:
         raise OpeningBalancesExist(
-            f"The opening balance of {_label(ledger)} on {day} comes from an opening-balance "
-            "set; reverse that set before setting this ledger on its own.",
-            {"ledger_ids": [ledger.id], "intent_ids": from_sets, "date": day.isoformat()},
+            f"The opening balance of {label(ledger)} comes from an opening-balance set; "
+            f"reverse that set (intent {owner.intent_id}) before setting this ledger on its own.",
+            {"ledger_ids": [ledger.id], "intent_ids": [owner.intent_id]},
         )
-    # The live per-ledger entry (at most one), from the lines already read.
-    live_lines = [r for r in lines if _source(r.metadata) == SOURCE_LEDGER]
-    live_id = live_lines[0].entry_id if live_lines else None
-    current = _opening_amount(uow, ledger)
     if current == amount:
-        return LedgerOpening(ledger, amount, live_entry_id=live_id)
+        return LedgerOpening(ledger, amount, owner)
+    day = book.entries_start
+    live = uow.journal.get(book_id, owner.entry_id) if owner else None
     drafts = []
-    live_amount = 0
-    if live_id is not None:
-        mine = [r for r in live_lines if r.entry_id == live_id]
-        drafts.append(
-            EntryDraft(
-                date=day,
-                lines=tuple(LineDraft(r.ledger_id, Side(r.side).opposite, r.amount) for r in mine),
-                description=f"Reversal of opening balance {_label(ledger)}",
-                kind=EntryKind.REVERSAL,
-                is_opening_balance=True,
-                reverses_id=live_id,
-            )
-        )
-        live_amount = _lines_amount(ledger, mine)
-    # The new entry carries the full amount, less any opening postings on other dates.
-    target = amount - (current - live_amount)
-    if target != 0:
-        normal = ledger.normal_balance
-        side = normal if target > 0 else normal.opposite
-        drafts.append(
-            _opening_draft(
-                ledger,
-                offset,
-                day,
-                side,
-                abs(target),
-                SOURCE_LEDGER,
-                f"Opening balance {_label(ledger)}",
-            )
-        )
+    if live is not None:
+        drafts.append(reversal_draft(live, day, f"Reversal of opening balance {label(ledger)}"))
+    if amount != 0:
+        side = ledger.normal_balance if amount > 0 else ledger.normal_balance.opposite
+        drafts.append(_opening_draft(ledger, offset, day, side, abs(amount)))
     posted = write_entries(uow, book_id, drafts, actor=actor, locked=locked)
-    if live_id is not None:
-        uow.journal.link_reversal(book_id, live_id, posted[0].id, posted[0].created_at)
+    if live is not None:
+        record_reversals(uow, book_id, [(live, posted[0])], posted[0].created_at)
+    if amount != 0:
+        new = posted[-1]
+        _claim(uow, book_id, new.intent_id, OwnerSource.LEDGER, (new.journal_number,) * 2, offset)
     audit(
         uow,
         actor,
@@ -270,116 +151,67 @@ def set_ledger_opening(
             "entries": [e.id for e in posted],
         },
     )
-    new_live = posted[-1].id if target != 0 else None
+    new_owner = uow.openings.live(book_id, [ledger.id])
     return LedgerOpening(
-        get_ledger(uow, book_id, ledger.id), amount, posted=posted, live_entry_id=new_live
+        get_ledger(uow, book_id, ledger.id),
+        amount,
+        new_owner[0] if new_owner else None,
+        posted=posted,
     )
-
-
-def _opening_amount(uow: UnitOfWork, ledger: Ledger) -> int:
-    """The sum of the ledger's opening-balance postings, from the period totals."""
-    totals = uow.ledgers.totals_as_of(ledger.book_id, [ledger.id], FAR_FUTURE)
-    _, _, ob_debits, ob_credits = totals.get(ledger.id, (0, 0, 0, 0))
-    return signed_balance(ledger.normal_balance, ob_debits, ob_credits)
-
-
-def _lines_amount(ledger: Ledger, rows: Sequence[OpeningLine]) -> int:
-    debits = sum(r.amount for r in rows if r.ledger_id == ledger.id and r.side == "debit")
-    credits = sum(r.amount for r in rows if r.ledger_id == ledger.id and r.side == "credit")
-    return signed_balance(ledger.normal_balance, debits, credits)
 
 
 # ---------------------------------------------------------- a trial-balance set (LedgerLou)
 
 
-@dataclass(frozen=True, slots=True)
-class SetCheck:
-    """Everything wrong with a set, row by row, before anything is booked."""
+class _SetCheck:
+    """Rows checked against the book chunk by chunk, collecting every problem: accounts that
+    do not exist or take no opening balance, and a ledger named twice however each row names
+    it (by number or by id)."""
 
-    problems: list[RowProblem]
-    ledgers: dict[int, Ledger]
-    offset: Ledger
+    def __init__(self, uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> None:
+        self.uow, self.book = uow, book
+        self.offset = offset_ledger(uow, book.id)
+        self.problems = amount_problems(rows)
+        self.bad = {p.index for p in self.problems}
+        self.first: dict[str, SetRow] = {}
 
-
-def check_set(uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> SetCheck:
-    """Every problem of a set, and each good row's ledger, with nothing booked (a preview)."""
-    offset = offset_ledger(uow, book.id)
-    problems = amount_problems(rows)
-    bad = {p.index for p in problems}
-    ledgers: dict[int, Ledger] = {}
-    for start in range(0, len(rows), CHUNK):
-        found, good, _ = _check_rows(uow, book, offset, rows[start : start + CHUNK], bad)
-        problems += found
-        ledgers |= good
-    problems.sort(key=lambda p: p.index)
-    return SetCheck(problems, ledgers, offset)
-
-
-def _check_rows(
-    uow: UnitOfWork,
-    book: Book,
-    offset: Ledger,
-    rows: Sequence[SetRow],
-    bad: set[int],
-    *,
-    lock: bool = False,
-) -> tuple[list[RowProblem], dict[int, Ledger], dict[str, Ledger]]:
-    """Some rows against the book's ledgers: their problems, each good row's ledger, and every
-    ledger read, the offset ledger included (locked, in id order, with `lock`)."""
-    by_number = uow.ledgers.ids_for_numbers(
-        book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
-    )
-    wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows} | {offset.id}
-    found = uow.ledgers.many(book.id, [lid for lid in wanted if lid], lock=lock)
-    problems: list[RowProblem] = []
-    ledgers: dict[int, Ledger] = {}
-    for row in rows:
-        if row.index in bad or row.skipped:
-            continue
-        ledger_id = row.ledger_id or by_number.get(row.ledger_number or "")
-        ledger = found.get(ledger_id) if ledger_id else None
-        if ledger is None:
-            problems.append(
-                RowProblem(
-                    row.index,
-                    "ACCOUNTS_NOT_FOUND",
-                    f"row {row.index}: account {row.ref} does not exist in this book",
-                    row.ref,
-                )
+    def chunk(
+        self, rows: Sequence[SetRow], *, lock: bool = False
+    ) -> tuple[dict[int, Ledger], dict[str, Ledger]]:
+        """Each good row's ledger by row index, and every ledger read (the offset included;
+        locked, in id order, with `lock`)."""
+        uow, book, offset = self.uow, self.book, self.offset
+        by_number = uow.ledgers.ids_for_numbers(
+            book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
+        )
+        wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows}
+        found = uow.ledgers.many(book.id, [lid for lid in wanted | {offset.id} if lid], lock=lock)
+        ledgers: dict[int, Ledger] = {}
+        for row in rows:
+            if row.index in self.bad or row.skipped:
+                continue
+            ledger = found.get(row.ledger_id or by_number.get(row.ledger_number or "") or "")
+            refused = (
+                refusal(ledger, offset_id=offset.id, mid_year=book.starts_mid_year)
+                if ledger
+                else ("ACCOUNTS_NOT_FOUND", f"account {row.ref} does not exist in this book")
             )
-        elif ledger.id == offset.id:
-            problems.append(
-                RowProblem(
-                    row.index,
+            if ledger is not None and refused is None and ledger.id in self.first:
+                first = self.first[ledger.id]
+                refused = (
                     "INVALID_BALANCE_ENTRY",
-                    f"row {row.index}: {_label(ledger)} is the offset account "
-                    "and is booked automatically",
-                    row.ref,
+                    f"account {label(ledger)} appears again (first in {first.label})",
                 )
-            )
-        elif not type_allowed(ledger.type, mid_year=book.starts_mid_year):
-            problems.append(
-                RowProblem(
-                    row.index,
-                    "ACCOUNT_TYPE_NOT_ALLOWED",
-                    f"row {row.index}: {_label(ledger)} is a "
-                    f"{ledger.type.value} account; only balance-sheet "
-                    "accounts take opening balances",
-                    row.ref,
-                )
-            )
-        elif ledger.archived:
-            problems.append(
-                RowProblem(
-                    row.index,
-                    "INVALID_BALANCE_ENTRY",
-                    f"row {row.index}: {_label(ledger)} is archived",
-                    row.ref,
-                )
-            )
-        else:
+            if refused is not None:
+                self.problems.append(row_problem(row, *refused))
+                continue
+            assert ledger is not None
+            self.first[ledger.id] = row
             ledgers[row.index] = ledger
-    return problems, ledgers, found
+        return ledgers, found
+
+    def sorted_problems(self) -> list[RowProblem]:
+        return sorted(self.problems, key=lambda p: p.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,15 +230,17 @@ class SetPreview:
 
 
 def preview_set(uow: UnitOfWork, book_id: str, rows: Sequence[SetRow]) -> SetPreview:
-    book = get_book(uow, book_id)
-    check = check_set(uow, book, rows)
+    check = _SetCheck(uow, get_book(uow, book_id), rows)
+    ledgers: dict[int, Ledger] = {}
+    for start in range(0, len(rows), CHUNK):
+        ledgers |= check.chunk(rows[start : start + CHUNK])[0]
     booked = [row for row in rows if not row.skipped]
     return SetPreview(
-        check.problems,
+        check.sorted_problems(),
         sum(row.debit for row in booked),
         sum(row.credit for row in booked),
         check.offset,
-        check.ledgers,
+        ledgers,
     )
 
 
@@ -431,15 +265,20 @@ def raise_first(problems: Sequence[RowProblem]) -> None:
 def book_opening_set(
     uow: UnitOfWork,
     book_id: str,
-    day: date,
+    day: date | None,
     rows: Sequence[SetRow],
     actor: Actor,
+    *,
+    date_field: str = "date",
 ) -> SetResult:
     """Book a trial balance as opening values against the offset ledger: all rows or none.
 
-    The rows are checked and booked CHUNK at a time, so memory does not grow with the set
-    beyond the rows themselves. Booking stops at the first problem while checking goes on, so
-    that the error lists every bad row; it is one transaction, so nothing of it lasts.
+    `day` must be the book's opening date (None means it; `date_field` names the caller's
+    field in the error). Rows are checked and booked CHUNK at a time, so memory does not grow
+    with the set beyond the rows themselves. Booking stops at the first problem while checking
+    goes on, so that the error lists every bad row; it is one transaction, so nothing lasts.
+    Refusals keep their order whatever the set's size: the rows' problems, the date, the
+    totals, an owner already there, then a closed period.
     """
     locked = lock_book(uow, book_id)
     book = locked[0]
@@ -447,51 +286,36 @@ def book_opening_set(
         raise InvalidInput(
             "balances must contain at least one row with a debit or credit.", {"field": "balances"}
         )
-    offset = offset_ledger(uow, book_id)
-    problems = amount_problems(rows)
-    bad = {p.index for p in problems}
+    check = _SetCheck(uow, book, rows)
     total_debit = sum(row.debit for row in rows)  # a skipped row is zero on both sides
     total_credit = sum(row.credit for row in rows)
-    existing = uow.journal.live_opening_lines(book_id, on=day)
-    sets = sorted({r.intent_id for r in existing if _source(r.metadata) == SOURCE_SET})
-    on_their_own = {r.ledger_id for r in existing if _source(r.metadata) == SOURCE_LEDGER}
-    owned: set[str] = set()
-    # Refusals keep their order whatever the set's size: the rows' problems, the date, the
-    # totals, an owner already there, then a closed period.
-    period_open = (
-        uow.periods.statuses(book_id, [period_of(day)])[period_of(day)] is PeriodStatus.OPEN
-    )
+    owners = {owner.ledger_id: owner for owner in uow.openings.live(book_id)}
+    sets = sorted({o.intent_id for o in owners.values() if o.source is OwnerSource.SET})
+    opening = book.entries_start
     writing = (
-        not problems
+        not check.problems
         and not sets
-        and day >= book.entries_start
+        and day in (None, opening)
         and total_debit == total_credit
-        and period_open
+        and uow.periods.statuses(book_id, [period_of(opening)])[period_of(opening)]
+        is PeriodStatus.OPEN
     )
+    owned: set[str] = set()
     posting = Posting(uow, book_id, actor=actor, locked=locked)
     for start in range(0, len(rows), CHUNK):
         chunk = [row for row in rows[start : start + CHUNK] if not row.skipped]
         if not chunk:
             continue
-        found, ledgers, read = _check_rows(uow, book, offset, chunk, bad, lock=True)
-        problems += found
-        owned.update(ledger.id for ledger in ledgers.values() if ledger.id in on_their_own)
-        writing = writing and not problems and not owned
+        ledgers, read = check.chunk(chunk, lock=True)
+        owned.update(ledger.id for ledger in ledgers.values() if ledger.id in owners)
+        writing = writing and not check.problems and not owned
         if writing:
             posting.add(
-                [_set_draft(row, ledgers[row.index], offset, day) for row in chunk], ledgers=read
+                [_set_draft(row, ledgers[row.index], check.offset, opening) for row in chunk],
+                ledgers=read,
             )
-    problems.sort(key=lambda p: p.index)
-    raise_first(problems)
-    if day < book.entries_start:
-        raise BeforeEntriesStart(
-            f"{day} is before the book's entries start {book.entries_start}.",
-            {
-                "field": "date",
-                "date": day.isoformat(),
-                "entries_start": book.entries_start.isoformat(),
-            },
-        )
+    raise_first(check.sorted_problems())
+    check_opening_date(day, opening, field=date_field)
     if total_debit != total_credit:
         raise BalanceMismatch(
             f"Debit balances total {format_minor(total_debit, book.exponent)} but credit "
@@ -504,18 +328,23 @@ def book_opening_set(
         )
     if sets:
         raise OpeningBalancesExist(
-            f"Opening balances for {day} already exist; reverse them (intent "
-            f"{', '.join(sets)}) before booking a corrected set.",
-            {"date": day.isoformat(), "intent_ids": sets},
+            f"Opening balances already exist: a set was booked (intent {', '.join(sets)}); "
+            "reverse it before booking a corrected set.",
+            {"date": opening.isoformat(), "intent_ids": sets},
         )
     if owned:
         raise OpeningBalancesExist(
-            f"{len(owned)} ledgers in this set already have an opening balance set on their own "
-            f"for {day}; set them to 0 first.",
-            {"date": day.isoformat(), "ledger_ids": sorted(owned)},
+            f"{len(owned)} ledgers in this set already have an opening balance set on their "
+            "own; set them to 0 first.",
+            {"date": opening.isoformat(), "ledger_ids": sorted(owned)},
         )
-    check_periods_open(uow, book_id, {day})
+    check_periods_open(uow, book_id, {opening})
     posted = posting.done()
+    first = locked[1] + 1
+    _claim(
+        uow, book_id, posted.intent_id, OwnerSource.SET, (first, first + posted.count - 1),
+        check.offset,
+    )  # fmt: skip
     audit(
         uow,
         actor,
@@ -524,7 +353,7 @@ def book_opening_set(
         target_type="intent",
         target_id=posted.intent_id,
         details={
-            "date": day.isoformat(),
+            "date": opening.isoformat(),
             "entries": posted.count,
             "total_debit": format_minor(total_debit, book.exponent),
             "total_credit": format_minor(total_credit, book.exponent),
@@ -535,36 +364,4 @@ def book_opening_set(
 
 def _set_draft(row: SetRow, ledger: Ledger, offset: Ledger, day: date) -> EntryDraft:
     side, amount = (Side.DEBIT, row.debit) if row.debit > 0 else (Side.CREDIT, row.credit)
-    return _opening_draft(
-        ledger, offset, day, side, amount, SOURCE_SET, f"Opening balance {_label(ledger)}"
-    )
-
-
-# ---------------------------------------------------------------------- the whole book
-
-
-def book_openings(uow: UnitOfWork, book_id: str) -> BookOpenings:
-    get_book(uow, book_id)
-    offset = offset_ledger(uow, book_id)
-    totals = uow.ledgers.totals_as_of(book_id, None, FAR_FUTURE)
-    ledgers = {lg.id: lg for lg in uow.ledgers.search(book_id)}
-    rows = []
-    offset_row = BookOpeningRow(offset, 0, 0)
-    for ledger_id, (_, _, ob_debits, ob_credits) in totals.items():
-        if ob_debits == ob_credits:  # none, or reversed to nothing
-            continue
-        net = ob_debits - ob_credits
-        row = BookOpeningRow(ledgers[ledger_id], max(net, 0), max(-net, 0))
-        if ledger_id == offset.id:
-            offset_row = row
-        else:
-            rows.append(row)
-    rows.sort(key=lambda r: uow.ledgers.sort_key(r.ledger))
-    counts: dict[tuple[str, date, str], int] = defaultdict(int)
-    seen: set[str] = set()
-    for line in uow.journal.live_opening_lines(book_id):
-        if line.entry_id not in seen:
-            seen.add(line.entry_id)
-            counts[(line.intent_id, line.date, _source(line.metadata) or "")] += 1
-    sets = [OpeningSet(intent, day, source, n) for (intent, day, source), n in counts.items()]
-    return BookOpenings(rows, offset_row, sets)
+    return _opening_draft(ledger, offset, day, side, amount)

@@ -1,9 +1,11 @@
 """Read a trial balance from CSV or XLSX into opening-balance rows, collecting every problem.
 
 Columns (any order, case-insensitive): number, name, debit, credit, or the German Konto,
-Bezeichnung, Soll, Haben. Number format: a file with German headers or `;` separators is read
-the German way (`1.234,56`), any other the English way (`1,234.56`). Empty cells are 0. Row
-indexes are the file's own line numbers, so problems point at the line a person sees.
+Bezeichnung, Soll, Haben. Amounts are read by the domain's one parser for people: a file with
+German headers or `;` separators is in German notation (`1.234,56`, so `50.000` is 50000), any
+other in English notation (`1,234.56`); a number written the other way is refused with its
+line. Empty cells are 0. Row indexes are the file's own line numbers, so problems point at the
+line a person sees.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from folio.domain.errors import InvalidAmount, InvalidInput
-from folio.domain.money import parse_minor
+from folio.domain.money import parse_minor, parse_written_amount
 from folio.domain.opening_balances import RowProblem, SetRow
 
 _HEADERS = {
@@ -64,7 +66,6 @@ _DIGITS = re.compile(r"^\d{1,20}$")
 class ParsedFile:
     rows: list[SetRow]
     problems: list[RowProblem]
-    german: bool
 
 
 def read_trial_balance(path: Path, exponent: int) -> ParsedFile:
@@ -125,7 +126,7 @@ def parse_rows(
     lines: Iterator[tuple[int, list[object]]], exponent: int, *, semicolons: bool = False
 ) -> ParsedFile:
     columns: dict[str, int] | None = None
-    german = semicolons
+    mark = "," if semicolons else "."
     rows: list[SetRow] = []
     problems: list[RowProblem] = []
     for line_number, values in lines:
@@ -133,10 +134,10 @@ def parse_rows(
         if all(str(c).strip() == "" for c in cells):
             continue
         if columns is None:
-            columns, german_headers = _header(cells, line_number)
-            german = german or german_headers
+            columns, german = _header(cells, line_number)
+            mark = "," if german else mark
             continue
-        row, problem = _row(line_number, cells, columns, exponent, german)
+        row, problem = _row(line_number, cells, columns, exponent, mark)
         if problem:
             problems.append(problem)
         elif row is not None:
@@ -145,7 +146,7 @@ def parse_rows(
         raise InvalidInput(
             "The file is empty: expected a header row and balances.", {"field": "file"}
         )
-    return ParsedFile(rows, problems, german)
+    return ParsedFile(rows, problems)
 
 
 def _header(cells: list[object], line_number: int) -> tuple[dict[str, int], bool]:
@@ -173,7 +174,7 @@ def _cell(cells: list[object], index: int | None) -> object:
 
 
 def _row(
-    line: int, cells: list[object], columns: dict[str, int], exponent: int, german: bool
+    line: int, cells: list[object], columns: dict[str, int], exponent: int, mark: str
 ) -> tuple[SetRow | None, RowProblem | None]:
     raw_number = _cell(cells, columns["number"])
     number = (
@@ -193,27 +194,19 @@ def _row(
     amounts = []
     for key in ("debit", "credit"):
         try:
-            amounts.append(_amount(_cell(cells, columns[key]), exponent, german))
+            amounts.append(_amount(_cell(cells, columns[key]), exponent, key, mark))
         except InvalidAmount as exc:
             return None, RowProblem(
                 line, "INVALID_BALANCE_ENTRY", f"line {line}: {key} {exc.message}", number
             )
-    return SetRow(line, amounts[0], amounts[1], ledger_number=number, name=name), None
+    debit, credit = amounts
+    return SetRow(line, debit, credit, ledger_number=number, name=name, kind="line"), None
 
 
-def _amount(value: object, exponent: int, german: bool) -> int:
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return 0
+def _amount(value: object, exponent: int, column: str, mark: str) -> int:
     if isinstance(value, float):
         # Spreadsheet numbers are binary floats; their shortest repr is what the user typed.
-        return parse_minor(Decimal(repr(value)), exponent)
+        return parse_minor(Decimal(repr(value)), exponent, field=column)
     if isinstance(value, (int, Decimal)):
-        return parse_minor(value, exponent)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if german:
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", "")
-    if text.startswith("(") and text.endswith(")"):
-        text = "-" + text[1:-1]
-    return parse_minor(text, exponent)
+        return parse_minor(value, exponent, field=column)
+    return parse_written_amount(str(value), exponent, field=column, blank=0, decimal_mark=mark)

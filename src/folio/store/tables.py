@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKeyConstraint,
@@ -174,6 +175,38 @@ intent_reversals = Table(
     Column("created_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("book_id", "intent_id"),
 )
+
+# Who sets each ledger's opening balance (DESIGN §3.3): one row per opening-balance entry and
+# the ledger it sets. A reversal of that entry releases the row; the partial unique index lets
+# each ledger have at most one live owner, on both engines.
+opening_balance_owners = Table(
+    "opening_balance_owners",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("entry_id", String(32), nullable=False),
+    Column("ledger_id", String(32), nullable=False),
+    Column("intent_id", String(32), nullable=False),
+    Column("source", String(12), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("released_by", String(32)),
+    Column("released_at", UtcDateTime),
+    PrimaryKeyConstraint("book_id", "entry_id", "ledger_id"),
+    ForeignKeyConstraint(
+        ["book_id", "entry_id"], ["journal_entries.book_id", "journal_entries.entry_id"]
+    ),
+    ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
+    CheckConstraint("source IN ('ledger', 'set')", name="ck_ob_owner_source"),
+    CheckConstraint("(released_by IS NULL) = (released_at IS NULL)", name="ck_ob_owner_released"),
+)
+Index(
+    "uq_ob_owner_live",
+    opening_balance_owners.c.book_id,
+    opening_balance_owners.c.ledger_id,
+    unique=True,
+    sqlite_where=opening_balance_owners.c.released_by.is_(None),
+    postgresql_where=opening_balance_owners.c.released_by.is_(None),
+)
+Index("ix_ob_owner_intent", opening_balance_owners.c.book_id, opening_balance_owners.c.intent_id)
 
 periods = Table(
     "periods",

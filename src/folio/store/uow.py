@@ -22,6 +22,7 @@ from folio.store.repos import (
     IdempotencyRepo,
     JournalRepo,
     LedgerRepo,
+    OpeningOwnerRepo,
     PeriodRepo,
 )
 
@@ -38,6 +39,7 @@ class UnitOfWork:
     books: BookRepo
     ledgers: LedgerRepo
     journal: JournalRepo
+    openings: OpeningOwnerRepo
     periods: PeriodRepo
     audit: AuditRepo
     idempotency: IdempotencyRepo
@@ -72,6 +74,7 @@ class UnitOfWork:
         self.books = BookRepo(self.conn)
         self.ledgers = LedgerRepo(self.conn)
         self.journal = JournalRepo(self.conn)
+        self.openings = OpeningOwnerRepo(self.conn)
         self.periods = PeriodRepo(self.conn)
         self.audit = AuditRepo(self.conn)
         self.idempotency = IdempotencyRepo(self.conn)

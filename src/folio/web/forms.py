@@ -1,8 +1,8 @@
 """Reading what a person typed, and saying in a bookkeeper's words why it was refused.
 
-Nothing here decides a business rule: amounts are parsed by `parse_minor` (exact, no floats)
-after separators are normalized, and every refusal comes from the services; this module only
-places each error next to the field or row it concerns.
+Nothing here decides a business rule: amounts are read by the domain's one parser for people
+(`parse_written_amount`, exact, refusing anything ambiguous), and every refusal comes from the
+services; this module only places each error next to the field or row it concerns.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from folio.domain.errors import FolioError, InvalidAmount, InvalidInput
-from folio.domain.money import format_minor, parse_minor
+from folio.domain.errors import FolioError, InvalidInput
+from folio.domain.money import format_minor, parse_written_amount
 
 _GROUPING = re.compile(r"\B(?=(\d{3})+(?!\d))")
-_GROUP_HEAD = re.compile(r"^[+-]?[1-9]\d{0,2}$")
 
 
 def money(minor: int | None, exponent: int, *, blank_zero: bool = False) -> str:
@@ -35,46 +34,10 @@ def plain(minor: int, exponent: int) -> str:
     return "" if minor == 0 else format_minor(minor, exponent)
 
 
-def normalize_amount(text: str, exponent: int) -> str:
-    """Accept 1234.56, 1,234.56, 1.234,56, 1234,56 and 50.000; return "1234.56" form.
-
-    The separator that comes last is the decimal mark when both appear; a lone comma followed
-    by at most the currency's decimals is a decimal comma; a lone dot after one to three digits
-    (not a zero) and before exactly three (in a currency with fewer decimals) groups thousands,
-    as German bookkeepers write 50.000.
-    """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
-    cleaned = cleaned.replace("€", "").replace("$", "")
-    if "," in cleaned and "." in cleaned:
-        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        grouping = "." if decimal_mark == "," else ","
-        return cleaned.replace(grouping, "").replace(decimal_mark, ".")
-    if "," in cleaned:
-        head, _, tail = cleaned.rpartition(",")
-        if cleaned.count(",") == 1 and 0 < len(tail) <= exponent and tail.isdigit():
-            return f"{head}.{tail}"
-        return cleaned.replace(",", "")
-    if cleaned.count(".") > 1:
-        return cleaned.replace(".", "")
-    if "." in cleaned:
-        head, _, tail = cleaned.partition(".")
-        if len(tail) == 3 and exponent < 3 and _GROUP_HEAD.match(head) and tail.isdigit():
-            return head + tail
-    return cleaned
-
-
 def parse_amount(text: object, exponent: int, *, field_name: str = "amount") -> int:
-    """Minor units from a form field; empty is 0."""
-    if not isinstance(text, str) or text.strip() == "":
-        return 0
-    try:
-        return parse_minor(normalize_amount(text, exponent), exponent, field=field_name)
-    except InvalidAmount as exc:
-        places = "no decimals" if exponent == 0 else f"at most {exponent} decimals"
-        raise InvalidAmount(
-            f"“{text.strip()}” is not an amount; write it like 1234.56 or 1.234,56 ({places}).",
-            {"field": field_name, "value": text},
-        ) from exc
+    """Minor units from a form field, as a person writes them (German or English); empty is 0.
+    Anything that is not exactly one amount is refused (`parse_written_amount`)."""
+    return parse_written_amount(text, exponent, field=field_name, blank=0)
 
 
 def parse_day(text: object, *, field_name: str = "date") -> date:

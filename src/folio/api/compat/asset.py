@@ -55,7 +55,7 @@ from folio.domain.errors import InvalidInput
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger
 from folio.domain.money import parse_minor
-from folio.service import books, journal, ledgers, opening_balances, reports
+from folio.service import books, journal, ledgers, opening_balances, opening_state, reports
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
 
@@ -262,14 +262,14 @@ def set_ledger_opening_balance(
     """Replaces: Folio reverses the live opening-balance entry and posts the full new amount,
     both dated the entries start; the same amount posts nothing; 0 clears."""
 
-    def put(uow: UnitOfWork) -> tuple[Book, opening_balances.LedgerOpening]:
+    def put(uow: UnitOfWork) -> tuple[Book, opening_state.LedgerOpening]:
         book = get_book(uow, book_id)
         amount = parse_minor(body.amount, book.exponent)
         return book, opening_balances.set_ledger_opening(
             uow, book_id, ledger_id, amount, call.actor
         )
 
-    def render(result: tuple[Book, opening_balances.LedgerOpening]) -> JsonBody:
+    def render(result: tuple[Book, opening_state.LedgerOpening]) -> JsonBody:
         book, opening = result
         return dumps(
             {

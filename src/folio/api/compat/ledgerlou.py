@@ -41,7 +41,7 @@ from folio.domain.errors import Account9000Missing, InsufficientScope, NotFound
 from folio.domain.journal import Entry
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side
 from folio.domain.periods import PeriodAction
-from folio.service import journal, ledgers, opening_balances, periods
+from folio.service import journal, ledgers, opening_balances, opening_state, periods
 from folio.service.books import get_book
 from folio.service.journal import EntryCreate
 from folio.store.uow import UnitOfWork
@@ -115,7 +115,7 @@ def _json(body: object, status: int = 200) -> Response:
 def _offset_is_9000(uow: UnitOfWork, book_id: str) -> None:
     """LedgerLou books every opening balance against 9000: a book whose offset ledger has
     another number (a US chart's 3900) is, in LedgerLou's terms, a book without 9000."""
-    offset = opening_balances.offset_ledger(uow, book_id)
+    offset = opening_state.offset_ledger(uow, book_id)
     if offset.number != OFFSET_NUMBER:
         raise Account9000Missing(
             f"The book's opening-balance offset ledger is {offset.number or offset.id} "
@@ -140,7 +140,7 @@ def post_opening_balances(
         book = get_book(uow, book_id)
         _offset_is_9000(uow, book_id)
         result = opening_balances.book_opening_set(
-            uow, book_id, body.booking_date, body.rows(book), call.actor
+            uow, book_id, body.booking_date, body.rows(book), call.actor, date_field="booking_date"
         )
         return book, result
 

@@ -80,18 +80,24 @@ class LedgerLouBalanceCreate(Input):
     debit: AmountIn = Field(description="Debit balance; 0 when it is a credit balance.")
     credit: AmountIn = Field(description="Credit balance; 0 when it is a debit balance.")
 
-    def row(self, index: int, exponent: int) -> SetRow:
+    def row(self, position: int, exponent: int) -> SetRow:
+        """The row at `position` (0-based) of `balances`; problems name it `row n (path)`."""
+        path = f"balances[{position}]"
         return SetRow(
-            index=index,
-            debit=minor(self.debit, exponent, f"balances[{index}].debit"),
-            credit=minor(self.credit, exponent, f"balances[{index}].credit"),
+            index=position + 1,
+            debit=minor(self.debit, exponent, f"{path}.debit"),
+            credit=minor(self.credit, exponent, f"{path}.credit"),
             ledger_number=self.account_number,
             name=self.account_name,
+            path=path,
         )
 
 
 class LedgerLouOpeningBalancesCreate(Input):
-    booking_date: dt.date = Field(description="Typically the first day of the fiscal year.")
+    booking_date: dt.date = Field(
+        description="The book's opening date (its entries start), the one date every opening "
+        "balance is booked on; any other date is 400 INVALID_INPUT."
+    )
     balances: list[LedgerLouBalanceCreate] = Field(min_length=1, max_length=100_000)
 
     def rows(self, book: Book) -> list[SetRow]:

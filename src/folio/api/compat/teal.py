@@ -44,7 +44,7 @@ from folio.domain.errors import InvalidInput, NotFound
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger, LedgerType, Side
 from folio.domain.money import parse_minor
-from folio.service import books, journal, ledgers, opening_balances
+from folio.service import books, journal, ledgers, opening_balances, opening_state
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
 
@@ -70,7 +70,6 @@ Expand = Annotated[
 LedgerId = Annotated[str, Path(pattern=ID_PATTERN, description="The ledger ID")]
 EntryId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$", description="The journal entry ID")]
 MAX_LEDGER_LIMIT = 1000
-_OPENING_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,26 +113,14 @@ def _ledgers_of(uow: UnitOfWork, book_id: str, entries: list[Entry]) -> dict[str
     return {ledger_id: ledgers.get_ledger(uow, book_id, ledger_id) for ledger_id in wanted}
 
 
-def _openings(uow: UnitOfWork, book_id: str) -> list[Entry]:
-    """Every opening-balance entry of the book, in journal order."""
-    found: list[Entry] = []
-    after: int | None = None
-    while True:
-        batch = journal.list_entries(
-            uow, book_id, opening_balance=True, after_number=after, limit=_OPENING_PAGE
-        )
-        found += batch
-        if len(batch) < _OPENING_PAGE:
-            return found
-        after = batch[-1].journal_number
-
-
 OpeningView = tuple[Book, list[Entry], dict[str, Ledger]]
 
 
 def _opening_view(uow: UnitOfWork, book_id: str) -> OpeningView:
+    """The book, its live opening-balance entries (the one reading of `opening_state`) and
+    their ledgers."""
     book = get_book(uow, book_id)
-    entries = _openings(uow, book_id)
+    entries = opening_state.live_opening_entries(uow, book_id)
     return book, entries, _ledgers_of(uow, book_id, entries)
 
 

@@ -359,11 +359,6 @@ def journal_entry(
     return read
 
 
-def live_openings(entries: Sequence[Entry]) -> list[Entry]:
-    """Opening-balance entries in force: neither reversed nor a reversal themselves."""
-    return [e for e in entries if e.reversed_by_id is None and e.reverses_id is None]
-
-
 def opening_view(
     book: Book,
     entries: Sequence[Entry],
@@ -371,10 +366,10 @@ def opening_view(
     expand: frozenset[str],
     now: datetime,
 ) -> dict[str, Any]:
-    """The instance's opening-balance journal entry: the lines of every live OB entry."""
-    live = live_openings(entries)
+    """The instance's opening-balance journal entry: the lines of the live opening-balance
+    `entries` (those that own a ledger's opening balance now)."""
     identifier = view_id(book.id)
-    created = max((entry.created_at for entry in live), default=now)
+    created = max((entry.created_at for entry in entries), default=now)
     read: dict[str, Any] = {
         "id": identifier,
         "description": VIEW_DESCRIPTION,
@@ -382,7 +377,7 @@ def opening_view(
         "creation_date": timestamp(created),
         "is_opening_balance": True,
         "creation_source": "manual",
-        "line_entry_ids": [line.id for entry in live for line in entry.lines],
+        "line_entry_ids": [line.id for entry in entries for line in entry.lines],
         "linked_entity": None,
         "line_entries": None,
     }
@@ -398,7 +393,7 @@ def opening_view(
                 exponent=book.exponent,
                 expand=expand,
             )
-            for entry in live
+            for entry in entries
             for line in entry.lines
         ]
     return read

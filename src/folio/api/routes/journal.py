@@ -51,6 +51,10 @@ def list_entries(
     intent_id: OptionalId = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
+    opening_balance: Annotated[
+        bool | None,
+        Query(description="Only opening-balance entries (true) or only the others (false)."),
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[EntryRead]:
@@ -65,6 +69,7 @@ def list_entries(
             intent_id=intent_id,
             date_from=date_from,
             date_to=date_to,
+            opening_balance=opening_balance,
             after_number=after,
             limit=limit + 1,
         )

@@ -19,7 +19,7 @@ from folio.api.schemas.opening_balances import (
 )
 from folio.domain.books import Book
 from folio.domain.money import parse_minor
-from folio.service import opening_balances
+from folio.service import opening_balances, opening_state
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
 
@@ -40,11 +40,11 @@ def set_ledger_opening(
     """Replaces: the live opening-balance entry is reversed and one for the full new amount is
     posted, both dated the book's entries start. The same amount again posts nothing."""
 
-    def put(uow: UnitOfWork) -> tuple[Book, opening_balances.LedgerOpening]:
+    def put(uow: UnitOfWork) -> tuple[Book, opening_state.LedgerOpening]:
         book = get_book(uow, book_id)
         amount = parse_minor(body.amount, book.exponent)
         result = opening_balances.set_ledger_opening(uow, book_id, ledger_id, amount, call.actor)
-        history = opening_balances.ledger_opening(uow, book_id, ledger_id).entries
+        history = opening_state.ledger_opening(uow, book_id, ledger_id).entries
         return book, replace(result, entries=history)
 
     return call.write(put, lambda r: LedgerOpeningRead.of(*r), book_id=book_id)
@@ -61,7 +61,7 @@ def get_ledger_opening(
     book, result = call.read(
         lambda uow: (
             get_book(uow, book_id),
-            opening_balances.ledger_opening(uow, book_id, ledger_id),
+            opening_state.ledger_opening(uow, book_id, ledger_id),
         )
     )
     return LedgerOpeningRead.of(book, result)
@@ -77,7 +77,8 @@ def book_opening_set(
     call: Annotated[Call, writes("journal:write")], book_id: BookId, body: OpeningSetCreate
 ) -> Response:
     """Each row becomes one entry against the offset ledger (9000 / Opening Balance Equity),
-    all under one intent; all rows or none. One live set per date."""
+    dated the book's opening date, all under one intent; all rows or none. One live set per
+    book; a ledger set on its own cannot be in it."""
 
     def book_set(uow: UnitOfWork) -> tuple[Book, opening_balances.SetResult]:
         book = get_book(uow, book_id)
@@ -97,6 +98,6 @@ def get_book_openings(
     call: Annotated[Call, reads("ledgers:read")], book_id: BookId
 ) -> BookOpeningsRead:
     book, openings = call.read(
-        lambda uow: (get_book(uow, book_id), opening_balances.book_openings(uow, book_id))
+        lambda uow: (get_book(uow, book_id), opening_state.book_openings(uow, book_id))
     )
     return BookOpeningsRead.of(book, openings)

@@ -10,8 +10,8 @@ from folio.api.schemas.journal import EntryRead
 from folio.domain.books import Book
 from folio.domain.ledgers import Ledger, LedgerType
 from folio.domain.money import format_minor, parse_minor
-from folio.domain.opening_balances import SetRow
-from folio.service import opening_balances
+from folio.domain.opening_balances import OwnerSource, SetRow
+from folio.service import opening_balances, opening_state
 
 
 class LedgerOpeningUpdate(Input):
@@ -30,7 +30,7 @@ class LedgerOpeningRead(BaseModel):
     entries: list[EntryRead] = Field(description="Every opening-balance entry of the ledger.")
 
     @classmethod
-    def of(cls, book: Book, result: opening_balances.LedgerOpening) -> LedgerOpeningRead:
+    def of(cls, book: Book, result: opening_state.LedgerOpening) -> LedgerOpeningRead:
         return cls(
             ledger_id=result.ledger.id,
             amount=format_minor(result.amount, book.exponent),
@@ -54,19 +54,26 @@ class BalanceRowCreate(Input):
             raise ValueError("give exactly one of ledger_number or ledger_id")
         return self
 
-    def row(self, index: int, exponent: int) -> SetRow:
+    def row(self, position: int, exponent: int) -> SetRow:
+        """The row at `position` (0-based) of `balances`; problems name it `row n (path)`."""
+        path = f"balances[{position}]"
         return SetRow(
-            index=index,
-            debit=parse_minor(self.debit, exponent, field=f"balances[{index}].debit"),
-            credit=parse_minor(self.credit, exponent, field=f"balances[{index}].credit"),
+            index=position + 1,
+            debit=parse_minor(self.debit, exponent, field=f"{path}.debit"),
+            credit=parse_minor(self.credit, exponent, field=f"{path}.credit"),
             ledger_number=self.ledger_number,
             ledger_id=self.ledger_id,
             name=self.name,
+            path=path,
         )
 
 
 class OpeningSetCreate(Input):
-    date: dt.date = Field(description="Booking date, typically the fiscal year's first day.")
+    date: dt.date | None = Field(
+        None,
+        description="The book's opening date (its entries start), the one date every opening "
+        "balance is booked on; left out, it is that date. Any other date is refused.",
+    )
     balances: list[BalanceRowCreate] = Field(min_length=1, max_length=100_000)
 
     def rows(self, book: Book) -> list[SetRow]:
@@ -97,10 +104,18 @@ class OpeningRowRead(BaseModel):
     debit: AmountOut
     credit: AmountOut
     amount: AmountOut = Field(description="Signed on the ledger's normal side.")
+    owner: OwnerSource | None = Field(
+        None,
+        description="Who sets this opening balance: `ledger` (set on its own) or `set` (a "
+        "trial-balance set); null for the offset ledger.",
+    )
+    live_entry_id: str | None = Field(None, description="The entry that sets it now.")
+    intent_id: str | None = Field(None, description="That entry's intent (a set's, to reverse).")
 
     @classmethod
-    def of(cls, book: Book, row: opening_balances.BookOpeningRow) -> OpeningRowRead:
+    def of(cls, book: Book, row: opening_state.BookOpeningRow) -> OpeningRowRead:
         ledger: Ledger = row.ledger
+        owner = row.owner
         return cls(
             ledger_id=ledger.id,
             number=ledger.number,
@@ -109,17 +124,26 @@ class OpeningRowRead(BaseModel):
             debit=format_minor(row.debit, book.exponent),
             credit=format_minor(row.credit, book.exponent),
             amount=format_minor(row.amount, book.exponent),
+            owner=owner.source if owner else None,
+            live_entry_id=owner.entry_id if owner else None,
+            intent_id=owner.intent_id if owner else None,
         )
 
 
 class OpeningSetSummary(BaseModel):
     intent_id: str
     date: dt.date
-    source: str = Field(description="`set` (a trial balance) or `ledger` (set one by one).")
+    source: OwnerSource = Field(
+        description="`set` (a trial balance) or `ledger` (one ledger set on its own)."
+    )
     entry_count: int
 
 
 class BookOpeningsRead(BaseModel):
+    opening_date: dt.date = Field(
+        description="The book's opening date (its entries start): every opening balance is "
+        "dated on it."
+    )
     data: list[OpeningRowRead]
     total_debit: AmountOut
     total_credit: AmountOut
@@ -128,8 +152,9 @@ class BookOpeningsRead(BaseModel):
     sets: list[OpeningSetSummary]
 
     @classmethod
-    def of(cls, book: Book, openings: opening_balances.BookOpenings) -> BookOpeningsRead:
+    def of(cls, book: Book, openings: opening_state.BookOpenings) -> BookOpeningsRead:
         return cls(
+            opening_date=openings.opening_date,
             data=[OpeningRowRead.of(book, row) for row in openings.rows],
             total_debit=format_minor(openings.total_debit, book.exponent),
             total_credit=format_minor(openings.total_credit, book.exponent),

@@ -6,6 +6,7 @@ from folio.store.repos.books import BookRepo
 from folio.store.repos.idempotency import IdempotencyRepo
 from folio.store.repos.journal import JournalRepo
 from folio.store.repos.ledgers import LedgerRepo
+from folio.store.repos.openings import OpeningOwnerRepo
 from folio.store.repos.periods import PeriodRepo
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "IdempotencyRepo",
     "JournalRepo",
     "LedgerRepo",
+    "OpeningOwnerRepo",
     "PeriodRepo",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
@@ -325,6 +325,19 @@ class JournalRepo:
         ).first()
         return self._hydrate(book_id, [row])[0] if row else None
 
+    def many(self, book_id: str, entry_ids: Sequence[str]) -> list[Entry]:
+        """The named entries, in journal order."""
+        found: list[Entry] = []
+        for start in range(0, len(entry_ids), _CHUNK):
+            rows = self.conn.execute(
+                select(journal_entries).where(
+                    journal_entries.c.book_id == book_id,
+                    journal_entries.c.entry_id.in_(list(entry_ids[start : start + _CHUNK])),
+                )
+            ).all()
+            found += self._hydrate(book_id, rows)
+        return sorted(found, key=lambda entry: entry.journal_number)
+
     def of_intent(self, book_id: str, intent_id: str) -> list[Entry]:
         rows = self.conn.execute(
             select(journal_entries)
@@ -440,7 +453,9 @@ class JournalRepo:
         return found
 
     def stream(self, book_id: str, batch: int = 2000) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
-        """Every entry with its raw line rows in journal order, a batch at a time."""
+        """Every entry with its raw line rows in journal order, a batch at a time. Lines are
+        found by their entry's id, so a line whose copied journal number was altered still
+        comes with its entry (verify compares the copies)."""
         after = 0
         while True:
             rows = self.conn.execute(
@@ -454,18 +469,44 @@ class JournalRepo:
             ).all()
             if not rows:
                 return
-            low, high = rows[0].journal_number, rows[-1].journal_number
             by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
             for line in self.conn.execute(
                 select(journal_lines)
                 .where(
                     journal_lines.c.book_id == book_id,
-                    journal_lines.c.journal_number >= low,
-                    journal_lines.c.journal_number <= high,
+                    journal_lines.c.entry_id.in_(list(by_entry)),
                 )
-                .order_by(journal_lines.c.journal_number, journal_lines.c.line_no)
+                .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
             ):
-                by_entry.setdefault(line.entry_id, []).append(line)
+                by_entry[line.entry_id].append(line)
             for row in rows:
                 yield row, by_entry[row.entry_id]
-            after = high
+            after = rows[-1].journal_number
+
+    def line_count(self, book_id: str) -> int:
+        return int(
+            self.conn.execute(
+                select(func.count())
+                .select_from(journal_lines)
+                .where(journal_lines.c.book_id == book_id)
+            ).scalar_one()
+        )
+
+    def orphan_line(self, book_id: str) -> tuple[str, str] | None:
+        """(line id, entry id) of a line of the book whose entry is not in the book (only a
+        hand edit makes one)."""
+        entries = journal_entries
+        row = self.conn.execute(
+            select(journal_lines.c.line_id, journal_lines.c.entry_id)
+            .where(
+                journal_lines.c.book_id == book_id,
+                ~select(entries.c.entry_id)
+                .where(
+                    entries.c.book_id == journal_lines.c.book_id,
+                    entries.c.entry_id == journal_lines.c.entry_id,
+                )
+                .exists(),
+            )
+            .limit(1)
+        ).first()
+        return (row.line_id, row.entry_id) if row else None

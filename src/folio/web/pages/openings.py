@@ -21,14 +21,14 @@ from folio.domain.books import Book
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.journal import PostingMode
 from folio.domain.ledgers import Ledger
-from folio.domain.opening_balances import RowProblem, SetRow, type_allowed
+from folio.domain.opening_balances import RowProblem, SetRow, refusal
 from folio.domain.periods import PeriodStatus, period_of
-from folio.service import journal, opening_balances, periods, trial_balance_files
+from folio.service import journal, opening_balances, opening_state, periods, trial_balance_files
 from folio.service.books import get_book
 from folio.service.ledgers import list_ledgers
 from folio.store.uow import UnitOfWork
 from folio.web.app import redirect, render
-from folio.web.forms import Problems, explain, field_of, parse_amount, parse_day, plain, text_of
+from folio.web.forms import Problems, explain, field_of, parse_amount, plain, text_of
 from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, load_book, router
 from folio.web.session import Viewer
 
@@ -66,7 +66,7 @@ class Preview:
 @dataclass(frozen=True, slots=True)
 class State:
     book: Book
-    openings: opening_balances.BookOpenings | None
+    openings: opening_state.BookOpenings | None
     ledgers: list[Ledger]
     offset: Ledger | None
     closed: dict[str, PeriodStatus]
@@ -75,18 +75,15 @@ class State:
 def _state(uow: UnitOfWork, book_id: str) -> State:
     book = get_book(uow, book_id)
     try:
-        openings: opening_balances.BookOpenings | None = opening_balances.book_openings(
-            uow, book_id
-        )
-        offset: Ledger | None = opening_balances.offset_ledger(uow, book_id)
+        openings: opening_state.BookOpenings | None = opening_state.book_openings(uow, book_id)
+        offset: Ledger | None = opening_state.offset_ledger(uow, book_id)
     except FolioError:
         openings, offset = None, None
+    offset_id = offset.id if offset else ""
     eligible = [
         ledger
         for ledger in list_ledgers(uow, book_id)
-        if not ledger.archived
-        and ledger.role is None
-        and type_allowed(ledger.type, mid_year=book.starts_mid_year)
+        if refusal(ledger, offset_id=offset_id, mid_year=book.starts_mid_year) is None
     ]
     closed: dict[str, PeriodStatus] = {
         p.period: p.status
@@ -137,7 +134,7 @@ def _page(
     state = me.read(lambda uow: _state(uow, book_id))
     book = state.book
     chosen = mode if mode in MODES else default_mode(book)
-    day = set_date or book.entries_start.isoformat()
+    day = book.entries_start.isoformat()
     current = {row.ledger.id: row for row in state.openings.rows} if state.openings else {}
     context: dict[str, Any] = {
         "book": book,
@@ -246,14 +243,13 @@ def book_set(request: Request, book_id: str, me: Signed, form: Posted) -> Respon
     source = text_of(form, "source")
     rows = _typed_rows(form)
     problems = Problems()
-    set_date = text_of(form, "date")
+    set_date = book.entries_start.isoformat()
     parsed, bad = _set_rows(rows, book.exponent)
     problems.rows.update(bad)
     if not bad:
         try:
-            day = parse_day(set_date)
             me.write(
-                lambda uow: opening_balances.book_opening_set(uow, book_id, day, parsed, me.actor)
+                lambda uow: opening_balances.book_opening_set(uow, book_id, None, parsed, me.actor)
             )
             return redirect(book_url(book_id, "opening-balances") + "?mode=set#current")
         except FolioError as exc:
@@ -377,7 +373,7 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
 
     me.need("journal:write")
     book = await run_in_threadpool(load_book, me, book_id)
-    set_date = text_of(form, "date")
+    set_date = book.entries_start.isoformat()
     file = form.get("file")
     problems = Problems()
     if not isinstance(file, UploadFile) or not file.filename:
