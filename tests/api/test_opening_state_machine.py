@@ -46,7 +46,8 @@ LEDGERS = {
 }
 NUMBERS = sorted(LEDGERS)
 CREDIT_NORMAL = {"3300", "2000", "4400"}
-EXAMPLES = int(os.environ.get("FOLIO_STATE_EXAMPLES", "100"))
+# 100 a engine in CI (200 in all), fewer on a developer's machine; the variable overrides.
+EXAMPLES = int(os.environ.get("FOLIO_STATE_EXAMPLES", "100" if os.environ.get("CI") else "30"))
 
 amounts = st.integers(min_value=-900, max_value=900).map(lambda cents: cents * 25)
 
@@ -139,6 +140,8 @@ class OpeningBalances(RuleBasedStateMachine):
             expected = (409, "OPENING_BALANCES_EXIST")
         if expected is None and model.amount[number] != amount and model.locked:
             expected = (422, "PERIOD_LOCKED")
+        if via == "asset" and expected is not None:  # Asset documents no 409: sent as 422
+            expected = (422, expected[1])
         self.expect(response, expected, 200)
         if expected is None:
             model.amount[number] = amount
@@ -381,9 +384,9 @@ class OpeningBalances(RuleBasedStateMachine):
 
         report = self.admin.get(
             self.path("/reports/trial-balance"),
-            params={"from": self.start, "to": "2025-12-31", "include_empty": "true"},
+            params={"from": self.start, "to": "2025-12-31"},
         ).json()
-        opening_column = {
+        opening_column = dict.fromkeys(NUMBERS, 0) | {
             row["number"]: self._cents(row["opening_balance"])
             for row in report["data"]
             if row["number"] in LEDGERS

@@ -51,6 +51,22 @@ def test_csv_import_books_the_set(fo: Folio, book, db_url: str, tmp_path: Path) 
     code, output = invoke("opening-balances", "show", book.id, "--database", db_url)
     assert code == 0, output
     assert "60000.00" in output and "balanced" in output and "0400" in output
+    assert "on 2025-01-01" in output
+    assert [line.split("│")[5].strip() for line in output.splitlines() if "0400" in line] == ["set"]
+
+
+def test_a_date_off_the_opening_date_is_refused(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "tb.csv"
+    path.write_text(SEED_CSV)
+    code, output = invoke(
+        "opening-balances", "import", book.id, str(path), "--date", "2026-01-01",
+        "--database", db_url,
+    )  # fmt: skip
+    assert code == 1, output
+    assert "2025-01-01" in output and "carried forward" in output
+    assert fo.entries(book.id) == []
 
 
 def test_german_csv_with_decimal_commas(fo: Folio, book, db_url: str, tmp_path: Path) -> None:

@@ -41,7 +41,8 @@ def import_file(
         None,
         "--date",
         formats=["%Y-%m-%d"],
-        help="Booking date (default: the book's entries start).",
+        help="The book's opening date (its entries start), the only date opening balances "
+        "are booked on; any other is refused. Default: that date.",
     ),
     database: str = DatabaseOption,
 ) -> None:
@@ -49,7 +50,7 @@ def import_file(
     fo = open_folio(database)
     book = run(lambda: fo.read(lambda uow: get_book(uow, book_id)))
     parsed = run(lambda: _read(file, book.exponent))
-    day: date = on.date() if on else book.entries_start
+    day: date | None = on.date() if on else None
     debit, credit = sum(row.debit for row in parsed.rows), sum(row.credit for row in parsed.rows)
     if parsed.problems:  # list them with whatever else is wrong with the readable rows
         preview = run(
@@ -68,14 +69,16 @@ def import_file(
             _report([_problem(item) for item in found], debit, credit, book.exponent)
             raise typer.Exit(1) from None
     console.print(
-        f"Booked {result.event_count} opening balances on {day} under intent "
+        f"Booked {result.event_count} opening balances on {book.entries_start} under intent "
         f"{result.intent_id}: debit {format_minor(result.total_debit, book.exponent)} = "
         f"credit {format_minor(result.total_credit, book.exponent)} {book.currency}"
     )
 
 
 def _problem(data: dict[str, Any]) -> RowProblem:
-    return RowProblem(int(data["row"]), str(data["code"]), str(data["message"]), data["account"])
+    return RowProblem(
+        int(data["row"]), str(data["code"]), str(data["message"]), data["account"], data["path"]
+    )
 
 
 def _read(file: Path, exponent: int) -> ParsedFile:
@@ -129,15 +132,26 @@ def show(book_id: str = typer.Argument(...), database: str = DatabaseOption) -> 
     def money(value: int) -> str:
         return format_minor(value, book.exponent) if value else ""
 
-    table = Table("number", "name", "debit", "credit", title=f"Opening balances of {book.name}")
+    table = Table(
+        "number",
+        "name",
+        "debit",
+        "credit",
+        "set by",
+        title=f"Opening balances of {book.name} on {openings.opening_date}",
+    )
     for row in openings.rows:
-        table.add_row(row.ledger.number or "", row.ledger.name, money(row.debit), money(row.credit))
+        owner = row.owner.source.value if row.owner else ""
+        table.add_row(
+            row.ledger.number or "", row.ledger.name, money(row.debit), money(row.credit), owner
+        )
     table.add_section()
     table.add_row(
         "",
         "Total",
         format_minor(openings.total_debit, book.exponent),
         format_minor(openings.total_credit, book.exponent),
+        "",
     )
     offset = openings.offset
     table.add_row(
@@ -145,12 +159,11 @@ def show(book_id: str = typer.Argument(...), database: str = DatabaseOption) -> 
         f"{offset.ledger.name} (offset)",
         money(offset.debit),
         money(offset.credit),
+        "",
     )
     console.print(table)
     state = "[green]balanced[/]" if openings.balanced else "[red]not balanced[/]"
     console.print(
-        f"The set is {state}; {len(openings.sets)} live intent(s): "
-        + ", ".join(
-            f"{s.intent_id} ({s.date}, {s.source}, {s.entry_count} entries)" for s in openings.sets
-        )
+        f"The opening balances are {state}; {len(openings.sets)} live intent(s): "
+        + ", ".join(f"{s.intent_id} ({s.source}, {s.entry_count} entries)" for s in openings.sets)
     )
