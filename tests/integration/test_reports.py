@@ -94,7 +94,10 @@ def test_trial_balance_defaults_to_the_fiscal_year_to_date(
     tb = fo.read(lambda uow: reports.trial_balance(uow, book.id, date_to=date(2026, 3, 31)))
     assert (tb.date_from, tb.date_to) == (date(2026, 1, 1), date(2026, 3, 31))
     bank = next(row for row in tb.rows if row.number == "1000")
-    assert (bank.opening_balance, bank.carried_forward, bank.closing) == (100_000, 30_000, 133_000)
+    # 2026 opens with what 2025 closed with; nothing of 2025 is "carried forward" into it.
+    assert (bank.opening_balance, bank.carried_forward, bank.closing) == (130_000, 0, 133_000)
+    retained = next(row for row in tb.rows if row.subtype == "retained_earnings")
+    assert (retained.opening_balance, retained.closing) == (30_000, 30_000)  # 2025's result
     empty = fo.read(lambda uow: reports.trial_balance(uow, book.id, date_to=date(2024, 12, 31)))
     assert empty.rows == () and empty.totals.balanced
 
@@ -111,7 +114,7 @@ def test_balance_sheet_earnings_rows(fo: Folio, sample: tuple[Book, dict[str, Le
     equity = {row.name: row.amount for group in bs.equity.groups for row in group.rows}
     assert equity == {
         "Opening balances": 70_000,
-        "Retained earnings": 30_000,
+        "Retained Earnings": 30_000,  # the chart's ledger, carrying 2025's result
         "Current year earnings": 3_000,
     }
     data = as_dict(bs)

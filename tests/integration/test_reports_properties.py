@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from folio.domain.fiscal_years import year_of
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, LedgerType, Side, signed_balance
 from folio.service import reports
@@ -104,28 +105,54 @@ def test_trial_balance_and_balance_sheet_identities(
 ) -> None:
     fo = Folio(engine, migrate=False)
     book_id, ledgers = build(fo, *book)
+    made = fo.get_book(book_id)
     date_from = START + timedelta(days=start)
-    date_to = date_from + timedelta(days=length)
+    fy = year_of(made, date_from)
+    date_to = min(date_from + timedelta(days=length), fy.end)  # one fiscal year
 
     tb = fo.read(
         lambda uow: reports.trial_balance(uow, book_id, date_from=date_from, date_to=date_to)
     )
-    through = line_sums(engine, book_id, None, date_to)
-    before = line_sums(engine, book_id, None, date_from - timedelta(days=1))
+    earlier = line_sums(engine, book_id, None, fy.start - timedelta(days=1))
+    year_to_date = line_sums(engine, book_id, fy.start, date_to)
+    carried = line_sums(engine, book_id, fy.start, date_from - timedelta(days=1))
     in_range = line_sums(engine, book_id, date_from, date_to)
-    assert tb.totals.balanced
+    retained = fo.ledger_by_number(book_id, "3800").id  # the empty chart's Retained Earnings
+
+    def net(sums: Sums, key: tuple[str, bool]) -> int:
+        return sums[key][0] - sums[key][1]
+
+    # The opening value (debit − credit), recomputed from the lines: balance-sheet ledgers
+    # carry their balance, revenue and expense their opening balances of this year only, and
+    # the retained-earnings ledger every earlier year's result.
+    all_ledgers = {lg.id: lg for lg in fo.ledgers(book_id)}
+    expected = {}
+    for lid, ledger in all_ledgers.items():
+        value = net(year_to_date, (lid, True))
+        if ledger.type.is_balance_sheet:
+            value += net(earlier, (lid, True)) + net(earlier, (lid, False))
+        expected[lid] = value
+    expected[retained] += sum(
+        net(earlier, (lid, True)) + net(earlier, (lid, False))
+        for lid, ledger in all_ledgers.items()
+        if not ledger.type.is_balance_sheet
+    )
+    assert tb.totals.balanced and tb.fiscal_year == fy.year
     assert tb.totals.debit == sum(row.debit for row in tb.rows)
-    shown = {row.ledger_id for row in tb.rows}
-    assert shown == ledgers_with_lines(through)
+    moved = {
+        lid for lid in all_ledgers
+        if expected[lid] or net(carried, (lid, False)) or in_range[(lid, False)] != [0, 0]
+    }  # fmt: skip
+    assert {row.ledger_id for row in tb.rows} == moved
     for row in tb.rows:
         normal = row.normal_balance
-        assert row.opening_balance == signed_balance(normal, *through[(row.ledger_id, True)])
-        assert row.carried_forward == signed_balance(normal, *before[(row.ledger_id, False)])
+        assert row.opening_balance == signed_balance(normal, max(expected[row.ledger_id], 0),
+                                                     max(-expected[row.ledger_id], 0))  # fmt: skip
+        assert row.carried_forward == signed_balance(normal, *carried[(row.ledger_id, False)])
         assert [row.debit, row.credit] == in_range[(row.ledger_id, False)]
         assert row.closing == row.opening_balance + row.carried_forward + signed_balance(
             normal, row.debit, row.credit
         )
-        assert row.closing == signed_balance(normal, *both(through, row.ledger_id))
         assert row.closing_debit - row.closing_credit == row.opening_debit - row.opening_credit + (
             row.carried_forward_debit - row.carried_forward_credit + row.debit - row.credit
         )
@@ -155,6 +182,11 @@ def test_trial_balance_and_balance_sheet_identities(
         for lg in ledgers.values()
         if lg.type.value in PL
     )
+    holder = fo.ledger_by_number(book_id, "3800")
+    shown = {row.ledger_id: row.amount for g in bs.equity.groups for row in g.rows}
+    assert shown.get(holder.id, 0) == both(sums, holder.id)[1] - both(sums, holder.id)[0] + (
+        bs.retained_earnings
+    )  # the retained-earnings ledger shows every earlier year's result
     for section in bs.sections:
         assert section.total == sum(group.total for group in section.groups)
         for group in section.groups:

@@ -20,6 +20,7 @@ from folio.api.routes import (
     audit,
     auth,
     books,
+    fiscal_years,
     journal,
     ledgers,
     opening_balances,
@@ -60,7 +61,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     errors.install(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (auth, books, ledgers, opening_balances, journal, periods, reports, audit):
+    for module in (
+        auth, books, ledgers, opening_balances, journal, periods, fiscal_years, reports, audit,
+    ):  # fmt: skip
         app.include_router(module.api)
     app.include_router(audit.server_api)
     for compat_router in compat.ROUTERS:

@@ -21,12 +21,13 @@ class Book:
     entries_start: date
     fiscal_year_start: str
     chart: str
+    closed_through: date | None = None  # the last day of the newest closed fiscal year
 
     def fiscal_year_begin(self, day: date) -> date:
         """The first day of the fiscal year that contains `day`."""
         month, dom = (int(part) for part in self.fiscal_year_start.split("-"))
-        start = _safe_date(day.year, month, dom)
-        return start if start <= day else _safe_date(day.year - 1, month, dom)
+        start = safe_date(day.year, month, dom)
+        return start if start <= day else safe_date(day.year - 1, month, dom)
 
     @property
     def starts_mid_year(self) -> bool:
@@ -34,7 +35,7 @@ class Book:
         return self.fiscal_year_begin(self.entries_start) != self.entries_start
 
 
-def _safe_date(year: int, month: int, day: int) -> date:
+def safe_date(year: int, month: int, day: int) -> date:
     # 02-29 in a non-leap year falls back to 02-28.
     while True:
         try:
@@ -50,8 +51,8 @@ def parse_fiscal_year_start(text: str) -> str:
             {"field": "fiscal_year_start", "value": text},
         )
     month, day = (int(part) for part in text.split("-"))
-    _safe_date(2024, month, day)
-    if day > 28 and _safe_date(2024, month, day).day != day:
+    safe_date(2024, month, day)
+    if day > 28 and safe_date(2024, month, day).day != day:
         raise InvalidInput(
             f"fiscal_year_start {text} is not a day of the year.",
             {"field": "fiscal_year_start", "value": text},

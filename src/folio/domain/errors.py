@@ -23,9 +23,17 @@
     │   ├── AccountTypeNotAllowed ACCOUNT_TYPE_NOT_ALLOWED
     │   ├── Account9000Missing  ACCOUNT_9000_MISSING
     │   ├── BalanceMismatch     BALANCE_MISMATCH
-    │   └── ReversalNotAllowed  REVERSAL_NOT_ALLOWED a reversal of an opening balance is final
+    │   ├── ReversalNotAllowed  REVERSAL_NOT_ALLOWED a reversal of an opening balance is final
+    │   ├── FiscalYearNotEnded  FISCAL_YEAR_NOT_ENDED  a year is closed after its last day
+    │   ├── PreviousYearOpen    PREVIOUS_YEAR_OPEN     years are closed in order
+    │   ├── OpeningBalancesUnbalanced OPENING_BALANCES_UNBALANCED the offset ledger is not at 0
+    │   └── RetainedEarningsMissing RETAINED_EARNINGS_MISSING  no ledger takes the result
     ├── Conflict
     │   ├── AlreadyReversed     ALREADY_REVERSED
+    │   ├── FiscalYearClosed    FISCAL_YEAR_CLOSED     closed already
+    │   ├── FiscalYearOpen      FISCAL_YEAR_OPEN       not closed, so not to be reopened
+    │   ├── FiscalYearFinal     FISCAL_YEAR_FINAL      closed for good: cannot be reopened
+    │   ├── LaterYearClosed     LATER_YEAR_CLOSED      reopen the later years first
     │   ├── OpeningBalancesExist OPENING_BALANCES_EXIST
     │   ├── DuplicateLedgerNumber DUPLICATE_ACCOUNT
     │   ├── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED
@@ -167,8 +175,48 @@ class ReversalNotAllowed(RuleViolation):
     default_message = "This entry cannot be reversed."
 
 
+class FiscalYearNotEnded(RuleViolation):
+    code = "FISCAL_YEAR_NOT_ENDED"
+    default_message = "The fiscal year has not ended yet."
+
+
+class PreviousYearOpen(RuleViolation):
+    code = "PREVIOUS_YEAR_OPEN"
+    default_message = "The previous fiscal year is still open; close it first."
+
+
+class OpeningBalancesUnbalanced(RuleViolation):
+    code = "OPENING_BALANCES_UNBALANCED"
+    default_message = "The opening-balance offset ledger does not net to zero."
+
+
+class RetainedEarningsMissing(RuleViolation):
+    code = "RETAINED_EARNINGS_MISSING"
+    default_message = "The book has no retained-earnings ledger to take the year's result."
+
+
 class Conflict(FolioError):
     code = "CONFLICT"
+
+
+class FiscalYearClosed(Conflict):
+    code = "FISCAL_YEAR_CLOSED"
+    default_message = "The fiscal year is closed."
+
+
+class FiscalYearOpen(Conflict):
+    code = "FISCAL_YEAR_OPEN"
+    default_message = "The fiscal year is open; there is nothing to reopen."
+
+
+class FiscalYearFinal(Conflict):
+    code = "FISCAL_YEAR_FINAL"
+    default_message = "The fiscal year is closed for good and cannot be reopened."
+
+
+class LaterYearClosed(Conflict):
+    code = "LATER_YEAR_CLOSED"
+    default_message = "A later fiscal year is closed; reopen it first."
 
 
 class AlreadyReversed(Conflict):

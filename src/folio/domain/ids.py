@@ -1,4 +1,5 @@
-"""Prefixed random ids: `bk_`, `ldg_`, `je_`, `le_`, `int_` followed by 22 base58 characters."""
+"""Prefixed random ids (`bk_`, `ldg_`, `je_`, `le_`, `int_`, `fyc_` for a year-end close, ...)
+followed by 22 base58 characters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import secrets
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 22
-PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli")
+PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli", "fyc")
 _SPACE = 58**ID_LENGTH
 _PATTERN = re.compile(rf"^({'|'.join(PREFIXES)})_[{BASE58}]{{{ID_LENGTH}}}$")
 

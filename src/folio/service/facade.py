@@ -15,11 +15,12 @@ from sqlalchemy import Engine
 
 from folio.domain.books import Book
 from folio.domain.errors import NotFound
+from folio.domain.fiscal_years import Closing
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.opening_balances import SetRow
 from folio.domain.periods import PeriodAction
-from folio.service import books, journal, opening_state, periods, runner, verify
+from folio.service import books, fiscal_years, journal, opening_state, periods, runner, verify
 from folio.service import ledgers as ledger_service
 from folio.service import opening_balances as ob_service
 from folio.service.runner import SYSTEM, Actor
@@ -190,6 +191,29 @@ class Folio:
 
     def opening_balances(self, book_id: str) -> opening_state.BookOpenings:
         return self.read(lambda uow: opening_state.book_openings(uow, book_id))
+
+    # fiscal years
+    def years(self, book_id: str) -> list[fiscal_years.YearInfo]:
+        return self.read(lambda uow: fiscal_years.list_years(uow, book_id))
+
+    def year_openings(self, book_id: str, year: int) -> fiscal_years.YearFigures:
+        return self.read(lambda uow: fiscal_years.year_openings(uow, book_id, year))
+
+    def close_preview(self, book_id: str, year: int) -> fiscal_years.ClosePreview:
+        return self.read(lambda uow: fiscal_years.close_preview(uow, book_id, year))
+
+    def close_year(
+        self, book_id: str, year: int, *, final: bool = False, actor: Actor = SYSTEM
+    ) -> Closing:
+        return self.write(
+            lambda uow: fiscal_years.close_year(uow, book_id, year, actor, final=final)
+        )
+
+    def reopen_year(self, book_id: str, year: int, actor: Actor = SYSTEM) -> Closing:
+        return self.write(lambda uow: fiscal_years.reopen_year(uow, book_id, year, actor))
+
+    def continuity(self, book_id: str, year: int) -> fiscal_years.Continuity:
+        return self.read(lambda uow: fiscal_years.continuity(uow, book_id, year))
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:

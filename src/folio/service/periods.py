@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from folio.domain.periods import PeriodAction, PeriodStatus, parse_period, period_of, transition
+from folio.domain.errors import FiscalYearClosed
+from folio.domain.periods import (
+    PeriodAction,
+    PeriodStatus,
+    parse_period,
+    period_of,
+    transition,
+)
 from folio.service.books import get_book
 from folio.service.posting import lock_book
 from folio.service.runner import Actor, audit
@@ -42,8 +49,18 @@ def change_period(
     uow: UnitOfWork, book_id: str, period: str, action: PeriodAction, actor: Actor
 ) -> Period:
     # The book row lock orders this change against postings, which check periods under it.
-    lock_book(uow, book_id)
+    book = lock_book(uow, book_id)[0]
     name = parse_period(period)
+    if (
+        action is PeriodAction.REOPEN
+        and book.closed_through is not None
+        and date.fromisoformat(f"{name}-01") <= book.closed_through
+    ):
+        raise FiscalYearClosed(
+            f"Period {name} lies in a closed fiscal year (closed through "
+            f"{book.closed_through}); reopen the fiscal year instead.",
+            {"period": name, "closed_through": book.closed_through.isoformat()},
+        )
     current = uow.periods.lock_row(book_id, name)
     status = transition(name, current, action)
     uow.periods.set(book_id, name, status, at=utcnow(), by=actor.principal_id)

@@ -86,6 +86,16 @@ def check_drafts(
                     "entries_start": book.entries_start.isoformat(),
                 },
             )
+        if book.closed_through is not None and draft.date <= book.closed_through:
+            raise PeriodLocked(
+                f"{draft.date} lies in a closed fiscal year (closed through "
+                f"{book.closed_through}); reopen the year to post into it.",
+                {
+                    "field": _where(index, many, "date"),
+                    "date": draft.date.isoformat(),
+                    "closed_through": book.closed_through.isoformat(),
+                },
+            )
         for line_index, line in enumerate(draft.lines):
             ledger = ledgers.get(line.ledger_id)
             field = _where(index, many, f"lines[{line_index}].ledger_id")

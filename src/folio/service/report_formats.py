@@ -106,6 +106,7 @@ def _trial_balance_dict(report: TrialBalance) -> dict[str, Any]:
         "currency": report.currency,
         "from": report.date_from.isoformat(),
         "to": report.date_to.isoformat(),
+        "fiscal_year": report.fiscal_year,
         "data": [row(item) for item in report.rows],
         "totals": {
             name: format_minor(getattr(report.totals, name), exp) for name in TRIAL_BALANCE_TOTALS
@@ -122,17 +123,24 @@ def _statement_row_dict(row: StatementRow, exp: int) -> dict[str, Any]:
         "normal_balance": row.normal_balance.value if row.normal_balance else None,
         "computed": row.computed.value if row.computed else None,
         "amount": format_minor(row.amount, exp),
+        "previous": _optional(row.previous, exp),
     }
+
+
+def _optional(value: int | None, exp: int) -> str | None:
+    return None if value is None else format_minor(value, exp)
 
 
 def _section_dict(section: BalanceSheetSection, exp: int) -> dict[str, Any]:
     return {
         "type": section.type.value,
         "total": format_minor(section.total, exp),
+        "previous_total": _optional(section.previous_total, exp),
         "groups": [
             {
                 "subtype": group.subtype,
                 "total": format_minor(group.total, exp),
+                "previous_total": _optional(group.previous_total, exp),
                 "rows": [_statement_row_dict(row, exp) for row in group.rows],
             }
             for group in section.groups
@@ -147,6 +155,7 @@ def _balance_sheet_dict(report: BalanceSheet) -> dict[str, Any]:
         "currency": report.currency,
         "as_of": report.as_of.isoformat(),
         "fiscal_year_begin": report.fiscal_year_begin.isoformat(),
+        "previous_as_of": report.previous_as_of.isoformat() if report.previous_as_of else None,
         "assets": _section_dict(report.assets, exp),
         "liabilities": _section_dict(report.liabilities, exp),
         "equity": _section_dict(report.equity, exp),
@@ -154,6 +163,10 @@ def _balance_sheet_dict(report: BalanceSheet) -> dict[str, Any]:
         "retained_earnings": format_minor(report.retained_earnings, exp),
         "total_assets": format_minor(report.assets.total, exp),
         "total_liabilities_and_equity": format_minor(report.total_liabilities_and_equity, exp),
+        "previous_total_assets": _optional(report.assets.previous_total, exp),
+        "previous_total_liabilities_and_equity": _optional(
+            report.previous_total_liabilities_and_equity, exp
+        ),
         "balanced": report.balanced,
     }
 
@@ -163,6 +176,7 @@ def _pl_section_dict(section: IncomeStatementSection, exp: int) -> dict[str, Any
         "type": section.type.value,
         "amounts": [format_minor(value, exp) for value in section.amounts],
         "total": format_minor(section.total, exp),
+        "previous": _optional(section.previous, exp),
         "rows": [
             {
                 "ledger_id": row.ledger_id,
@@ -172,6 +186,7 @@ def _pl_section_dict(section: IncomeStatementSection, exp: int) -> dict[str, Any
                 "normal_balance": row.normal_balance.value,
                 "amounts": [format_minor(value, exp) for value in row.amounts],
                 "total": format_minor(row.total, exp),
+                "previous": _optional(row.previous, exp),
             }
             for row in section.rows
         ],
@@ -195,7 +210,10 @@ def _income_statement_dict(report: IncomeStatement) -> dict[str, Any]:
         "net_income": {
             "amounts": [format_minor(value, exp) for value in report.net_income],
             "total": format_minor(report.net_income_total, exp),
+            "previous": _optional(report.net_income_previous, exp),
         },
+        "previous_from": report.previous_from.isoformat() if report.previous_from else None,
+        "previous_to": report.previous_to.isoformat() if report.previous_to else None,
     }
 
 
@@ -301,6 +319,17 @@ BALANCE_SHEET_HEADERS = ("section", "group", "number", "name", "amount", "ledger
 
 
 def _balance_sheet_sheet(report: BalanceSheet) -> Sheet:
+    """One row per ledger, group total, section total; with a compared year, its amount in a
+    `previous` column after `amount`."""
+    compared = report.previous_as_of is not None
+
+    def line(
+        kind: str | None, group: str | None, number: str | None, name: str,
+        amount: int, previous: int | None, ledger_id: str | None, row_type: str,
+    ) -> list[Cell]:  # fmt: skip
+        return [kind, group, number, name, amount, *([previous] if compared else []),
+                ledger_id, row_type]  # fmt: skip
+
     rows: list[list[Cell]] = []
     for section in report.sections:
         kind = section.type.value
@@ -308,44 +337,58 @@ def _balance_sheet_sheet(report: BalanceSheet) -> Sheet:
             for row in group.rows:
                 row_type = "computed" if row.computed else "ledger"
                 rows.append(
-                    [kind, group.subtype, row.number, row.name, row.amount, row.ledger_id, row_type]
-                )
+                    line(kind, group.subtype, row.number, row.name, row.amount, row.previous,
+                         row.ledger_id, row_type)
+                )  # fmt: skip
             rows.append(
-                [kind, group.subtype, None, f"Total {group.subtype}", group.total, None, "group"]
-            )
-        rows.append([kind, None, None, f"Total {kind}", section.total, None, "section"])
+                line(kind, group.subtype, None, f"Total {group.subtype}", group.total,
+                     group.previous_total, None, "group")
+            )  # fmt: skip
+        rows.append(
+            line(kind, None, None, f"Total {kind}", section.total, section.previous_total,
+                 None, "section")
+        )  # fmt: skip
     rows.append(
-        [
-            None,
-            None,
-            None,
-            "Total liabilities and equity",
-            report.total_liabilities_and_equity,
-            None,
-            "liabilities_and_equity",
-        ]
-    )
+        line(None, None, None, "Total liabilities and equity",
+             report.total_liabilities_and_equity, report.previous_total_liabilities_and_equity,
+             None, "liabilities_and_equity")
+    )  # fmt: skip
+    headers: tuple[str, ...] = BALANCE_SHEET_HEADERS
+    if compared:
+        headers = (*headers[:5], "previous", *headers[5:])
     title = f"Balance sheet as of {report.as_of.isoformat()}"
-    return _sheet(report, title, BALANCE_SHEET_HEADERS, {"amount"}, rows)
+    return _sheet(report, title, headers, {"amount", "previous"}, rows)
 
 
 def _income_statement_sheet(report: IncomeStatement) -> Sheet:
     labels = tuple(column.label for column in report.columns)
-    headers = ("section", "number", "name", *labels, "total", "ledger_id", "row_type")
+    compared = report.previous_from is not None
+    previous_header = ("previous",) if compared else ()
+    headers = ("section", "number", "name", *labels, "total", *previous_header, "ledger_id",
+               "row_type")  # fmt: skip
+
+    def previous(value: int | None) -> list[Cell]:
+        return [value] if compared else []
+
     rows: list[list[Cell]] = []
     for section in (report.revenue, report.expense):
         kind = section.type.value
         for row in section.rows:
             rows.append(
-                [kind, row.number, row.name, *row.amounts, row.total, row.ledger_id, "ledger"]
-            )
-        rows.append([kind, None, f"Total {kind}", *section.amounts, section.total, None, "section"])
+                [kind, row.number, row.name, *row.amounts, row.total, *previous(row.previous),
+                 row.ledger_id, "ledger"]
+            )  # fmt: skip
+        rows.append(
+            [kind, None, f"Total {kind}", *section.amounts, section.total,
+             *previous(section.previous), None, "section"]
+        )  # fmt: skip
     rows.append(
-        [None, None, "Net income", *report.net_income, report.net_income_total, None, "net_income"]
-    )
+        [None, None, "Net income", *report.net_income, report.net_income_total,
+         *previous(report.net_income_previous), None, "net_income"]
+    )  # fmt: skip
     title = f"Income statement {report.date_from.isoformat()} to {report.date_to.isoformat()}"
     # Column labels are distinct from the fixed headers ("2025-01", "2025-Q1", "FY2025/26").
-    return _sheet(report, title, headers, {*labels, "total"}, rows)
+    return _sheet(report, title, headers, {*labels, "total", "previous"}, rows)
 
 
 LEDGER_STATEMENT_HEADERS = (

@@ -22,8 +22,10 @@ from enum import StrEnum
 
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput
+from folio.domain.fiscal_years import fiscal_year, opening_values, raw, year_of
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side, signed_balance
 from folio.service.books import get_book
+from folio.service.fiscal_years import retained_earnings_ledger
 from folio.service.ledgers import get_ledger
 from folio.store.repos.reports import LinePosition, ReportRepo
 from folio.store.uow import UnitOfWork
@@ -126,10 +128,27 @@ class TrialBalance:
     date_to: date
     rows: tuple[TrialBalanceRow, ...]
     totals: TrialBalanceTotals
+    fiscal_year: int | None = None  # the fiscal year the range lies in
 
 
-def _resolve_range(book: Book, date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    end = date_to or date.today()
+def _resolve_range(
+    book: Book, date_from: date | None, date_to: date | None, year: int | None = None
+) -> tuple[date, date]:
+    """A report's range: fiscal year `year` (its records: from the entries start in the first
+    year), or `to` defaulting to today, or to the end of the fiscal year holding `from` if
+    that is earlier, and `from` to the start of the fiscal year holding `to`."""
+    if year is not None:
+        if date_from is not None or date_to is not None:
+            raise InvalidInput(
+                "Give a fiscal year or a range (from, to), not both.", {"field": "year"}
+            )
+        fy = fiscal_year(book, year)
+        return max(fy.start, book.entries_start), fy.end
+    if date_to is None and date_from is not None:
+        end = min(date.today(), year_of(book, date_from).end)
+        end = max(end, date_from)
+    else:
+        end = date_to or date.today()
     start = date_from or book.fiscal_year_begin(end)
     if start > end:
         raise InvalidInput(
@@ -168,41 +187,44 @@ def trial_balance(
     date_from: date | None = None,
     date_to: date | None = None,
     include_empty: bool = False,
+    year: int | None = None,
 ) -> TrialBalance:
-    """The DATEV SuSa with its EB column for [date_from, date_to].
+    """The DATEV SuSa with its EB column for [date_from, date_to], within one fiscal year.
 
-    Defaults: `date_to` today, `date_from` the start of the fiscal year containing `date_to`.
+    `opening_balance` is the opening (EB) value of the fiscal year holding `date_from`
+    (DESIGN §3a): in the first year the opening-balance postings, later the balance carried
+    from the year before, revenue and expense at zero and earlier results in the
+    retained-earnings ledger. `carried_forward` is the year's other postings before
+    `date_from`; debit and credit the other postings in the range. Defaults: `date_to` today,
+    `date_from` the start of its fiscal year; `year` is that fiscal year's whole range.
     """
     book = get_book(uow, book_id)
-    start, end = _resolve_range(book, date_from, date_to)
+    start, end = _resolve_range(book, date_from, date_to, year)
+    fy = year_of(book, start)
+    if end > fy.end:
+        raise InvalidInput(
+            f"A trial balance covers one fiscal year: {start} is in fiscal year {fy.year}, "
+            f"which ends {fy.end}; end the range there (to={fy.end}) or start it in the next.",
+            {"field": "to", "to": end.isoformat(), "fiscal_year_end": fy.end.isoformat()},
+        )
     ledgers = _ledgers(uow, book_id)
-    through = _totals_through(uow, book, ledgers, end)
+    retained = retained_earnings_ledger(uow, book_id)
+    year_before = _totals_before(uow, book, ledgers, fy.start)
     before = _totals_before(uow, book, ledgers, start)
+    through = _totals_through(uow, book, ledgers, end)
+    opening = opening_values(ledgers, year_before, through, retained.id if retained else None)
     rows: list[TrialBalanceRow] = []
     for ledger in ledgers:
-        d_to, c_to, obd, obc = through.get(ledger.id, _ZERO)
+        d_to, c_to, _, _ = through.get(ledger.id, _ZERO)
         d_before, c_before, _, _ = before.get(ledger.id, _ZERO)
-        if not include_empty and not (d_to or c_to or obd or obc):
-            continue
-        normal = ledger.normal_balance
+        eb = opening.values.get(ledger.id, 0)
+        carried = raw(before, ledger.id, opening=False) - raw(year_before, ledger.id, opening=False)
         debit, credit = d_to - d_before, c_to - c_before
-        opening = signed_balance(normal, obd, obc)
-        carried = signed_balance(normal, d_before, c_before)
-        rows.append(
-            TrialBalanceRow(
-                ledger_id=ledger.id,
-                number=ledger.number,
-                name=ledger.name,
-                type=ledger.type,
-                subtype=ledger.subtype,
-                normal_balance=normal,
-                opening_balance=opening,
-                carried_forward=carried,
-                debit=debit,
-                credit=credit,
-                closing=opening + carried + signed_balance(normal, debit, credit),
-            )
-        )
+        if not include_empty and not (eb or carried or debit or credit):
+            continue
+        rows.append(_tb_row(ledger, eb, carried, debit, credit))
+    if retained is None and opening.earlier_results:
+        rows.append(_tb_row(EARLIER_RESULTS, opening.earlier_results, 0, 0, 0))
     totals = TrialBalanceTotals(
         opening_debit=sum(row.opening_debit for row in rows),
         opening_credit=sum(row.opening_credit for row in rows),
@@ -213,7 +235,46 @@ def trial_balance(
         closing_debit=sum(row.closing_debit for row in rows),
         closing_credit=sum(row.closing_credit for row in rows),
     )
-    return TrialBalance(book.id, book.currency, book.exponent, start, end, tuple(rows), totals)
+    return TrialBalance(
+        book.id, book.currency, book.exponent, start, end, tuple(rows), totals, fy.year
+    )
+
+
+# Where a book has no retained-earnings ledger, its earlier results show on a row of their own.
+EARLIER_RESULTS = Ledger(
+    id="",
+    book_id="",
+    number=None,
+    name="Results of earlier years",
+    type=LedgerType.EQUITY,
+    subtype="retained_earnings",
+    normal_balance=Side.CREDIT,
+    parent_id=None,
+    role=None,
+    archived=False,
+    debits_posted=0,
+    credits_posted=0,
+)
+
+
+def _tb_row(ledger: Ledger, eb: int, carried: int, debit: int, credit: int) -> TrialBalanceRow:
+    """A trial-balance row from debit − credit opening and carried values and the movements."""
+    normal = ledger.normal_balance
+    opening = _raw(normal, eb)  # the same flip turns debit − credit into the normal side
+    carried_forward = _raw(normal, carried)
+    return TrialBalanceRow(
+        ledger_id=ledger.id,
+        number=ledger.number,
+        name=ledger.name,
+        type=ledger.type,
+        subtype=ledger.subtype,
+        normal_balance=normal,
+        opening_balance=opening,
+        carried_forward=carried_forward,
+        debit=debit,
+        credit=credit,
+        closing=opening + carried_forward + signed_balance(normal, debit, credit),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,6 +286,12 @@ class ComputedRow(StrEnum):
     RETAINED_EARNINGS = "retained_earnings"
 
 
+class Compare(StrEnum):
+    """A second column beside a statement's figures: the German Vorjahr."""
+
+    PREVIOUS_YEAR = "previous_year"
+
+
 COMPUTED_NAMES = {
     ComputedRow.CURRENT_YEAR_EARNINGS: "Current year earnings",
     ComputedRow.RETAINED_EARNINGS: "Retained earnings",
@@ -234,7 +301,7 @@ COMPUTED_NAMES = {
 @dataclass(frozen=True, slots=True)
 class StatementRow:
     """A ledger's row in a balance sheet or income statement, or a computed equity row
-    (`computed` set, `ledger_id` None)."""
+    (`computed` set, `ledger_id` None). `previous`: the same row a year earlier, when asked."""
 
     ledger_id: str | None
     number: str | None
@@ -244,6 +311,7 @@ class StatementRow:
     normal_balance: Side | None
     amount: int
     computed: ComputedRow | None = None
+    previous: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +319,7 @@ class BalanceSheetGroup:
     subtype: str
     rows: tuple[StatementRow, ...]
     total: int
+    previous_total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +327,7 @@ class BalanceSheetSection:
     type: LedgerType
     groups: tuple[BalanceSheetGroup, ...]
     total: int
+    previous_total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +342,7 @@ class BalanceSheet:
     equity: BalanceSheetSection
     current_year_earnings: int
     retained_earnings: int
+    previous_as_of: date | None = None
 
     @property
     def sections(self) -> tuple[BalanceSheetSection, ...]:
@@ -280,6 +351,12 @@ class BalanceSheet:
     @property
     def total_liabilities_and_equity(self) -> int:
         return self.liabilities.total + self.equity.total
+
+    @property
+    def previous_total_liabilities_and_equity(self) -> int | None:
+        if self.liabilities.previous_total is None or self.equity.previous_total is None:
+            return None
+        return self.liabilities.previous_total + self.equity.previous_total
 
     @property
     def balanced(self) -> bool:
@@ -305,38 +382,100 @@ def _earnings(ledgers: Sequence[Ledger], totals: Totals) -> int:
     return net
 
 
-def _section(ledger_type: LedgerType, rows: Sequence[StatementRow]) -> BalanceSheetSection:
+def _section(
+    ledger_type: LedgerType, rows: Sequence[StatementRow], compared: bool
+) -> BalanceSheetSection:
     order = {subtype: index for index, subtype in enumerate(SUBTYPES[ledger_type])}
     by_subtype: dict[str, list[StatementRow]] = {}
     for row in rows:
         by_subtype.setdefault(row.subtype, []).append(row)
+
+    def previous(items: Sequence[StatementRow]) -> int | None:
+        return sum(row.previous or 0 for row in items) if compared else None
+
     groups = tuple(
-        BalanceSheetGroup(subtype, tuple(items), sum(row.amount for row in items))
+        BalanceSheetGroup(subtype, tuple(items), sum(row.amount for row in items), previous(items))
         for subtype, items in sorted(by_subtype.items(), key=lambda kv: order.get(kv[0], 99))
     )
-    return BalanceSheetSection(ledger_type, groups, sum(group.total for group in groups))
+    return BalanceSheetSection(
+        ledger_type,
+        groups,
+        sum(group.total for group in groups),
+        sum(group.previous_total or 0 for group in groups) if compared else None,
+    )
 
 
-def balance_sheet(
-    uow: UnitOfWork, book_id: str, *, as_of: date | None = None, include_empty: bool = False
-) -> BalanceSheet:
-    """Assets, liabilities and equity as of a date, grouped by type and subtype.
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """A balance sheet's figures as of one day: each balance-sheet ledger's amount on its
+    section's side (the retained-earnings ledger with every earlier year's result), the
+    year's earnings, and the earlier years' results where no ledger takes them."""
 
-    Equity gets two computed rows: current year earnings (revenue − expense from the start of
-    the fiscal year containing `as_of` through `as_of`) and retained earnings (all earlier
-    years). Opening-balance postings count like any other, so assets = liabilities + equity.
-    """
-    book = get_book(uow, book_id)
-    day = as_of or date.today()
+    fy_begin: date
+    amounts: dict[str, int]
+    current: int
+    retained: int
+    unassigned: int
+
+
+def _position(uow: UnitOfWork, book: Book, ledgers: Sequence[Ledger], day: date) -> _Position:
     fy_begin = book.fiscal_year_begin(day)
-    ledgers = _ledgers(uow, book_id)
     through = _totals_through(uow, book, ledgers, day)
     before_year = _totals_before(
         uow, book, [ledger for ledger in ledgers if not ledger.type.is_balance_sheet], fy_begin
     )
-    current = _earnings(ledgers, through) - _earnings(ledgers, before_year)
     retained = _earnings(ledgers, before_year)
+    holder = retained_earnings_ledger(uow, book.id)
+    amounts = {}
+    for ledger in ledgers:
+        if ledger.type.is_balance_sheet:
+            d, c = _gross(through, ledger.id)
+            amounts[ledger.id] = signed_balance(_section_side(ledger.type), d, c)
+    if holder is not None:
+        amounts[holder.id] = amounts.get(holder.id, 0) + retained
+    current = _earnings(ledgers, through) - retained
+    return _Position(fy_begin, amounts, current, retained, 0 if holder else retained)
 
+
+def previous_year_day(book: Book, day: date) -> date:
+    """The same day a fiscal year earlier: a fiscal year's first or last day maps to the
+    previous year's first or last day (so leap years line up), any other day twelve months
+    back (29 February to 28 February)."""
+    fy = year_of(book, day)
+    if day == fy.start:
+        return year_of(book, fy.start - timedelta(days=1)).start
+    if day == fy.end:
+        return fy.start - timedelta(days=1)
+    return add_months(day, -12)
+
+
+def balance_sheet(
+    uow: UnitOfWork,
+    book_id: str,
+    *,
+    as_of: date | None = None,
+    include_empty: bool = False,
+    compare: Compare | None = None,
+    year: int | None = None,
+) -> BalanceSheet:
+    """Assets, liabilities and equity as of a date, grouped by type and subtype.
+
+    The retained-earnings ledger (SKR04 2970, SKR03 0860, Retained Earnings) shows every earlier
+    fiscal year's result with its own postings, as its opening value carries them (DESIGN §3a);
+    equity gets a computed row for the current year's earnings (revenue − expense from the
+    start of the fiscal year holding `as_of`), and one for earlier results only in a book
+    without a retained-earnings ledger. Opening-balance postings count like any other, so
+    assets = liabilities + equity. `compare=previous_year` adds each row's amount as of the
+    same day a fiscal year earlier (`previous_year_day`). `year`: as of that fiscal year's end.
+    """
+    book = get_book(uow, book_id)
+    if year is not None and as_of is not None:
+        raise InvalidInput("Give a fiscal year or as_of, not both.", {"field": "year"})
+    day = fiscal_year(book, year).end if year is not None else as_of or date.today()
+    ledgers = _ledgers(uow, book_id)
+    now = _position(uow, book, ledgers, day)
+    earlier_day = previous_year_day(book, day) if compare is Compare.PREVIOUS_YEAR else None
+    earlier = _position(uow, book, ledgers, earlier_day) if earlier_day else None
     rows: dict[LedgerType, list[StatementRow]] = {
         LedgerType.ASSET: [],
         LedgerType.LIABILITY: [],
@@ -345,8 +484,9 @@ def balance_sheet(
     for ledger in ledgers:
         if not ledger.type.is_balance_sheet:
             continue
-        d, c = _gross(through, ledger.id)
-        if not include_empty and not (d or c):
+        amount = now.amounts.get(ledger.id, 0)
+        previous = earlier.amounts.get(ledger.id, 0) if earlier else None
+        if not include_empty and not (amount or previous):
             continue
         rows[ledger.type].append(
             StatementRow(
@@ -356,13 +496,23 @@ def balance_sheet(
                 type=ledger.type,
                 subtype=ledger.subtype,
                 normal_balance=ledger.normal_balance,
-                amount=signed_balance(_section_side(ledger.type), d, c),
+                amount=amount,
+                previous=previous,
             )
         )
-    for computed, amount in (
-        (ComputedRow.RETAINED_EARNINGS, retained),
-        (ComputedRow.CURRENT_YEAR_EARNINGS, current),
-    ):
+    computed_rows: list[tuple[ComputedRow, int, int | None]] = [
+        (ComputedRow.CURRENT_YEAR_EARNINGS, now.current, earlier.current if earlier else None)
+    ]
+    if now.unassigned or (earlier and earlier.unassigned):
+        computed_rows.insert(
+            0,
+            (
+                ComputedRow.RETAINED_EARNINGS,
+                now.unassigned,
+                earlier.unassigned if earlier else None,
+            ),
+        )
+    for computed, amount, previous in computed_rows:
         rows[LedgerType.EQUITY].append(
             StatementRow(
                 ledger_id=None,
@@ -373,19 +523,22 @@ def balance_sheet(
                 normal_balance=None,
                 amount=amount,
                 computed=computed,
+                previous=previous,
             )
         )
+    compared = earlier is not None
     return BalanceSheet(
         book_id=book.id,
         currency=book.currency,
         exponent=book.exponent,
         as_of=day,
-        fiscal_year_begin=fy_begin,
-        assets=_section(LedgerType.ASSET, rows[LedgerType.ASSET]),
-        liabilities=_section(LedgerType.LIABILITY, rows[LedgerType.LIABILITY]),
-        equity=_section(LedgerType.EQUITY, rows[LedgerType.EQUITY]),
-        current_year_earnings=current,
-        retained_earnings=retained,
+        fiscal_year_begin=now.fy_begin,
+        assets=_section(LedgerType.ASSET, rows[LedgerType.ASSET], compared),
+        liabilities=_section(LedgerType.LIABILITY, rows[LedgerType.LIABILITY], compared),
+        equity=_section(LedgerType.EQUITY, rows[LedgerType.EQUITY], compared),
+        current_year_earnings=now.current,
+        retained_earnings=now.retained,
+        previous_as_of=earlier_day,
     )
 
 
@@ -410,6 +563,7 @@ class IncomeStatementRow:
     normal_balance: Side
     amounts: tuple[int, ...]  # one per column, signed on the section's side
     total: int
+    previous: int | None = None  # the previous year's total, when compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +572,7 @@ class IncomeStatementSection:
     rows: tuple[IncomeStatementRow, ...]
     amounts: tuple[int, ...]
     total: int
+    previous: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +588,14 @@ class IncomeStatement:
     expense: IncomeStatementSection
     net_income: tuple[int, ...]
     net_income_total: int
+    previous_from: date | None = None
+    previous_to: date | None = None
+
+    @property
+    def net_income_previous(self) -> int | None:
+        if self.revenue.previous is None or self.expense.previous is None:
+            return None
+        return self.revenue.previous - self.expense.previous
 
 
 def add_months(day: date, months: int) -> date:
@@ -500,6 +663,8 @@ def income_statement(
     date_to: date | None = None,
     interval: Interval | None = None,
     include_empty: bool = False,
+    compare: Compare | None = None,
+    year: int | None = None,
 ) -> IncomeStatement:
     """Revenue, expense and net income for a range, optionally one column per interval.
 
@@ -508,14 +673,19 @@ def income_statement(
     they belong to the bucket of their date.
     """
     book = get_book(uow, book_id)
-    start, end = _resolve_range(book, date_from, date_to)
+    start, end = _resolve_range(book, date_from, date_to, year)
     columns = buckets(book, start, end, interval)
     ledgers = [ledger for ledger in _ledgers(uow, book_id) if not ledger.type.is_balance_sheet]
-    per_column = ReportRepo(uow.conn).range_totals(
-        book_id,
-        [ledger.id for ledger in ledgers],
-        [(column.date_from, column.date_to) for column in columns],
+    earlier = (
+        (previous_year_day(book, start), previous_year_day(book, end))
+        if compare is Compare.PREVIOUS_YEAR
+        else None
     )
+    repo, ids = ReportRepo(uow.conn), [ledger.id for ledger in ledgers]
+    per_column = repo.range_totals(book_id, ids, [(c.date_from, c.date_to) for c in columns])
+    # Asked on its own: the ranges of one call must not overlap, and a range of more than a
+    # year overlaps its previous year.
+    previous_totals = repo.range_totals(book_id, ids, [earlier])[0] if earlier else None
 
     sections: dict[LedgerType, list[IncomeStatementRow]] = {
         LedgerType.REVENUE: [],
@@ -529,6 +699,11 @@ def income_statement(
             d, c, obd, obc = totals.get(ledger.id, _ZERO)
             moved = moved or bool(d or c or obd or obc)
             amounts.append(signed_balance(side, d + obd, c + obc))
+        previous = None
+        if previous_totals is not None:
+            d, c, obd, obc = previous_totals.get(ledger.id, _ZERO)
+            moved = moved or bool(d or c or obd or obc)
+            previous = signed_balance(side, d + obd, c + obc)
         if not include_empty and not moved:
             continue
         sections[ledger.type].append(
@@ -541,13 +716,15 @@ def income_statement(
                 normal_balance=ledger.normal_balance,
                 amounts=tuple(amounts),
                 total=sum(amounts),
+                previous=previous,
             )
         )
 
     def section(ledger_type: LedgerType) -> IncomeStatementSection:
         rows = sections[ledger_type]
         amounts = tuple(sum(row.amounts[i] for row in rows) for i in range(len(columns)))
-        return IncomeStatementSection(ledger_type, tuple(rows), amounts, sum(amounts))
+        previous = sum(row.previous or 0 for row in rows) if earlier else None
+        return IncomeStatementSection(ledger_type, tuple(rows), amounts, sum(amounts), previous)
 
     revenue, expense = section(LedgerType.REVENUE), section(LedgerType.EXPENSE)
     net = tuple(r - e for r, e in zip(revenue.amounts, expense.amounts, strict=True))
@@ -563,6 +740,8 @@ def income_statement(
         expense=expense,
         net_income=net,
         net_income_total=revenue.total - expense.total,
+        previous_from=earlier[0] if earlier else None,
+        previous_to=earlier[1] if earlier else None,
     )
 
 

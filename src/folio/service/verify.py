@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from folio.domain.fiscal_years import closing_hash, fiscal_year
 from folio.domain.journal import GENESIS_HASH, entry_hash, hash_header, hash_line
 from folio.domain.opening_balances import CARRY_FORWARD_SUBTYPE, SYSTEM_ROLES
 from folio.service.books import get_book
+from folio.service.fiscal_years import figures
 from folio.store.uow import UnitOfWork
 
 Problem = dict[str, Any]
@@ -132,6 +134,7 @@ def verify_book(uow: UnitOfWork, book_id: str) -> VerifyResult:
         _ledger_totals,
         _period_totals,
         _opening_owners,
+        _closings,
     )
     for check in checks:
         problem = check(uow, book_id, journal)
@@ -228,4 +231,42 @@ def _opening_owners(uow: UnitOfWork, book_id: str, journal: _Journal) -> Problem
                     "entry_id": entry_id,
                     "ledger_id": ledger_id,
                 }
+    return None
+
+
+def _closings(uow: UnitOfWork, book_id: str, journal: _Journal) -> Problem | None:
+    """Each year-end close's hash and its place in the chain of closes; a year closed now still
+    has the closing balances and result it recorded; the book's `closed_through` is the last
+    day of its newest closed year."""
+    book = get_book(uow, book_id)
+    prev_hash, live_through = GENESIS_HASH, None
+    for seq, closing in enumerate(uow.closings.of_book(book_id), start=1):
+        where = {"year": closing.year, "closing_id": closing.id}
+        if closing.seq != seq or closing.prev_hash != prev_hash:
+            return {"kind": "closing_chain_broken", **where}
+        if closing_hash(closing) != closing.hash:
+            return {"kind": "closing_hash_mismatch", **where}
+        prev_hash = closing.hash
+        if not closing.live:
+            continue
+        live_through = max(live_through or closing.last_day, closing.last_day)
+        now = figures(uow, book, fiscal_year(book, closing.year))
+        if now.result != closing.result:
+            return {"kind": "closing_mismatch", **where, "result": [closing.result, now.result]}
+        for ledger_id in sorted(set(now.closing) | set(closing.balances)):
+            recorded, found = closing.balances.get(ledger_id, 0), now.closing.get(ledger_id, 0)
+            if recorded != found:
+                return {
+                    "kind": "closing_mismatch",
+                    **where,
+                    "ledger_id": ledger_id,
+                    "recorded": recorded,
+                    "found": found,
+                }
+    if book.closed_through != live_through:
+        return {
+            "kind": "closed_through_mismatch",
+            "closed_through": book.closed_through.isoformat() if book.closed_through else None,
+            "newest_closed_year_ends": live_through.isoformat() if live_through else None,
+        }
     return None

@@ -42,6 +42,10 @@ books = Table(
     # The journal head: the last number and hash, advanced under the book row's lock.
     Column("last_journal_number", BigInteger, nullable=False, server_default="0"),
     Column("last_hash", String(64), nullable=False),
+    # The last day of the newest closed fiscal year: closes happen in order and reopen from the
+    # newest, so the closed years are the ones through this day (verify checks it against the
+    # closes). Posting on or before it is refused.
+    Column("closed_through", Date),
     PrimaryKeyConstraint("book_id"),
 )
 
@@ -207,6 +211,58 @@ Index(
     postgresql_where=opening_balance_owners.c.released_by.is_(None),
 )
 Index("ix_ob_owner_intent", opening_balance_owners.c.book_id, opening_balance_owners.c.intent_id)
+
+# Year-end closes (DESIGN §3a): one row per close, its closing balances beside it. A close is
+# hash-chained to the book's earlier closes and bound to the journal head it saw; a reopen
+# marks the row (once), and the partial unique index allows one live close per year.
+fiscal_year_closings = Table(
+    "fiscal_year_closings",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("closing_id", String(32), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("result", BigInteger, nullable=False),
+    Column("retained_earnings_id", String(32), nullable=False),
+    Column("journal_number", BigInteger, nullable=False),
+    Column("journal_hash", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("closed_at", UtcDateTime, nullable=False),
+    Column("closed_by", String(64)),
+    Column("reopened_at", UtcDateTime),
+    Column("reopened_by", String(64)),
+    PrimaryKeyConstraint("book_id", "closing_id"),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    UniqueConstraint("book_id", "seq", name="uq_closings_book_seq"),
+)
+Index(
+    "uq_closings_live_year",
+    fiscal_year_closings.c.book_id,
+    fiscal_year_closings.c.year,
+    unique=True,
+    sqlite_where=fiscal_year_closings.c.reopened_at.is_(None),
+    postgresql_where=fiscal_year_closings.c.reopened_at.is_(None),
+)
+
+fiscal_year_closing_balances = Table(
+    "fiscal_year_closing_balances",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("closing_id", String(32), nullable=False),
+    Column("ledger_id", String(32), nullable=False),
+    # The ledger's balance at the year's end, debit − credit (revenue and expense: the year's).
+    Column("balance", BigInteger, nullable=False),
+    PrimaryKeyConstraint("book_id", "closing_id", "ledger_id"),
+    ForeignKeyConstraint(
+        ["book_id", "closing_id"],
+        ["fiscal_year_closings.book_id", "fiscal_year_closings.closing_id"],
+    ),
+    ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
+)
 
 periods = Table(
     "periods",

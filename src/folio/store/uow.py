@@ -19,6 +19,7 @@ from folio.store.repos import (
     AuditRepo,
     AuthRepo,
     BookRepo,
+    ClosingRepo,
     IdempotencyRepo,
     JournalRepo,
     LedgerRepo,
@@ -37,6 +38,7 @@ class UnitOfWork:
 
     conn: Connection
     books: BookRepo
+    closings: ClosingRepo
     ledgers: LedgerRepo
     journal: JournalRepo
     openings: OpeningOwnerRepo
@@ -72,6 +74,7 @@ class UnitOfWork:
             raise
         self._committed = False
         self.books = BookRepo(self.conn)
+        self.closings = ClosingRepo(self.conn)
         self.ledgers = LedgerRepo(self.conn)
         self.journal = JournalRepo(self.conn)
         self.openings = OpeningOwnerRepo(self.conn)

@@ -42,6 +42,18 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 DateFrom = Annotated[date | None, Query(alias="from", description="First day (inclusive).")]
 DateTo = Annotated[date | None, Query(alias="to", description="Last day (inclusive).")]
 IncludeEmpty = Annotated[bool, Query(description="Also ledgers without postings.")]
+Year = Annotated[
+    int | None,
+    Query(
+        ge=1900,
+        le=9998,
+        description="A fiscal year (named by the calendar year it starts in) instead of a range.",
+    ),
+]
+CompareWith = Annotated[
+    reports.Compare | None,
+    Query(description="`previous_year`: each amount a fiscal year earlier beside it (Vorjahr)."),
+]
 
 
 def _respond(request: Request, report: Report, name: str) -> Response:
@@ -79,16 +91,24 @@ def trial_balance(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     include_empty: IncludeEmpty = False,
+    year: Year = None,
 ) -> Response:
-    """Per ledger: opening_balance (opening-balance postings through `to`), carried_forward
-    (other postings before `from`), debit and credit (other postings in the range), closing.
-    Default range: the fiscal year containing `to` (default today)."""
+    """Per ledger: opening_balance (the opening value of the fiscal year holding `from`: the
+    balance carried from the year before, revenue and expense at zero, earlier results in the
+    retained-earnings ledger; in the first year the opening balances), carried_forward (the
+    year's postings before `from`), debit and credit (postings in the range), closing. The range
+    lies in one fiscal year; default: the fiscal year containing `to` (default today)."""
     return _report(
         call,
         request,
         "trial-balance",
         lambda uow: reports.trial_balance(
-            uow, book_id, date_from=date_from, date_to=date_to, include_empty=include_empty
+            uow,
+            book_id,
+            date_from=date_from,
+            date_to=date_to,
+            include_empty=include_empty,
+            year=year,
         ),
     )
 
@@ -100,12 +120,16 @@ def balance_sheet(
     book_id: BookId,
     as_of: Annotated[date | None, Query(description="Through this day (default today).")] = None,
     include_empty: IncludeEmpty = False,
+    compare: CompareWith = None,
+    year: Year = None,
 ) -> Response:
     return _report(
         call,
         request,
         "balance-sheet",
-        lambda uow: reports.balance_sheet(uow, book_id, as_of=as_of, include_empty=include_empty),
+        lambda uow: reports.balance_sheet(
+            uow, book_id, as_of=as_of, include_empty=include_empty, compare=compare, year=year
+        ),
     )
 
 
@@ -118,6 +142,8 @@ def income_statement(
     date_to: DateTo = None,
     interval: reports.Interval | None = None,
     include_empty: IncludeEmpty = False,
+    compare: CompareWith = None,
+    year: Year = None,
 ) -> Response:
     return _report(
         call,
@@ -130,6 +156,8 @@ def income_statement(
             date_to=date_to,
             interval=interval,
             include_empty=include_empty,
+            compare=compare,
+            year=year,
         ),
     )
 

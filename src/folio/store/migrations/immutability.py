@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 APPEND_ONLY = ("journal_entries", "journal_lines", "entry_reversals", "intent_reversals")
 
 
-def create_triggers(conn: Connection) -> None:
+def create_triggers(conn: Connection, tables: tuple[str, ...] = APPEND_ONLY) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             """
@@ -19,7 +19,7 @@ def create_triggers(conn: Connection) -> None:
             $$ LANGUAGE plpgsql
             """
         )
-        for table in APPEND_ONLY:
+        for table in tables:
             conn.exec_driver_sql(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION folio_refuse_change()"
@@ -29,7 +29,7 @@ def create_triggers(conn: Connection) -> None:
                 "FOR EACH STATEMENT EXECUTE FUNCTION folio_refuse_change()"
             )
         return
-    for table in APPEND_ONLY:
+    for table in tables:
         for operation in ("UPDATE", "DELETE"):
             conn.exec_driver_sql(
                 f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
@@ -38,33 +38,60 @@ def create_triggers(conn: Connection) -> None:
             )
 
 
-def drop_triggers(conn: Connection) -> None:
+def drop_triggers(conn: Connection, tables: tuple[str, ...] = APPEND_ONLY) -> None:
     if conn.dialect.name == "postgresql":
-        for table in APPEND_ONLY:
+        for table in tables:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS folio_refuse_change()")
+        if tables == APPEND_ONLY:  # the first migration owns the function the others share
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS folio_refuse_change() CASCADE")
         return
-    for table in APPEND_ONLY:
+    for table in tables:
         for operation in ("update", "delete"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
 
 
-# The opening-balance owners table keeps its history: a row is never deleted, and its only
-# change is its release (released_by and released_at set once, when its entry is reversed).
+# Tables whose rows keep their history: never deleted, and changed only once, by setting a
+# marker column that was NULL (an owner's release, a close's reopening); the other columns
+# never change.
 OWNERS = "opening_balance_owners"
 _OWNER_KEPT = ("book_id", "entry_id", "ledger_id", "intent_id", "source", "created_at")
+CLOSINGS = "fiscal_year_closings"
+_CLOSING_KEPT = (
+    "book_id", "closing_id", "seq", "year", "first_day", "last_day", "final", "result",
+    "retained_earnings_id", "journal_number", "journal_hash", "prev_hash", "hash", "closed_at",
+    "closed_by",
+)  # fmt: skip
+CLOSING_BALANCES = "fiscal_year_closing_balances"
 
 
 def create_owner_triggers(conn: Connection) -> None:
+    _create_marked_once(conn, OWNERS, "released_by", _OWNER_KEPT)
+
+
+def drop_owner_triggers(conn: Connection) -> None:
+    _drop_marked_once(conn, OWNERS)
+
+
+def create_closing_triggers(conn: Connection) -> None:
+    _create_marked_once(conn, CLOSINGS, "reopened_at", _CLOSING_KEPT)
+    create_triggers(conn, (CLOSING_BALANCES,))
+
+
+def drop_closing_triggers(conn: Connection) -> None:
+    _drop_marked_once(conn, CLOSINGS)
+    drop_triggers(conn, (CLOSING_BALANCES,))
+
+
+def _create_marked_once(conn: Connection, table: str, marker: str, kept: tuple[str, ...]) -> None:
     if conn.dialect.name == "postgresql":
-        kept = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _OWNER_KEPT)
+        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in kept)
         conn.exec_driver_sql(
             f"""
-            CREATE OR REPLACE FUNCTION folio_owner_release_only() RETURNS trigger AS $$
+            CREATE OR REPLACE FUNCTION folio_{table}_marked_once() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP <> 'UPDATE' OR OLD.released_by IS NOT NULL OR {kept} THEN
-                    RAISE EXCEPTION 'folio: %% rows are only released, once; %% refused',
+                IF TG_OP <> 'UPDATE' OR OLD.{marker} IS NOT NULL OR {changed} THEN
+                    RAISE EXCEPTION 'folio: %% rows change once, by their {marker}; %% refused',
                         TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
                 END IF;
                 RETURN NEW;
@@ -73,31 +100,38 @@ def create_owner_triggers(conn: Connection) -> None:
             """
         )
         conn.exec_driver_sql(
-            f"CREATE TRIGGER {OWNERS}_release_only BEFORE UPDATE OR DELETE ON {OWNERS} "
-            "FOR EACH ROW EXECUTE FUNCTION folio_owner_release_only()"
+            f"CREATE TRIGGER {table}_marked_once BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION folio_{table}_marked_once()"
         )
         conn.exec_driver_sql(
-            f"CREATE TRIGGER {OWNERS}_no_truncate BEFORE TRUNCATE ON {OWNERS} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION folio_owner_release_only()"
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION folio_{table}_marked_once()"
         )
         return
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _OWNER_KEPT)
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in kept)
     conn.exec_driver_sql(
-        f"CREATE TRIGGER {OWNERS}_no_delete BEFORE DELETE ON {OWNERS} BEGIN SELECT "
-        f"RAISE(ABORT, 'folio: {OWNERS} rows are only released, once; DELETE refused'); END"
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN SELECT "
+        f"RAISE(ABORT, 'folio: {table} rows change once, by their {marker}; DELETE refused'); END"
     )
     conn.exec_driver_sql(
-        f"CREATE TRIGGER {OWNERS}_release_only BEFORE UPDATE ON {OWNERS} "
-        f"WHEN OLD.released_by IS NOT NULL OR {changed} BEGIN SELECT "
-        f"RAISE(ABORT, 'folio: {OWNERS} rows are only released, once; UPDATE refused'); END"
+        f"CREATE TRIGGER {table}_marked_once BEFORE UPDATE ON {table} "
+        f"WHEN OLD.{marker} IS NOT NULL OR {changed} BEGIN SELECT "
+        f"RAISE(ABORT, 'folio: {table} rows change once, by their {marker}; UPDATE refused'); END"
     )
 
 
-def drop_owner_triggers(conn: Connection) -> None:
+def _drop_marked_once(conn: Connection, table: str) -> None:
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {OWNERS}_release_only ON {OWNERS}")
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {OWNERS}_no_truncate ON {OWNERS}")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS folio_owner_release_only()")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_marked_once ON {table}")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+        conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS folio_{table}_marked_once()")
         return
-    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {OWNERS}_no_delete")
-    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {OWNERS}_release_only")
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_marked_once")
+
+
+def drop_every_trigger(conn: Connection) -> None:
+    """Every protection gone (tests that tamper with the tables as a database user could)."""
+    drop_closing_triggers(conn)
+    drop_owner_triggers(conn)
+    drop_triggers(conn)

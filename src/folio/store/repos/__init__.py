@@ -3,6 +3,7 @@
 from folio.store.repos.audit import AuditRepo
 from folio.store.repos.auth import AuthRepo
 from folio.store.repos.books import BookRepo
+from folio.store.repos.closings import ClosingRepo
 from folio.store.repos.idempotency import IdempotencyRepo
 from folio.store.repos.journal import JournalRepo
 from folio.store.repos.ledgers import LedgerRepo
@@ -13,6 +14,7 @@ __all__ = [
     "AuditRepo",
     "AuthRepo",
     "BookRepo",
+    "ClosingRepo",
     "IdempotencyRepo",
     "JournalRepo",
     "LedgerRepo",

@@ -20,6 +20,7 @@ def _book(row: Any) -> Book:
         entries_start=row.entries_start,
         fiscal_year_start=row.fiscal_year_start,
         chart=row.chart,
+        closed_through=row.closed_through,
     )
 
 

@@ -510,3 +510,27 @@ class JournalRepo:
             .limit(1)
         ).first()
         return (row.line_id, row.entry_id) if row else None
+
+    def last_date(self, book_id: str) -> date | None:
+        """The latest accounting date in the book's journal."""
+        value: date | None = self.conn.execute(
+            select(func.max(journal_entries.c.date)).where(journal_entries.c.book_id == book_id)
+        ).scalar()
+        return value
+
+    def posted_after(
+        self, book_id: str, number: int, through: date
+    ) -> list[tuple[str, int, date, str]]:
+        """(entry id, journal number, date, ledger id) of every line posted after journal
+        number `number` and dated on or before `through`: what changed a closed year."""
+        lines = journal_lines
+        rows = self.conn.execute(
+            select(lines.c.entry_id, lines.c.journal_number, lines.c.date, lines.c.ledger_id)
+            .where(
+                lines.c.book_id == book_id,
+                lines.c.journal_number > number,
+                lines.c.date <= through,
+            )
+            .order_by(lines.c.journal_number, lines.c.line_no)
+        )
+        return [(r.entry_id, r.journal_number, r.date, r.ledger_id) for r in rows]
