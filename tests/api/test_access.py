@@ -35,6 +35,7 @@ def populated_book(admin: httpx.Client) -> dict[str, str]:
         "entry_id": entry["id"],
         "intent_id": entry["intent_id"],
         "period": "2025-01",
+        "year": "2025",
     }
 
 
@@ -110,11 +111,15 @@ def test_scope_table_matches_the_docs(app: FastAPI) -> None:
         BOOK_PREFIX + "/journal-entries": "journal",
         BOOK_PREFIX + "/intents": "journal",
         BOOK_PREFIX + "/periods": "periods",
+        BOOK_PREFIX + "/fiscal-years": "periods",  # closing a year locks its months
     }
     # The book's opening balances are read with the ledgers and booked as journal entries.
     special = {
         f"GET {BOOK_PREFIX}/opening-balances": "ledgers:read",
         f"POST {BOOK_PREFIX}/opening-balances": "journal:write",
+        # A year's opening values and its continuity are figures, read like the reports.
+        f"GET {BOOK_PREFIX}/fiscal-years/{{year}}/opening-balances": "reports:read",
+        f"GET {BOOK_PREFIX}/fiscal-years/{{year}}/continuity": "reports:read",
     }
     for key, scopes in table.items():
         method, path = key.split(" ", 1)

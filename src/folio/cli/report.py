@@ -41,6 +41,12 @@ AsOfOption = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="The day (
 FormatOption = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Output format.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file, not stdout.")
 EmptyOption = typer.Option(False, "--include-empty", help="Show ledgers without postings too.")
+YearOption = typer.Option(
+    None, "--year", help="A fiscal year (named by the year it starts in) instead of dates."
+)
+CompareOption = typer.Option(
+    False, "--previous-year", help="Add each amount a fiscal year earlier (Vorjahr)."
+)
 
 # Columns left out of the terminal table (still in CSV, XLSX and JSON).
 _TABLE_HIDDEN = {
@@ -127,11 +133,13 @@ def trial_balance(
         None, "--as-of", formats=["%Y-%m-%d"], help="Same as --to."
     ),
     include_empty: bool = EmptyOption,
+    year: int | None = YearOption,
     fmt: OutputFormat = FormatOption,
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
 ) -> None:
-    """Trial balance (SuSa) with opening, carried-forward, debit, credit and closing columns.
+    """Trial balance (SuSa) with opening (the fiscal year's opening values), carried-forward,
+    debit, credit and closing columns, within one fiscal year.
 
     Default range: the fiscal year containing --to (default today).
     """
@@ -139,7 +147,12 @@ def trial_balance(
     report = _read(
         database,
         lambda uow: reports.trial_balance(
-            uow, book_id, date_from=_day(date_from), date_to=end, include_empty=include_empty
+            uow,
+            book_id,
+            date_from=_day(date_from),
+            date_to=end,
+            include_empty=include_empty,
+            year=year,
         ),
     )
     _emit(report, fmt, output)
@@ -150,15 +163,23 @@ def balance_sheet(
     book_id: str = BookArgument,
     as_of: datetime | None = AsOfOption,
     include_empty: bool = EmptyOption,
+    year: int | None = YearOption,
+    previous_year: bool = CompareOption,
     fmt: OutputFormat = FormatOption,
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
 ) -> None:
-    """Balance sheet as of a day, with current year earnings and retained earnings."""
+    """Balance sheet as of a day (or a fiscal year's end), with the current year's earnings;
+    earlier results show on the retained-earnings ledger."""
     report = _read(
         database,
         lambda uow: reports.balance_sheet(
-            uow, book_id, as_of=_day(as_of), include_empty=include_empty
+            uow,
+            book_id,
+            as_of=_day(as_of),
+            include_empty=include_empty,
+            compare=reports.Compare.PREVIOUS_YEAR if previous_year else None,
+            year=year,
         ),
     )
     _emit(report, fmt, output)
@@ -173,6 +194,8 @@ def income_statement(
         None, "--interval", help="One column per month, quarter or year."
     ),
     include_empty: bool = EmptyOption,
+    year: int | None = YearOption,
+    previous_year: bool = CompareOption,
     fmt: OutputFormat = FormatOption,
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
@@ -187,6 +210,8 @@ def income_statement(
             date_to=_day(date_to),
             interval=interval,
             include_empty=include_empty,
+            compare=reports.Compare.PREVIOUS_YEAR if previous_year else None,
+            year=year,
         ),
     )
     _emit(report, fmt, output)
