@@ -39,12 +39,12 @@ def book(fo: Folio):
 
 def test_a_year_opens_with_what_the_year_before_closed_with(fo: Folio, book) -> None:
     found = ids(fo, book.id, "1800", "2000", "2970", "4400", "6310", "9000")
-    first = fo.year_openings(book.id, 2021).opening.values
+    first = fo.year_figures(book.id, 2021).opening.values
     assert {k: v for k, v in first.items() if v} == {
         found["1800"]: 1_000_000,
         found["2000"]: -1_000_000,
     }
-    second = fo.year_openings(book.id, 2022)
+    second = fo.year_figures(book.id, 2022)
     values = {k: v for k, v in second.opening.values.items() if v}
     assert values == {
         found["1800"]: 1_150_000,
@@ -53,7 +53,7 @@ def test_a_year_opens_with_what_the_year_before_closed_with(fo: Folio, book) -> 
     }
     assert second.opening.earlier_results == -150_000
     assert sum(second.opening.values.values()) == 0
-    third = fo.year_openings(book.id, 2023).opening.values
+    third = fo.year_figures(book.id, 2023).opening.values
     assert third[found["2970"]] == -180_000 and third[found["4400"]] == 0
 
 
@@ -174,7 +174,7 @@ def test_a_july_year_and_a_mid_year_conversion(fo: Folio) -> None:
     post(fo, made, "1800 D 10.00; 4400 C 10.00", on=date(2022, 6, 30))
     post(fo, made, "1800 D 20.00; 4400 C 20.00", on=date(2022, 7, 1))
     found = ids(fo, made.id, "4400", "2970")
-    nxt = fo.year_openings(made.id, 2022).opening.values
+    nxt = fo.year_figures(made.id, 2022).opening.values
     assert nxt[found["4400"]] == 0 and nxt[found["2970"]] == -41_000
     closing = fo.close_year(made.id, 2021)
     assert closing.result == 41_000
@@ -197,8 +197,8 @@ def test_a_fiscal_year_from_the_29th_of_february(fo: Folio) -> None:
     post(fo, made, "1800 D 5.00; 4400 C 5.00", on=date(2025, 2, 27))
     post(fo, made, "1800 D 7.00; 4400 C 7.00", on=date(2025, 2, 28))
     retained = ids(fo, made.id, "2970")["2970"]
-    assert fo.year_openings(made.id, 2025).opening.values[retained] == -500
-    assert fo.year_openings(made.id, 2026).opening.values[retained] == -1_200
+    assert fo.year_figures(made.id, 2025).opening.values[retained] == -500
+    assert fo.year_figures(made.id, 2026).opening.values[retained] == -1_200
 
 
 def test_the_balance_sheet_carries_earlier_results_in_retained_earnings(fo: Folio, book) -> None:

@@ -196,8 +196,8 @@ class Folio:
     def years(self, book_id: str) -> list[fiscal_years.YearInfo]:
         return self.read(lambda uow: fiscal_years.list_years(uow, book_id))
 
-    def year_openings(self, book_id: str, year: int) -> fiscal_years.YearFigures:
-        return self.read(lambda uow: fiscal_years.year_openings(uow, book_id, year))
+    def year_figures(self, book_id: str, year: int) -> fiscal_years.YearFigures:
+        return self.read(lambda uow: fiscal_years.year_figures(uow, book_id, year))
 
     def close_preview(self, book_id: str, year: int) -> fiscal_years.ClosePreview:
         return self.read(lambda uow: fiscal_years.close_preview(uow, book_id, year))

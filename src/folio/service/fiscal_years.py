@@ -163,9 +163,9 @@ def figures(uow: UnitOfWork, book: Book, fy: FiscalYear) -> YearFigures:
     return YearFigures(fy, ledgers, retained, opening, closing, result_of(ledgers, before, end))
 
 
-def year_openings(uow: UnitOfWork, book_id: str, year: int) -> YearFigures:
-    """Fiscal year `year`'s opening values, with the retained-earnings ledger taking the
-    results of every earlier year."""
+def year_figures(uow: UnitOfWork, book_id: str, year: int) -> YearFigures:
+    """Fiscal year `year`'s opening values (the retained-earnings ledger taking every earlier
+    year's result), closing balances and result."""
     book = get_book(uow, book_id)
     return figures(uow, book, fiscal_year(book, year))
 

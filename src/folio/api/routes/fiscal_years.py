@@ -58,7 +58,7 @@ def year_openings(
     year: their opening balances); revenue and expense open at zero; the retained-earnings
     ledger takes every earlier year's result."""
     book, found = call.read(
-        lambda uow: (get_book(uow, book_id), fiscal_years.year_openings(uow, book_id, year))
+        lambda uow: (get_book(uow, book_id), fiscal_years.year_figures(uow, book_id, year))
     )
     return YearOpeningsRead.of(book, found)
 
