@@ -167,13 +167,13 @@ def install_errors(ui: FastAPI) -> None:
 
 
 def create_ui(parent: FastAPI) -> FastAPI:
-    from folio.web.pages import books, journal, ledgers, openings, periods, reports, signin
+    from folio.web.pages import books, journal, ledgers, openings, periods, reports, signin, years
 
     ui = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, title="Folio web interface")
     ui.state.parent = parent
     install_errors(ui)
     ui.add_middleware(PageMiddleware)
-    for module in (signin, books, ledgers, openings, journal, reports, periods):
+    for module in (signin, books, ledgers, openings, journal, reports, periods, years):
         ui.include_router(module.pages)
     ui.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return ui

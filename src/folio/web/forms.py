@@ -84,6 +84,12 @@ _PERIOD_WORDS = {
 def explain(error: FolioError) -> str:
     """The service's message, reworded where a bookkeeper would want more."""
     data = error.data if isinstance(error.data, dict) else {}
+    if error.code == "PERIOD_LOCKED" and "closed_through" in data:
+        return (
+            f"{data.get('date', 'This date')} lies in a closed fiscal year (closed through "
+            f"{data['closed_through']}). Choose a later date, or reopen the year on the "
+            "Fiscal years page."
+        )
     if error.code == "PERIOD_LOCKED":
         statuses = data.get("statuses") or {}
         parts = [

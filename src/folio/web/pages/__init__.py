@@ -29,6 +29,7 @@ BOOK_TABS = (
     Tab("journal", "Journal", "journal:read"),
     Tab("reports", "Reports", "reports:read"),
     Tab("periods", "Periods", "periods:read"),
+    Tab("years", "Fiscal years", "periods:read"),
 )
 
 

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from starlette.responses import Response
 
-from folio.domain.errors import FolioError, NotFound
-from folio.service import report_formats, reports
+from folio.domain.errors import FolioError, InvalidInput, NotFound
+from folio.service import fiscal_years, report_formats, reports
 from folio.web.app import render
 from folio.web.charts import Bar, Segment, composition, income_bars
 from folio.web.forms import Problems, field_of, parse_optional_day
@@ -37,26 +37,49 @@ def _label(subtype: str) -> str:
 
 def _params(request: Request) -> dict[str, str]:
     query = request.query_params
-    found = {name: query.get(name, "").strip() for name in ("from", "to", "as_of")}
+    found = {name: query.get(name, "").strip() for name in ("from", "to", "as_of", "year")}
     interval = query.get("interval", "month").strip()
     found["interval"] = interval if interval in INTERVALS else "month"
+    found["previous"] = "1" if query.get("previous") else ""
     return found
 
 
+def _year(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(f"“{text}” is not a fiscal year.", {"field": "year"})
+    return int(text)
+
+
 def _build(me: Viewer, book_id: str, kind: str, params: dict[str, str]) -> Report:
-    date_from = parse_optional_day(params["from"], field_name="from")
-    date_to = parse_optional_day(params["to"], field_name="to")
-    as_of = parse_optional_day(params["as_of"], field_name="as_of")
+    """The report; a chosen fiscal year wins over the dates typed beside it."""
+    year = _year(params["year"])
+    dated = year is None
+    date_from = parse_optional_day(params["from"], field_name="from") if dated else None
+    date_to = parse_optional_day(params["to"], field_name="to") if dated else None
+    as_of = parse_optional_day(params["as_of"], field_name="as_of") if dated else None
+    compare = reports.Compare.PREVIOUS_YEAR if params["previous"] else None
     if kind == "trial-balance":
         return me.read(
-            lambda uow: reports.trial_balance(uow, book_id, date_from=date_from, date_to=date_to)
+            lambda uow: reports.trial_balance(
+                uow, book_id, date_from=date_from, date_to=date_to, year=year
+            )
         )
     if kind == "balance-sheet":
-        return me.read(lambda uow: reports.balance_sheet(uow, book_id, as_of=as_of))
+        return me.read(
+            lambda uow: reports.balance_sheet(uow, book_id, as_of=as_of, compare=compare, year=year)
+        )
     interval = reports.Interval(params["interval"]) if params["interval"] else None
     return me.read(
         lambda uow: reports.income_statement(
-            uow, book_id, date_from=date_from, date_to=date_to, interval=interval
+            uow,
+            book_id,
+            date_from=date_from,
+            date_to=date_to,
+            interval=interval,
+            compare=compare,
+            year=year,
         )
     )
 
@@ -97,7 +120,9 @@ def show(request: Request, book_id: str, me: Signed, report: str = "trial-balanc
     elif isinstance(built, reports.IncomeStatement):
         chart = _income_chart(built)
     query = urlencode({k: v for k, v in params.items() if v or k == "interval"})
+    years = me.read(lambda uow: fiscal_years.list_years(uow, book_id))
     context: dict[str, Any] = {
+        "years": [info.year for info in reversed(years)],
         "book": book,
         "tabs": BOOK_TABS,
         "active": "reports",
