@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench import env, imports, posting, reads
+from bench import env, imports, posting, reads, years
 
 QUICK = os.environ.get("FOLIO_BENCH_QUICK") == "1"
 SECONDS = int(os.environ.get("FOLIO_BENCH_SECONDS", "3" if QUICK else "20"))
@@ -103,6 +103,14 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                 add(f"4 {what} as of a past date, 1.1M lines (ratio = hledger/folio)", kind,
                     mine, theirs, r, "<= 200 ms, >= 20x", mine <= 200 and r >= 20,
                     rd[key]["load"], "ms")  # fmt: skip
+        yr = results.get("years", {}).get(kind)
+        if yr:
+            five, one = yr["five_years"]["p50_ms"], yr["one_year"]["p50_ms"]
+            r = _ratio(five, one)
+            lines = results["years"]["lines"]
+            add(f"7 trial balance of the last of 5 fiscal years vs a one-year book, {lines:,} "
+                "lines", kind, five, one, r, "<= 1.2", r <= 1.2, yr["five_years"]["load"],
+                "ms")  # fmt: skip
     return rows
 
 
@@ -118,7 +126,7 @@ def render(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-STEPS = ("posting", "imports", "reads")
+STEPS = ("posting", "imports", "reads", "years")
 
 
 def main() -> int:
@@ -169,6 +177,12 @@ def main() -> int:
                 failed.append(f"reads/{kind}")
                 traceback.print_exc()
         results["reads"].pop("hledger_numbers", None) if "reads" in results else None
+        if "years" in steps:
+            try:
+                results["years"] = years.run(dbs)
+            except Exception:
+                failed.append("years")
+                traceback.print_exc()
     finally:
         dbs.close()
     RESULTS.parent.mkdir(exist_ok=True)

@@ -98,26 +98,26 @@ class OpeningValues:
 
 def opening_values(
     ledgers: Iterable[Ledger],
-    before: Totals,
-    through: Totals,
+    before: Mapping[str, int],
+    year_openings: Mapping[str, int],
     retained_earnings_id: str | None,
 ) -> OpeningValues:
     """The opening values of a fiscal year.
 
-    `before`: totals through the day before the year starts; `through`: totals through a day of
-    the year (only its opening-balance postings are used: Folio dates them on the first year's
-    opening date). Balance-sheet ledgers carry their balance; revenue and expense ledgers carry
-    nothing, their results opening in the retained-earnings ledger (a book without one shows
-    `earlier_results` as a row of its own).
+    `before`: each ledger's balance (debit − credit) at the end of the year before;
+    `year_openings`: its opening-balance postings dated in the year (Folio dates them on the
+    first year's opening date). Balance-sheet ledgers carry their balance; revenue and expense
+    ledgers carry nothing, their results opening in the retained-earnings ledger (a book without
+    one shows `earlier_results` as a row of its own).
     """
     values: dict[str, int] = {}
     results = 0
     for ledger in ledgers:
-        value = raw(through, ledger.id, opening=True) - raw(before, ledger.id, opening=True)
+        value = year_openings.get(ledger.id, 0)
         if ledger.type.is_balance_sheet:
-            value += raw(before, ledger.id)
+            value += before.get(ledger.id, 0)
         else:
-            results += raw(before, ledger.id)
+            results += before.get(ledger.id, 0)
         values[ledger.id] = value
     if retained_earnings_id is not None:
         values[retained_earnings_id] = values.get(retained_earnings_id, 0) + results

@@ -150,7 +150,15 @@ def figures(uow: UnitOfWork, book: Book, fy: FiscalYear) -> YearFigures:
     retained = retained_earnings_ledger(uow, book.id)
     before = totals_through(uow, book, fy.start - timedelta(days=1))
     end = totals_through(uow, book, fy.end)
-    opening = opening_values(ledgers, before, end, retained.id if retained else None)
+    opening = opening_values(
+        ledgers,
+        {ledger.id: raw(before, ledger.id) for ledger in ledgers},
+        {
+            ledger.id: raw(end, ledger.id, opening=True) - raw(before, ledger.id, opening=True)
+            for ledger in ledgers
+        },
+        retained.id if retained else None,
+    )
     closing: dict[str, int] = {}
     for ledger in ledgers:
         value = raw(end, ledger.id) - (

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput
-from folio.domain.fiscal_years import fiscal_year, opening_values, raw, year_of
+from folio.domain.fiscal_years import FiscalYear, fiscal_year, opening_values, raw, year_of
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side, signed_balance
 from folio.service.books import get_book
 from folio.service.fiscal_years import retained_earnings_ledger
@@ -209,20 +209,16 @@ def trial_balance(
         )
     ledgers = _ledgers(uow, book_id)
     retained = retained_earnings_ledger(uow, book_id)
-    year_before = _totals_before(uow, book, ledgers, fy.start)
-    before = _totals_before(uow, book, ledgers, start)
-    through = _totals_through(uow, book, ledgers, end)
-    opening = opening_values(ledgers, year_before, through, retained.id if retained else None)
+    before_year, carried, in_range, year_openings = _year_slices(uow, book, ledgers, fy, start, end)
+    opening = opening_values(ledgers, before_year, year_openings, retained.id if retained else None)
     rows: list[TrialBalanceRow] = []
     for ledger in ledgers:
-        d_to, c_to, _, _ = through.get(ledger.id, _ZERO)
-        d_before, c_before, _, _ = before.get(ledger.id, _ZERO)
+        debit, credit, _, _ = in_range.get(ledger.id, _ZERO)
         eb = opening.values.get(ledger.id, 0)
-        carried = raw(before, ledger.id, opening=False) - raw(year_before, ledger.id, opening=False)
-        debit, credit = d_to - d_before, c_to - c_before
-        if not include_empty and not (eb or carried or debit or credit):
+        carried_raw = raw(carried, ledger.id, opening=False)
+        if not include_empty and not (eb or carried_raw or debit or credit):
             continue
-        rows.append(_tb_row(ledger, eb, carried, debit, credit))
+        rows.append(_tb_row(ledger, eb, carried_raw, debit, credit))
     if retained is None and opening.earlier_results:
         rows.append(_tb_row(EARLIER_RESULTS, opening.earlier_results, 0, 0, 0))
     totals = TrialBalanceTotals(
@@ -238,6 +234,45 @@ def trial_balance(
     return TrialBalance(
         book.id, book.currency, book.exponent, start, end, tuple(rows), totals, fy.year
     )
+
+
+def _year_slices(
+    uow: UnitOfWork,
+    book: Book,
+    ledgers: Sequence[Ledger],
+    fy: FiscalYear,
+    start: date,
+    end: date,
+) -> tuple[dict[str, int], Totals, Totals, dict[str, int]]:
+    """For a range [start, end] in fiscal year `fy`: each ledger's balance before the year
+    (debit − credit), the year's totals before `start` and in the range, and its
+    opening-balance postings in the year through `end`.
+
+    The balance before the year is the ledger's running totals less everything dated from the
+    year's start on: the cost follows the months from the year's start to the latest posting,
+    not the book's history (the last of five years costs what a one-year book does; bench/).
+    """
+    last = uow.journal.last_date(book.id)
+    if last is None:
+        return {}, {}, {}, {}
+    ranges = [(fy.start, start - timedelta(days=1)), (start, end)]
+    if last > end:
+        ranges.append((end + timedelta(days=1), last))
+    found = ReportRepo(uow.conn).range_totals(
+        book.id, [ledger.id for ledger in ledgers], [(lo, hi) for lo, hi in ranges if lo <= hi]
+    )
+    if start == fy.start:
+        found.insert(0, {})
+    carried, in_range = found[0], found[1]
+    before: dict[str, int] = {}
+    year_openings: dict[str, int] = {}
+    for ledger in ledgers:
+        later = sum(raw(part, ledger.id) for part in found)
+        before[ledger.id] = ledger.debits_posted - ledger.credits_posted - later
+        year_openings[ledger.id] = raw(carried, ledger.id, opening=True) + raw(
+            in_range, ledger.id, opening=True
+        )
+    return before, carried, in_range, year_openings
 
 
 # Where a book has no retained-earnings ledger, its earlier results show on a row of their own.

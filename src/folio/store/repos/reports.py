@@ -62,7 +62,7 @@ class ReportRepo:
 
     def range_totals(
         self, book_id: str, ledger_ids: Sequence[str], ranges: Sequence[tuple[date, date]]
-    ) -> list[dict[str, list[int]]]:
+    ) -> list[dict[str, tuple[int, int, int, int]]]:
         """Per range [lo, hi] (ranges must not overlap): ledger_id → [debits, credits,
         ob_debits, ob_credits] of the postings dated in it.
 
@@ -71,7 +71,7 @@ class ReportRepo:
         """
         result: list[dict[str, list[int]]] = [{} for _ in ranges]
         if not ranges or not ledger_ids:
-            return result
+            return [{} for _ in ranges]
         months, days = _split_ranges(ranges)
         ids = list(ledger_ids)
 
@@ -105,7 +105,7 @@ class ReportRepo:
                 lo, hi, index = days[bisect_right(starts, row.day) - 1]
                 if lo <= row.day <= hi:
                     add(index, row)
-        return result
+        return [{lid: (v[0], v[1], v[2], v[3]) for lid, v in part.items()} for part in result]
 
     def statement_lines(
         self,
