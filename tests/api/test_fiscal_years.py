@@ -111,3 +111,11 @@ def test_reports_by_year_with_the_year_before(admin: httpx.Client) -> None:
     assert csv[-1].split(",")[3:6] == ["30.00", "30.00", "70.00"]
     both = admin.get(f"{base}/trial-balance", params={"year": 2024, "from": "2024-01-01"})
     assert (both.status_code, both.json()["data"]["field"]) == (422, "year")
+
+
+def test_the_last_years_are_refused_not_a_server_error(admin: httpx.Client) -> None:
+    book = book_from_2023(admin)
+    base = f"/v1/books/{book['id']}/fiscal-years"
+    assert admin.get(f"{base}/9997/continuity").status_code == 200
+    last = admin.get(f"{base}/9998/continuity")
+    assert (last.status_code, last.json()["data"]["field"]) == (422, "year")

@@ -51,8 +51,16 @@ def year_start(book: Book, year: int) -> date:
     return safe_date(year, month, day)
 
 
+LAST_YEAR = 9998  # the last fiscal year Folio computes with: its end lies before year 10000
+
+
 def fiscal_year(book: Book, year: int) -> FiscalYear:
     """Fiscal year `year`, which must not begin before the book's first."""
+    if year > LAST_YEAR:
+        raise InvalidInput(
+            f"Fiscal year {year} lies beyond the years Folio computes with (up to {LAST_YEAR}).",
+            {"field": "year", "year": year, "last_year": LAST_YEAR},
+        )
     first = first_year(book)
     if year < first.year:
         raise InvalidInput(
