@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from folio.domain.fiscal_years import Closing
@@ -107,11 +107,4 @@ class ClosingRepo:
                 _closings.c.reopened_at.is_(None),
             )
             .values(reopened_at=at, reopened_by=by)
-        )
-
-    def count(self, book_id: str) -> int:
-        return int(
-            self.conn.execute(
-                select(func.count()).select_from(_closings).where(_closings.c.book_id == book_id)
-            ).scalar_one()
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from folio.domain.opening_balances import OwnerSource
@@ -100,16 +100,6 @@ class OpeningOwnerRepo:
         if ledger_ids is not None:
             query = query.where(_owners.c.ledger_id.in_(list(ledger_ids)))
         return [_owner(row) for row in self.conn.execute(query.order_by(_owners.c.ledger_id))]
-
-    def of_entries(self, book_id: str, entry_ids: Sequence[str]) -> list[Owner]:
-        return [
-            _owner(row)
-            for row in self.conn.execute(
-                select(_owners).where(
-                    and_(_owners.c.book_id == book_id, _owners.c.entry_id.in_(list(entry_ids)))
-                )
-            )
-        ]
 
     def every(self, book_id: str) -> list[Owner]:
         """Every row of the book, live and released (for verify)."""
