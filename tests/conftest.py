@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,11 @@ from tests.databases import (
     engine_for,
     fresh_database,
 )
+
+# The token signing key comes from outside the database (folio.store.signing_keys); PostgreSQL
+# has no file to keep one beside, so the tests name one. tests/api/test_signing_keys.py tries
+# the other sources.
+os.environ.setdefault("FOLIO_SECRET_KEY", secrets.token_urlsafe(48))
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -158,14 +158,14 @@ def test_token_errors(app: FastAPI, engine: Engine, admin: httpx.Client) -> None
 
 def test_expired_token(app: FastAPI, engine: Engine) -> None:
     client_id, secret = make_client(engine, "books:read").split()
-    signing = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
+    signing = app.state.signing_keys
     old = runner.read(
         UnitOfWork(engine, write=False),
         lambda uow: auth.issue_token(
             uow,
             client_id=client_id,
             client_secret=secret,
-            secret=signing,
+            keys=signing,
             now=utcnow() - timedelta(hours=2),
         ),
     )
@@ -215,12 +215,12 @@ def test_a_verified_key_is_remembered_for_a_few_seconds(
 
 def test_a_token_is_not_remembered_past_its_expiry(app: FastAPI, engine: Engine) -> None:
     client_id, secret = make_client(engine, "books:read").split()
-    signing = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
+    signing = app.state.signing_keys
     almost_over = utcnow() - auth.TOKEN_LIFETIME + timedelta(seconds=1.5)
     grant = runner.read(
         UnitOfWork(engine, write=False),
         lambda uow: auth.issue_token(
-            uow, client_id=client_id, client_secret=secret, secret=signing, now=almost_over
+            uow, client_id=client_id, client_secret=secret, keys=signing, now=almost_over
         ),
     )
     with client_for(app, grant.access_token) as reader:

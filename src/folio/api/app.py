@@ -5,6 +5,7 @@ uvicorn --factory folio.api.app:create_app      (or `folio serve`)
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +15,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
 from folio import __version__, web
-from folio.api import bench_endpoint, compat, errors
+from folio.api import bench_endpoint, compat, errors, throttle
+from folio.api.limits import BodyLimitMiddleware, MethodsMiddleware
 from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import (
     audit,
@@ -27,7 +29,11 @@ from folio.api.routes import (
     periods,
     reports,
 )
-from folio.store.database import make_engine
+from folio.api.settings import Settings
+from folio.store import signing_keys
+from folio.store.database import database_url, make_engine
+
+log = logging.getLogger("folio.api")
 
 DESCRIPTION = """\
 The native API of Folio, a double-entry general ledger.
@@ -38,8 +44,12 @@ with the currency's decimals; send them as strings (or exact JSON numbers).
 """
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """The app on `engine`, or on FOLIO_DATABASE_URL's engine made when the server starts."""
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app on `engine`, or on FOLIO_DATABASE_URL's engine made when the server starts.
+
+    `settings` default to the environment's (`folio.api.settings`).
+    """
+    settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +69,18 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.settings = settings
+    url = engine.url.render_as_string(hide_password=False) if engine else database_url()
+    app.state.signing_keys = signing_keys.load(url)
+    if app.state.signing_keys is None:
+        log.warning(
+            "no token signing key (FOLIO_SECRET_KEY_FILE / FOLIO_SECRET_KEY): access tokens "
+            "are off, API keys work"
+        )
+    app.state.auth_throttle = throttle.for_settings(settings.auth_throttle)
     errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     for module in (
         auth, books, ledgers, opening_balances, journal, periods, fiscal_years, reports, audit,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from folio.api.throttle import FailureThrottle
 from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
 from folio.service import auth, runner
 from folio.service.runner import Actor, IdempotencyRequest
@@ -52,6 +54,17 @@ def valid_request_id(value: str | None) -> bool:
     return value is not None and bool(_REQUEST_ID.match(value))
 
 
+def client_address(request: Request) -> str:
+    """The caller's address (uvicorn takes it from X-Forwarded-For behind a trusted proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+def throttled(request: Request) -> AbstractContextManager[None]:
+    """Refuse an address with too many failed authentications; count this one if it fails."""
+    throttle: FailureThrottle = request.app.state.auth_throttle
+    return throttle.guard(client_address(request))
+
+
 async def authenticated(
     security_scopes: SecurityScopes,
     request: Request,
@@ -69,12 +82,10 @@ async def authenticated(
     if known is not None:
         principal = known
     else:
-        state = request.app.state
-        principal, secret = await run_in_threadpool(
-            auth.identify, engine, token, getattr(state, "signing_secret", None)
-        )
-        if secret is not None:
-            state.signing_secret = secret
+        with throttled(request):
+            principal = await run_in_threadpool(
+                auth.identify, engine, token, request.app.state.signing_keys
+            )
     book_id = request.path_params.get("book_id")
     if isinstance(book_id, str) and not principal.sees_book(book_id):
         raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})

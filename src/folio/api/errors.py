@@ -24,7 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from folio.domain.errors import FolioError
+from folio.domain.errors import FolioError, TooManyRequests
 
 log = logging.getLogger("folio.api")
 
@@ -68,6 +68,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "DUPLICATE_ACCOUNT": 409,
     "IDEMPOTENCY_KEY_REUSED": 409,
     "IDEMPOTENCY_KEY_IN_FLIGHT": 409,
+    "TOO_MANY_REQUESTS": 429,
     "SERVICE_UNAVAILABLE": 503,
 }
 
@@ -141,6 +142,8 @@ def envelope(
 def folio_error_response(error: FolioError, path: str = "") -> Response:
     status = status_for(error, path)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, TooManyRequests):
+        headers = {"Retry-After": str(error.data["retry_after"])}
     return envelope(status, error.code, error.message, error.data, headers)
 
 

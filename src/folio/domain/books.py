@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from folio.domain.dates import clamped_date
 from folio.domain.errors import InvalidInput
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -36,12 +37,8 @@ class Book:
 
 
 def safe_date(year: int, month: int, day: int) -> date:
-    # 02-29 in a non-leap year falls back to 02-28.
-    while True:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            day -= 1
+    """02-29 in a non-leap year falls back to 02-28; bounded, never a loop (`dates.py`)."""
+    return clamped_date(year, month, day)
 
 
 def parse_fiscal_year_start(text: str) -> str:
@@ -51,8 +48,7 @@ def parse_fiscal_year_start(text: str) -> str:
             {"field": "fiscal_year_start", "value": text},
         )
     month, day = (int(part) for part in text.split("-"))
-    safe_date(2024, month, day)
-    if day > 28 and safe_date(2024, month, day).day != day:
+    if clamped_date(2024, month, day).day != day:
         raise InvalidInput(
             f"fiscal_year_start {text} is not a day of the year.",
             {"field": "fiscal_year_start", "value": text},

@@ -38,6 +38,7 @@
     │   ├── DuplicateLedgerNumber DUPLICATE_ACCOUNT
     │   ├── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED
     │   └── IdempotencyKeyInFlight IDEMPOTENCY_KEY_IN_FLIGHT
+    ├── TooManyRequests         TOO_MANY_REQUESTS    failed authentications from one address
     └── ServiceUnavailable      SERVICE_UNAVAILABLE  the database cannot be reached
 
 HTTP statuses are mapped in one place, `folio.api.errors`.
@@ -242,6 +243,11 @@ class IdempotencyKeyReused(Conflict):
 class IdempotencyKeyInFlight(Conflict):
     code = "IDEMPOTENCY_KEY_IN_FLIGHT"
     default_message = "A request with this Idempotency-Key is still being processed."
+
+
+class TooManyRequests(FolioError):
+    code = "TOO_MANY_REQUESTS"
+    default_message = "Too many failed attempts; wait before trying again."
 
 
 class ServiceUnavailable(FolioError):

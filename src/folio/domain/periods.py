@@ -6,6 +6,7 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from folio.domain.dates import MAX_DATE, MIN_DATE
 from folio.domain.errors import InvalidPeriod, InvalidPeriodTransition
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -38,11 +39,28 @@ def period_of(day: date) -> str:
 
 
 def parse_period(text: str) -> str:
+    """A month written YYYY-MM within the dates Folio accepts (so names sort as months)."""
     if not isinstance(text, str) or not _PERIOD.match(text):
         raise InvalidPeriod(
             f"{text!r} is not a period; write a month as YYYY-MM.", {"period": text}
         )
+    if not period_of(MIN_DATE) <= text <= period_of(MAX_DATE):
+        raise InvalidPeriod(
+            f"{text} is outside the months Folio accepts "
+            f"({period_of(MIN_DATE)} to {period_of(MAX_DATE)}).",
+            {"period": text},
+        )
     return text
+
+
+def month_index(day: date) -> int:
+    """Months since year 0: consecutive months have consecutive indexes."""
+    return day.year * 12 + day.month - 1
+
+
+def period_at(index: int) -> str:
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}"
 
 
 def transition(period: str, current: PeriodStatus, action: PeriodAction) -> PeriodStatus:

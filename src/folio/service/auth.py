@@ -3,8 +3,13 @@
     fol_<key id>_<secret>   an API key, shown once, stored as a SHA-256 hash (it is random
                             enough that a slow hash adds nothing)
     cli_<id> + secret       an OAuth2 client; `issue_token` trades them for a JWT (HS256,
-                            one hour) signed with a secret kept in the database, so every
-                            worker and every process verifies every other one's tokens
+                            one hour) signed with a key kept outside the database
+                            (`folio.store.signing_keys`), so reading the database is not
+                            enough to sign one
+
+A token is checked against its client's current record on every verification: a revoked or
+deleted client's tokens fail, its scopes can only narrow the client's (a scope the client lost
+is dropped), and a client bound to a book binds its tokens to that book whatever they claim.
 
 A principal holds native scopes and may be bound to one book. `admin` implies every scope.
 Vendor scope names (issue 6: Asset's `ledger:update`, LedgerLou's `perioden:write`) map onto
@@ -28,11 +33,18 @@ from typing import Any
 import jwt
 from sqlalchemy import Engine
 
-from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
+from folio.domain.errors import (
+    InsufficientScope,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    Unauthenticated,
+)
 from folio.domain.ids import ID_LENGTH, new_id
 from folio.service import runner
 from folio.service.runner import Actor, audit
 from folio.store.repos.auth import Credential
+from folio.store.signing_keys import SigningKeys
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
@@ -75,7 +87,6 @@ SCOPE_ALIASES: dict[str, str] = {
 KEY_PREFIX = "fol_"
 TOKEN_LIFETIME = timedelta(hours=1)
 TOKEN_ISSUER = "folio"
-SIGNING_SECRET_SETTING = "jwt_signing_secret"
 _ALGORITHM = "HS256"
 
 
@@ -244,18 +255,15 @@ def has_api_keys(uow: UnitOfWork) -> bool:
     return uow.auth.count_keys() > 0
 
 
-def signing_secret(uow: UnitOfWork) -> str | None:
-    return uow.auth.setting(SIGNING_SECRET_SETTING)
-
-
-def ensure_signing_secret(uow: UnitOfWork) -> str:
-    """The token signing secret, created on first use (inside a write transaction)."""
-    existing = uow.auth.setting(SIGNING_SECRET_SETTING)
-    if existing is not None:
-        return existing
-    secret = secrets.token_urlsafe(48)
-    uow.auth.put_setting(SIGNING_SECRET_SETTING, secret)
-    return secret
+def require_keys(keys: SigningKeys | None) -> SigningKeys:
+    """The signing keys, or SERVICE_UNAVAILABLE naming the settings that provide them."""
+    if keys is None:
+        raise ServiceUnavailable(
+            "Access tokens are off: this server has no signing key. Set FOLIO_SECRET_KEY_FILE "
+            "or FOLIO_SECRET_KEY (docs/operations.md); API keys work without one.",
+            {"setting": "FOLIO_SECRET_KEY_FILE"},
+        )
+    return keys
 
 
 def _principal(credential: Credential) -> Principal:
@@ -286,12 +294,13 @@ def issue_token(
     *,
     client_id: str,
     client_secret: str,
-    secret: str,
+    keys: SigningKeys | None,
     scope: str | None = None,
     book_id: str | None = None,
     now: datetime | None = None,
 ) -> TokenGrant:
     """OAuth2 client credentials: a token with the requested subset of the client's scopes."""
+    kid, key = require_keys(keys).signing
     credential = uow.auth.get(CredentialKind.CLIENT.value, client_id)
     if (
         credential is None
@@ -323,16 +332,20 @@ def issue_token(
     }
     if book_id:
         claims["book_id"] = book_id
-    token = jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    token = jwt.encode(claims, key, algorithm=_ALGORITHM, headers={"kid": kid})
     return TokenGrant(token, int(TOKEN_LIFETIME.total_seconds()), scopes, book_id)
 
 
-def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | None, int]:
-    """Verify signature, issuer and expiry: (client id, scopes, book id, expiry)."""
+def decode_token(token: str, keys: SigningKeys) -> tuple[str, frozenset[str], str | None, int]:
+    """Verify signature (by the key its `kid` names), issuer and expiry: (client id, scopes,
+    book id, expiry)."""
     try:
+        key = keys.verifying(jwt.get_unverified_header(token).get("kid"))
+        if key is None:
+            raise Unauthenticated("The access token is invalid.")
         claims = jwt.decode(
             token,
-            secret,
+            key,
             algorithms=[_ALGORITHM],
             issuer=TOKEN_ISSUER,
             options={"require": ["exp", "sub", "iss"]},
@@ -352,22 +365,30 @@ def decode_token(token: str, secret: str) -> tuple[str, frozenset[str], str | No
     return str(claims["sub"]), scopes, book_id, expires
 
 
-def authenticate_token(uow: UnitOfWork, token: str, secret: str) -> Principal:
-    """A signed access token; its client must still exist and not be revoked."""
-    client_id, scopes, book_id, expires = decode_token(token, secret)
+def authenticate_token(uow: UnitOfWork, token: str, keys: SigningKeys) -> Principal:
+    """A signed access token, read against its client's record as it is now."""
+    client_id, claimed, book_id, expires = decode_token(token, keys)
     credential = uow.auth.get(CredentialKind.CLIENT.value, client_id)
     if credential is None or credential.revoked_at is not None:
         raise Unauthenticated("The client of this access token was revoked.")
+    client = _principal(credential)
+    if client.book_id is not None:
+        if book_id not in (None, client.book_id):
+            raise Unauthenticated("The access token is invalid.")
+        book_id = client.book_id
+    scopes = frozenset(scope for scope in claimed if client.allows(scope))
+    if not scopes:
+        raise Unauthenticated("The client of this access token holds none of its scopes now.")
     return Principal(id=client_id, scopes=scopes, book_id=book_id, expires_at=expires)
 
 
-def authenticate(uow: UnitOfWork, token: str, secret: str | None) -> Principal:
+def authenticate(uow: UnitOfWork, token: str, keys: SigningKeys | None) -> Principal:
     """Any bearer token: an API key by its prefix, otherwise an access token."""
     if token.startswith(KEY_PREFIX):
         return authenticate_key(uow, token)
-    if secret is None:  # no token was ever issued, so this one cannot be valid
+    if keys is None:  # no key, so no token this server could have signed
         raise Unauthenticated("The access token is invalid.")
-    return authenticate_token(uow, token, secret)
+    return authenticate_token(uow, token, keys)
 
 
 # ------------------------------------------------------------------ verified tokens, briefly
@@ -421,22 +442,13 @@ class VerifiedTokens:
 VERIFIED = VerifiedTokens()
 
 
-def identify(engine: Engine, token: str, secret: str | None) -> tuple[Principal, str | None]:
-    """The principal of a bearer token and the signing secret, read once when first needed.
-
-    `secret` is the caller's copy of the signing secret, if it has one; the one returned
-    (possibly just read) is for the caller to keep.
-    """
+def identify(engine: Engine, token: str, keys: SigningKeys | None) -> Principal:
+    """The principal of a bearer token, remembered for VERIFIED_SECONDS."""
     known = VERIFIED.get(engine, token)
     if known is not None:
-        return known, secret
-
-    def verify(uow: UnitOfWork) -> tuple[Principal, str | None]:
-        found = secret
-        if found is None and not token.startswith(KEY_PREFIX):
-            found = signing_secret(uow)  # once per process, after the first token
-        return authenticate(uow, token, found), found
-
-    principal, secret = runner.read(UnitOfWork(engine, write=False), verify)
+        return known
+    principal = runner.read(
+        UnitOfWork(engine, write=False), lambda uow: authenticate(uow, token, keys)
+    )
     VERIFIED.put(engine, token, principal)
-    return principal, secret
+    return principal

@@ -7,6 +7,7 @@ from datetime import date
 
 from folio.charts import load_chart
 from folio.domain.books import Book, check_chart, check_name, parse_fiscal_year_start
+from folio.domain.dates import check_day
 from folio.domain.errors import NotFound
 from folio.domain.ids import new_id
 from folio.domain.journal import GENESIS_HASH
@@ -32,7 +33,7 @@ def create_book(uow: UnitOfWork, command: BookCreate, actor: Actor) -> Book:
         name=check_name(command.name),
         currency=currency,
         exponent=currency_exponent(currency),
-        entries_start=command.entries_start,
+        entries_start=check_day(command.entries_start, "entries_start"),
         fiscal_year_start=parse_fiscal_year_start(command.fiscal_year_start),
         chart=check_chart(command.chart),
     )

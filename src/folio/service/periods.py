@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from folio.domain.dates import check_day
 from folio.domain.errors import FiscalYearClosed
 from folio.domain.periods import (
     PeriodAction,
     PeriodStatus,
+    month_index,
     parse_period,
-    period_of,
+    period_at,
     transition,
 )
 from folio.service.books import get_book
@@ -26,23 +28,40 @@ class Period:
     status: PeriodStatus
 
 
-def list_periods(uow: UnitOfWork, book_id: str, *, through: date | None = None) -> list[Period]:
+def list_periods(
+    uow: UnitOfWork,
+    book_id: str,
+    *,
+    through: date | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> list[Period]:
     """Every month from the entries start through `through` (default: this month), and any
-    later month whose status was changed."""
+    later month whose status was changed; with `after` and `limit`, one page of them.
+
+    Only the months of the page are built: a page costs `limit`, whatever `through` is.
+    """
     book = get_book(uow, book_id)
+    end = check_day(through, "through") if through else utcnow().date()
+    first = month_index(book.entries_start)
+    if after is not None:
+        first = max(first, month_index(_first_day(after)) + 1)
+    count = max(0, month_index(end) - first + 1)
+    if limit is not None:
+        count = min(count, limit)
     changed = uow.periods.all(book_id)
-    end = through or utcnow().date()
-    months: list[str] = []
-    year, month = book.entries_start.year, book.entries_start.month
-    last = period_of(end)
-    while True:
-        name = f"{year:04d}-{month:02d}"
-        if name > last:
-            break
-        months.append(name)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    names = sorted(set(months) | set(changed))
+    names = sorted(
+        {period_at(index) for index in range(first, first + count)}
+        | {name for name in changed if after is None or name > after}
+    )
+    if limit is not None:
+        names = names[:limit]
     return [Period(name, changed.get(name, PeriodStatus.OPEN)) for name in names]
+
+
+def _first_day(period: str) -> date:
+    name = parse_period(period)
+    return date(int(name[:4]), int(name[5:]), 1)
 
 
 def change_period(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from folio.domain.books import Book
+from folio.domain.dates import check_day
 from folio.domain.errors import (
     AmountOverflow,
     BeforeEntriesStart,
@@ -96,6 +97,7 @@ def check_drafts(
                     "closed_through": book.closed_through.isoformat(),
                 },
             )
+        check_day(draft.date, _where(index, many, "date"))
         for line_index, line in enumerate(draft.lines):
             ledger = ledgers.get(line.ledger_id)
             field = _where(index, many, f"lines[{line_index}].ledger_id")

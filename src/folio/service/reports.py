@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from folio.domain.books import Book
+from folio.domain.dates import MAX_COLUMNS, add_months, check_day, check_range, months_between
 from folio.domain.errors import InvalidInput
 from folio.domain.fiscal_years import FiscalYear, fiscal_year, opening_values, raw, year_of
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side, signed_balance
@@ -136,25 +137,25 @@ def _resolve_range(
 ) -> tuple[date, date]:
     """A report's range: fiscal year `year` (its records: from the entries start in the first
     year), or `to` defaulting to today, or to the end of the fiscal year holding `from` if
-    that is earlier, and `from` to the start of the fiscal year holding `to`."""
+    that is earlier, and `from` to the start of the fiscal year holding `to`. Checked against
+    the dates Folio computes with (`folio.domain.dates`)."""
     if year is not None:
         if date_from is not None or date_to is not None:
             raise InvalidInput(
                 "Give a fiscal year or a range (from, to), not both.", {"field": "year"}
             )
         fy = fiscal_year(book, year)
-        return max(fy.start, book.entries_start), fy.end
+        start, end = max(fy.start, book.entries_start), fy.end
+        check_range(start, end, from_field="year", to_field="year")
+        return start, end
     if date_to is None and date_from is not None:
+        check_day(date_from, "from")
         end = min(date.today(), year_of(book, date_from).end)
         end = max(end, date_from)
     else:
-        end = date_to or date.today()
+        end = check_day(date_to, "to") if date_to else date.today()
     start = date_from or book.fiscal_year_begin(end)
-    if start > end:
-        raise InvalidInput(
-            f"The range starts ({start}) after it ends ({end}).",
-            {"field": "from", "from": start.isoformat(), "to": end.isoformat()},
-        )
+    check_range(start, end)
     return start, end
 
 
@@ -506,7 +507,10 @@ def balance_sheet(
     book = get_book(uow, book_id)
     if year is not None and as_of is not None:
         raise InvalidInput("Give a fiscal year or as_of, not both.", {"field": "year"})
-    day = fiscal_year(book, year).end if year is not None else as_of or date.today()
+    if year is not None:
+        day = fiscal_year(book, year).end
+    else:
+        day = check_day(as_of, "as_of") if as_of else date.today()
     ledgers = _ledgers(uow, book_id)
     now = _position(uow, book, ledgers, day)
     earlier_day = previous_year_day(book, day) if compare is Compare.PREVIOUS_YEAR else None
@@ -633,18 +637,6 @@ class IncomeStatement:
         return self.revenue.previous - self.expense.previous
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, the day of month clamped to the target month's length."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    dom = day.day
-    while True:
-        try:
-            return date(year, month + 1, dom)
-        except ValueError:
-            dom -= 1
-
-
 _STEP = {Interval.MONTH: 1, Interval.QUARTER: 3, Interval.YEAR: 12}
 
 
@@ -663,24 +655,29 @@ def buckets(book: Book, start: date, end: date, interval: Interval | None) -> li
         anchor = book.fiscal_year_begin(start)
     calendar_year = book.fiscal_year_start == "01-01"
     step = _STEP[interval]
+    count = -(-months_between(anchor, end) // step)  # columns from the anchor through `end`
+    if count > MAX_COLUMNS:
+        raise InvalidInput(
+            f"A report by {interval.value} has at most {MAX_COLUMNS} columns; "
+            f"{start} to {end} would need {count}.",
+            {"field": "interval", "interval": interval.value, "columns": count,
+             "max_columns": MAX_COLUMNS},
+        )  # fmt: skip
     columns: list[Column] = []
-    index = 0
-    while True:
+    for index in range(count):
         lower = add_months(anchor, index * step)
-        if lower > end:
-            break
         upper = add_months(anchor, (index + 1) * step) - timedelta(days=1)
-        if upper >= start:
-            fy = book.fiscal_year_begin(lower)
-            if interval is Interval.MONTH:
-                label = f"{lower.year:04d}-{lower.month:02d}"
-            elif interval is Interval.QUARTER:
-                quarter = (lower.year * 12 + lower.month - fy.year * 12 - fy.month) // 3 + 1
-                label = f"{_year_label(fy, calendar_year)}-Q{quarter}"
-            else:
-                label = _year_label(fy, calendar_year)
-            columns.append(Column(label, max(lower, start), min(upper, end)))
-        index += 1
+        if upper < start or lower > end:
+            continue
+        fy = book.fiscal_year_begin(lower)
+        if interval is Interval.MONTH:
+            label = f"{lower.year:04d}-{lower.month:02d}"
+        elif interval is Interval.QUARTER:
+            quarter = (lower.year * 12 + lower.month - fy.year * 12 - fy.month) // 3 + 1
+            label = f"{_year_label(fy, calendar_year)}-Q{quarter}"
+        else:
+            label = _year_label(fy, calendar_year)
+        columns.append(Column(label, max(lower, start), min(upper, end)))
     return columns
 
 

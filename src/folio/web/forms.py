@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from folio.domain.dates import read_day
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.money import format_minor, parse_written_amount
 
@@ -51,10 +52,10 @@ def parse_optional_day(text: object, *, field_name: str = "date") -> date | None
     if not isinstance(text, str) or text.strip() == "":
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return read_day(text.strip())
     except ValueError as exc:
         raise InvalidInput(
-            f"“{text}” is not a date; pick one or write it as YYYY-MM-DD.", {"field": field_name}
+            f"“{text}” is not a date Folio accepts ({exc}).", {"field": field_name}
         ) from exc
 
 

@@ -24,6 +24,8 @@ from sqlalchemy import Engine
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from folio.api.deps import client_address
+from folio.api.throttle import FailureThrottle
 from folio.domain.errors import FolioError, InsufficientScope, NotFound, Unauthenticated
 from folio.service import auth, runner
 from folio.service.runner import Actor
@@ -136,13 +138,13 @@ class Viewer:
 
 def authenticate(request: Request, credential: str) -> auth.Principal:
     """The principal behind a key or access token, as the API's `deps.authenticated` finds it."""
-    state = request.app.state.parent.state
-    principal, secret = auth.identify(
-        engine_of(request), credential, getattr(state, "signing_secret", None)
-    )
-    if secret is not None:
-        state.signing_secret = secret
-    return principal
+    parent = request.app.state.parent
+    known = auth.VERIFIED.get(engine_of(request), credential)
+    if known is not None:
+        return known
+    throttle: FailureThrottle = parent.state.auth_throttle
+    with throttle.guard(client_address(request)):
+        return auth.identify(engine_of(request), credential, parent.state.signing_keys)
 
 
 def viewer(request: Request) -> Viewer:

@@ -14,6 +14,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from starlette.responses import Response
 
+from folio.domain.dates import day_problem
 from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Side
 from folio.domain.money import format_minor
@@ -54,8 +55,17 @@ def day_start(day: date) -> str:
 def utc_date(value: object, field: str) -> date:
     """A vendor date-time (or plain date) as Folio's accounting date: its day in UTC.
 
-    A date-time without an offset is taken as UTC; the time of day is dropped.
+    A date-time without an offset is taken as UTC; the time of day is dropped. The day must
+    be one Folio computes with (`folio.domain.dates`).
     """
+    day = _utc_day(value, field)
+    problem = day_problem(day)
+    if problem:
+        raise ValueError(f"{field}: {problem}")
+    return day
+
+
+def _utc_day(value: object, field: str) -> date:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -74,7 +84,10 @@ def utc_date(value: object, field: str) -> date:
         raise ValueError(f"{field}: expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).date()
+    try:
+        return moment.astimezone(UTC).date()
+    except OverflowError:  # an offset that moves year 1 or 9999 off the calendar
+        raise ValueError(f"{field}: {moment.isoformat()} has no day in UTC") from None
 
 
 def _date_time(value: object) -> date:

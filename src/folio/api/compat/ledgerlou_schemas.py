@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import orjson
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
-from folio.api.schemas.common import AmountIn, Input
+from folio.api.schemas.common import AmountIn, Day, Input
 from folio.domain.books import Book
 from folio.domain.errors import InvalidAmount, InvalidInput
 from folio.domain.journal import Entry, PostingMode
@@ -94,7 +94,7 @@ class LedgerLouBalanceCreate(Input):
 
 
 class LedgerLouOpeningBalancesCreate(Input):
-    booking_date: dt.date = Field(
+    booking_date: Day = Field(
         description="The book's opening date (its entries start), the one date every opening "
         "balance is booked on; any other date is 400 INVALID_INPUT."
     )
@@ -164,7 +164,7 @@ def _refused(what: str) -> Any:
 
 
 class LedgerLouBookingCreate(Input):
-    booking_date: dt.date
+    booking_date: Day
     description: str | None = Field(None, max_length=512)
     lines: list[LedgerLouBookingLineCreate] = Field(min_length=1, max_length=1000)
     external_reference: str | None = Field(None, max_length=200)

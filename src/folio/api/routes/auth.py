@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Form, Request, Response
-from sqlalchemy.exc import IntegrityError
 
-from folio.api.deps import JSON, engine_of
+from folio.api.deps import JSON, engine_of, throttled
 from folio.api.routes.common import router
 from folio.api.schemas.auth import TokenRead
 from folio.domain.errors import InvalidInput
@@ -13,21 +12,6 @@ from folio.service import auth, runner
 from folio.store.uow import UnitOfWork
 
 api = router("/v1/auth", "auth")
-
-
-def signing_secret_for(request: Request) -> str:
-    """The shared token secret: cached per process, created in the database on first use."""
-    state = request.app.state
-    cached: str | None = getattr(state, "signing_secret", None)
-    if cached is not None:
-        return cached
-    engine = engine_of(request)
-    try:
-        secret = runner.write(UnitOfWork(engine), auth.ensure_signing_secret)
-    except IntegrityError:  # another process created it at the same moment
-        secret = runner.read(UnitOfWork(engine, write=False), auth.ensure_signing_secret)
-    state.signing_secret = secret
-    return secret
 
 
 @api.post("/token", response_model=TokenRead, summary="OAuth2 client-credentials token")
@@ -74,15 +58,16 @@ def client_credentials_grant(
             "Only grant_type=client_credentials is supported.",
             {"field": "grant_type", "value": grant_type},
         )
-    secret = signing_secret_for(request)
-    return runner.read(
-        UnitOfWork(engine_of(request), write=False),
-        lambda uow: auth.issue_token(
-            uow,
-            client_id=client_id,
-            client_secret=client_secret,
-            secret=secret,
-            scope=scope,
-            book_id=book_id,
-        ),
-    )
+    keys = auth.require_keys(request.app.state.signing_keys)
+    with throttled(request):
+        return runner.read(
+            UnitOfWork(engine_of(request), write=False),
+            lambda uow: auth.issue_token(
+                uow,
+                client_id=client_id,
+                client_secret=client_secret,
+                keys=keys,
+                scope=scope,
+                book_id=book_id,
+            ),
+        )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Body, Query, Response
@@ -8,7 +7,7 @@ from fastapi import Body, Query, Response
 from folio.api.deps import Call, reads, writes
 from folio.api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 from folio.api.routes.common import BOOK, ID_PATTERN, BookId, EntryId, IntentId, router
-from folio.api.schemas.common import Page
+from folio.api.schemas.common import Day, Page
 from folio.api.schemas.journal import (
     EntryCreate,
     EntryRead,
@@ -49,8 +48,8 @@ def list_entries(
     book_id: BookId,
     ledger_id: OptionalId = None,
     intent_id: OptionalId = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[Day | None, Query(alias="from")] = None,
+    date_to: Annotated[Day | None, Query(alias="to")] = None,
     opening_balance: Annotated[
         bool | None,
         Query(description="Only opening-balance entries (true) or only the others (false)."),

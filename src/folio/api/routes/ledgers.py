@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -8,7 +7,7 @@ from fastapi import Query, Response
 from folio.api.deps import Call, reads, writes
 from folio.api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 from folio.api.routes.common import BOOK, BookId, LedgerId, router
-from folio.api.schemas.common import Page
+from folio.api.schemas.common import Day, Page
 from folio.api.schemas.ledgers import (
     BalanceRead,
     LedgerCreate,
@@ -134,7 +133,7 @@ def ledger_balance(
     call: Annotated[Call, reads("ledgers:read")],
     book_id: BookId,
     ledger_id: LedgerId,
-    as_of: Annotated[date | None, Query(description="Through this day; default now.")] = None,
+    as_of: Annotated[Day | None, Query(description="Through this day; default now.")] = None,
 ) -> BalanceRead:
     """Debits, credits and the signed balance (positive on the normal side)."""
     book, balance = call.read(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query, Response
@@ -9,7 +8,7 @@ from fastapi import Path, Query, Response
 from folio.api.deps import Call, reads, writes
 from folio.api.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 from folio.api.routes.common import BOOK, BookId, router
-from folio.api.schemas.common import Page
+from folio.api.schemas.common import Day, Page
 from folio.api.schemas.periods import PeriodRead
 from folio.domain.periods import PeriodAction
 from folio.service import periods
@@ -23,16 +22,19 @@ def list_periods(
     call: Annotated[Call, reads("periods:read")],
     book_id: BookId,
     through: Annotated[
-        date | None, Query(description="List months through this day; default today.")
+        Day | None, Query(description="List months through this day; default today.")
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[PeriodRead]:
     """Every month from the book's entries start, with its status."""
     after = decode_cursor(cursor, str)
-    found = call.read(lambda uow: periods.list_periods(uow, book_id, through=through))
-    later = [period for period in found if after is None or period.period > after]
-    items, next_cursor = page(later, limit, lambda period: period.period)
+    found = call.read(
+        lambda uow: periods.list_periods(
+            uow, book_id, through=through, after=after, limit=limit + 1
+        )
+    )
+    items, next_cursor = page(found, limit, lambda period: period.period)
     return Page(data=[PeriodRead.of(period) for period in items], next_cursor=next_cursor)
 
 

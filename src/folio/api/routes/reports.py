@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import IO, Annotated, Any, TextIO, cast
 
 import orjson
@@ -16,6 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from folio.api.deps import Call, reads
 from folio.api.routes.common import BOOK, ID_PATTERN, BookId, router
+from folio.api.schemas.common import Day
 from folio.service import exports, reports
 from folio.service.report_formats import (
     CSV_MEDIA_TYPE,
@@ -39,8 +39,8 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     }
 }
-DateFrom = Annotated[date | None, Query(alias="from", description="First day (inclusive).")]
-DateTo = Annotated[date | None, Query(alias="to", description="Last day (inclusive).")]
+DateFrom = Annotated[Day | None, Query(alias="from", description="First day (inclusive).")]
+DateTo = Annotated[Day | None, Query(alias="to", description="Last day (inclusive).")]
 IncludeEmpty = Annotated[bool, Query(description="Also ledgers without postings.")]
 Year = Annotated[
     int | None,
@@ -118,7 +118,7 @@ def balance_sheet(
     call: Annotated[Call, reads("reports:read")],
     request: Request,
     book_id: BookId,
-    as_of: Annotated[date | None, Query(description="Through this day (default today).")] = None,
+    as_of: Annotated[Day | None, Query(description="Through this day (default today).")] = None,
     include_empty: IncludeEmpty = False,
     compare: CompareWith = None,
     year: Year = None,

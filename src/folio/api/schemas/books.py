@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from folio.api.schemas.common import Input
+from folio.api.schemas.common import Day, Input
 from folio.domain.books import Book
 
 Chart = Literal["skr04", "skr03", "us_small_business", "empty"]
@@ -14,7 +14,7 @@ Chart = Literal["skr04", "skr03", "us_small_business", "empty"]
 class BookCreate(Input):
     name: str = Field(min_length=1, max_length=200, examples=["Acme GmbH"])
     currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
-    entries_start: date = Field(description="The first day that may carry entries.")
+    entries_start: Day = Field(description="The first day that may carry entries.")
     fiscal_year_start: str = Field("01-01", pattern=r"^\d\d-\d\d$", examples=["01-01"])
     chart: Chart = "empty"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema
+
+from folio.domain.dates import MAX_DATE, MIN_DATE, day_problem, read_day
 
 T = TypeVar("T")
 
@@ -47,6 +50,30 @@ AmountOut = Annotated[
 ]
 
 
+def _day(value: object) -> date:
+    """A date as a client writes it: the text YYYY-MM-DD, in Folio's range (`dates.py`)."""
+    if isinstance(value, date):  # built in Python (tests, the library), not parsed
+        problem = day_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a date written YYYY-MM-DD, such as 2025-01-31")
+    return read_day(value)
+
+
+DATE_RANGE = f"Dates run from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "description": DATE_RANGE, "examples": ["2025-01-31"]}
+    ),
+]
+"""Every date a client sends: `0` or a date-time is refused (422 naming the field), and so is
+a day outside Folio's range."""
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,7 +97,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The token lacks the scope"),
         (404, "Not found, or another book's"),
         (409, "Conflict"),
+        (413, "The request body is larger than the server accepts"),
         (422, "Invalid input or a rule violation"),
+        (429, "Too many failed authentications from this address; see Retry-After"),
         (503, "The database is unreachable"),
     )
 }

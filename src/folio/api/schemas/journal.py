@@ -5,7 +5,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field, JsonValue, model_validator
 
-from folio.api.schemas.common import AmountIn, AmountOut, Input
+from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
 from folio.domain.journal import Entry, EntryKind, PostingMode
 from folio.domain.ledgers import Side
@@ -43,7 +43,7 @@ class LineCreate(Input):
 
 
 class EntryCreate(Input):
-    date: dt.date
+    date: Day
     lines: list[LineCreate] = Field(min_length=1, max_length=1000)
     description: str | None = Field(None, max_length=512)
     external_reference: str | None = Field(None, max_length=200)
@@ -64,7 +64,7 @@ class EntryCreate(Input):
 
 class ReversalCreate(Input):
     posting_mode: PostingMode = PostingMode.CURRENT_PERIOD
-    date: dt.date | None = Field(
+    date: Day | None = Field(
         None, description="For current_period: the reversal's date (default today)."
     )
     description: str | None = Field(None, max_length=512)
@@ -78,7 +78,7 @@ class ReversalCreate(Input):
 
 class IntentReversalCreate(Input):
     posting_mode: PostingMode = PostingMode.CURRENT_PERIOD
-    date: dt.date | None = None
+    date: Day | None = None
     reason: str | None = Field(None, max_length=512)
 
     @model_validator(mode="after")

@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from folio.api.schemas.common import AmountIn, AmountOut, Input
+from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.api.schemas.journal import EntryRead
 from folio.domain.books import Book
 from folio.domain.ledgers import Ledger, LedgerType
@@ -69,7 +69,7 @@ class BalanceRowCreate(Input):
 
 
 class OpeningSetCreate(Input):
-    date: dt.date | None = Field(
+    date: Day | None = Field(
         None,
         description="The book's opening date (its entries start), the one date every opening "
         "balance is booked on; left out, it is that date. Any other date is refused.",

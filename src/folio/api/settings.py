@@ -1,0 +1,71 @@
+"""What an operator can tune on a running server, read from the environment once at start.
+
+    FOLIO_MAX_BODY_BYTES      largest request body, default 8 MiB (a 100,000-row trial
+                              balance as JSON is about 6 MB); larger is 413
+    FOLIO_AUTH_THROTTLE       failed authentications allowed per client address, as
+                              "N/SECONDS" (default "20/60"); "off" turns throttling off
+    FOLIO_SECRET_KEY(_FILE)   the token signing key (`folio.store.signing_keys`)
+
+docs/operations.md explains each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+DEFAULT_AUTH_THROTTLE = "20/60"
+
+
+class SettingError(ValueError):
+    """A setting in the environment that cannot be read; the server refuses to start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    failures: int  # failed authentications an address may make at once ...
+    seconds: float  # ... regained evenly over this many seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    auth_throttle: Throttle | None = Throttle(20, 60.0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            max_body_bytes=_max_body(env.get("FOLIO_MAX_BODY_BYTES", "")),
+            auth_throttle=parse_throttle(env.get("FOLIO_AUTH_THROTTLE", DEFAULT_AUTH_THROTTLE)),
+        )
+
+
+def _max_body(text: str) -> int:
+    if not text.strip():
+        return DEFAULT_MAX_BODY_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1024:
+        raise SettingError(f"FOLIO_MAX_BODY_BYTES must be a whole number ≥ 1024, not {text!r}")
+    return value
+
+
+def parse_throttle(text: str) -> Throttle | None:
+    """ "N/SECONDS", or "off"."""
+    if text.strip().lower() in ("off", "0", "none"):
+        return None
+    failures, _, seconds = text.partition("/")
+    try:
+        throttle = Throttle(int(failures), float(seconds))
+    except ValueError:
+        throttle = Throttle(0, 0)
+    if throttle.failures < 1 or not 0 < throttle.seconds <= 86_400:
+        raise SettingError(
+            f'FOLIO_AUTH_THROTTLE must be "failures/seconds" such as 20/60, or off; not {text!r}'
+        )
+    return throttle
