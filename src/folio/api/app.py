@@ -23,6 +23,7 @@ from folio.api.routes import (
     auth,
     books,
     fiscal_years,
+    health,
     journal,
     ledgers,
     opening_balances,
@@ -87,6 +88,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     ):  # fmt: skip
         app.include_router(module.api)
     app.include_router(audit.server_api)
+    app.include_router(health.api)
     for compat_router in compat.ROUTERS:
         app.include_router(compat_router)
     web.mount(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from folio.cli import books, db, opening_balances, verify, years
+from folio.cli import backup, books, db, opening_balances, verify, years
 from folio.cli import export as export_cli
 from folio.cli import report as report_cli
 from folio.cli.clients import app as clients_app
@@ -24,6 +24,8 @@ app.add_typer(years.app, name="years")
 app.add_typer(report_cli.app, name="report")
 app.command("export")(export_cli.export)
 app.command("serve")(serve_command)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.add_typer(keys_app, name="keys")
 app.add_typer(clients_app, name="clients")
 
