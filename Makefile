@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install clean
+.PHONY: run test faults lint bench install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ run: $(STAMP)
 	$(BIN)/folio serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -q --ignore=tests/faults $(PYTEST_ARGS)
+
+# Fault tests (tests/faults): kill -9 of an import and of the server under load, a PostgreSQL
+# restart on a private cluster. Real processes, so they run on their own, after `make test`.
+faults: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q --durations=10 tests/faults $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

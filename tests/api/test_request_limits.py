@@ -52,7 +52,9 @@ def test_reports_at_the_end_of_the_calendar_answer_at_once(admin: httpx.Client) 
     late = {"from": "9999-01-01", "to": "9999-12-31", "interval": "month"}
     refused(answered(lambda: admin.get(path, params=late)), "from")
     last = answered(
-        lambda: admin.get(path, params={"from": "9998-01-01", "to": "9998-12-31", "interval": "month"})
+        lambda: admin.get(
+            path, params={"from": "9998-01-01", "to": "9998-12-31", "interval": "month"}
+        )
     )
     assert last.status_code == 200, last.text
     assert [c["label"] for c in last.json()["columns"]][-1] == "9998-12"

@@ -19,7 +19,6 @@ from folio.store.tables import oauth_clients, server_settings
 from tests.api.conftest import client_for, create_book, make_client
 from tests.api.test_auth import token
 
-
 OLD_SECRET = "a-secret-an-older-folio-kept-in-its-database"
 
 

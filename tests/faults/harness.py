@@ -140,9 +140,7 @@ def posting_book(url: str) -> Book:
                 month=1, day=1))
         )  # fmt: skip
         bank = fo.create_ledger(book.id, LedgerCreate("Bank", LedgerType.ASSET, number="1000"))
-        sales = fo.create_ledger(
-            book.id, LedgerCreate("Sales", LedgerType.REVENUE, number="4000")
-        )
+        sales = fo.create_ledger(book.id, LedgerCreate("Sales", LedgerType.REVENUE, number="4000"))
         key = fo.write(lambda uow: auth.create_api_key(uow, scopes="admin", actor=SYSTEM)).secret
     finally:
         fo.engine.dispose()
