@@ -1,8 +1,14 @@
 """Property-based tests against the app's own OpenAPI document (bounded, authenticated).
 
-Every operation gets positive cases (on real ids of a populated book, so bodies reach the
-services) and negative ones (data that breaks the schema): no response may be a 5xx, and every
-response must match the document: status, content type, headers and body schema.
+Every operation, native and compatible (/compat/asset, /compat/teal, /compat/ledgerlou) and
+/health, gets positive cases (on real ids of a populated book, so bodies reach the services)
+and negative ones (data that breaks the schema): no response may be a 5xx, and every response
+must match the document: status, content type, headers and body schema.
+
+Each compatible API is called as its clients call it: Teal's requests name the book in
+`teal-instance-id`, LedgerLou's carry a key bound to an SKR04 book. One test per API, so the
+workers share them out. SQLite only: this is the HTTP layer's contract; each engine's own
+behaviour is proven by the integration tests, which run on both.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import Engine
 
-from tests.api.conftest import client_for, make_key
+from tests.api.conftest import client_for, make_key, post_entry
 from tests.api.test_access import populated_book
 
 CHECKS = [
@@ -35,17 +41,47 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES = 12
+NATIVE = ("/v1/", "/health")
 
 
+def _ledgerlou_book(admin: Any, engine: Engine) -> tuple[str, dict[str, str]]:
+    """An SKR04 book with a posted intent, and a key bound to it."""
+    body = {"name": "Lou GmbH", "currency": "EUR", "entries_start": "2025-01-01", "chart": "skr04"}
+    book = admin.post("/v1/books", json=body).json()
+    entry = post_entry(admin, book["id"], "1800 D 10.00; 4400 C 10.00").json()
+    return make_key(engine, "admin", book["id"]), {
+        "intent_id": entry["intent_id"],
+        "period": "2025-01",
+    }
+
+
+def _ids(admin: Any, engine: Engine, api: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(key, path ids, extra headers) for one API."""
+    if api == "ledgerlou":
+        key, ids = _ledgerlou_book(admin, engine)
+        return key, ids, {}
+    ids = populated_book(admin)
+    headers = {"teal-instance-id": ids["book_id"]} if api == "teal" else {}
+    return make_key(engine), ids, headers
+
+
+def _belongs(path: str, api: str) -> bool:
+    if api == "native":
+        return path.startswith(NATIVE)
+    return path.startswith(f"/compat/{api}/")
+
+
+@pytest.mark.parametrize("api", ["native", "asset", "teal", "ledgerlou"])
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_api_keeps_its_openapi_promises(app: FastAPI, engine: Engine) -> None:
-    key = make_key(engine)
-    with client_for(app, key) as admin:
-        ids = populated_book(admin)
+def test_the_api_keeps_its_openapi_promises(app: FastAPI, engine: Engine, api: str) -> None:
+    with client_for(app, make_key(engine)) as admin:
+        key, ids, extra = _ids(admin, engine, api)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    headers = {"Authorization": f"Bearer {key}"}
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 20
+    headers = {"Authorization": f"Bearer {key}", **extra}
+    operations = [
+        result.ok() for result in schema.get_all_operations() if _belongs(result.ok().path, api)
+    ]
+    assert len(operations) >= {"native": 25, "asset": 9, "teal": 7, "ledgerlou": 10}[api]
     for operation in operations:
         fixed = {name: ids[name] for name in ids if f"{{{name}}}" in operation.path}
         strategy = st.one_of(
