@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from folio.api.routing import FolioRoute
-from folio.api.schemas.common import ERROR_RESPONSES
+from folio.api.schemas.common import ERROR_RESPONSES, LIMIT_RESPONSES
 
 ID_PATTERN = r"^[A-Za-z0-9_]{1,64}$"
 
@@ -20,5 +20,9 @@ BOOK = "/v1/books/{book_id}"
 
 def router(prefix: str, tag: str, **kwargs: Any) -> APIRouter:
     return APIRouter(
-        prefix=prefix, tags=[tag], route_class=FolioRoute, responses=ERROR_RESPONSES, **kwargs
+        prefix=prefix,
+        tags=[tag],
+        route_class=FolioRoute,
+        responses={**ERROR_RESPONSES, **LIMIT_RESPONSES},
+        **kwargs,
     )

@@ -97,9 +97,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The token lacks the scope"),
         (404, "Not found, or another book's"),
         (409, "Conflict"),
-        (413, "The request body is larger than the server accepts"),
         (422, "Invalid input or a rule violation"),
-        (429, "Too many failed authentications from this address; see Retry-After"),
         (503, "The database is unreachable"),
     )
+}
+# What the server's limits answer (docs/operations.md); the native API documents them. The
+# compatible APIs keep their vendors' documented statuses, as their seeds list them.
+LIMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorRead, "description": "The request body is larger than the server accepts"},
+    429: {
+        "model": ErrorRead,
+        "description": "Too many failed authentications from this address; see Retry-After",
+    },
 }
