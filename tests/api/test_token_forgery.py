@@ -140,7 +140,7 @@ def test_the_migration_forgets_the_secret_once_kept_in_the_database(
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0003")
+        command.downgrade(config, "0004")
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO server_settings (name, value) VALUES ('jwt_signing_secret', :old)"),

@@ -4,8 +4,8 @@ Tokens are signed with a key from outside the database (`folio.store.signing_key
 secret in `server_settings` would let anyone who reads the database sign an admin token, so it
 is deleted. Tokens signed with it (at most an hour old) stop working: clients fetch new ones.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
