@@ -339,8 +339,10 @@ def trial_balance(
     ] = None,
     basis: Annotated[str, Query(pattern="^(accrual|modified_cash)$")] = "modified_cash",
 ) -> Response:
-    """Every ledger's debit or credit balance as of `end_datetime`. Folio keeps one basis:
-    both `basis` values return the books as posted."""
+    """Every ledger's debit or credit balance as of `end_datetime`: the closing column of the
+    trial balance of its fiscal year to date (balance-sheet ledgers as of that day, revenue and
+    expense for the year, earlier results in retained earnings). Folio keeps one basis: both
+    `basis` values return the books as posted."""
     try:
         end = utc_date(end_datetime, "end_datetime") if end_datetime else date.today()
     except ValueError as exc:
@@ -348,7 +350,7 @@ def trial_balance(
 
     def report(uow: UnitOfWork) -> reports.TrialBalance:
         book = get_book(uow, book_id)
-        start = min(book.entries_start, end)
+        start = min(max(book.entries_start, book.fiscal_year_begin(end)), end)
         return reports.trial_balance(uow, book_id, date_from=start, date_to=end, include_empty=True)
 
     result = call.read(report)
