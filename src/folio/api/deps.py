@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from folio.api.throttle import FailureThrottle
 from folio.domain.errors import InsufficientScope, InvalidInput, NotFound, Unauthenticated
-from folio.service import auth, runner
+from folio.service import auth, group_commit, runner
 from folio.service.runner import Actor, IdempotencyRequest
 from folio.store.uow import UnitOfWork
 
@@ -120,7 +120,7 @@ class Call:
     ) -> Response:
         """Run a write; with an Idempotency-Key its response is stored in the same transaction."""
         if self.idempotency_key is None:
-            result = runner.write(UnitOfWork(self.engine), fn)
+            result = group_commit.write(UnitOfWork(self.engine), fn)
             return Response(render(result).model_dump_json(), status_code=status, media_type=JSON)
         produced: list[str] = []
 

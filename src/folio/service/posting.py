@@ -40,6 +40,7 @@ from folio.domain.ledgers import Ledger, Side
 from folio.domain.money import format_minor
 from folio.domain.periods import PeriodStatus, period_of
 from folio.service.runner import Actor
+from folio.store.journal_writers import EntryRow, JournalWrite, LineRow
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
@@ -235,8 +236,8 @@ def _write_chunk(
     deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     daily: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     monthly: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    entry_rows: list[tuple[object, ...]] = []
-    line_rows: list[tuple[object, ...]] = []
+    entry_rows: list[EntryRow] = []
+    line_rows: list[LineRow] = []
 
     for draft in drafts:
         number += 1
@@ -270,7 +271,7 @@ def _write_chunk(
             ],
         )
         entry_rows.append(
-            (
+            EntryRow(
                 entry_id,
                 number,
                 draft.date,
@@ -291,7 +292,7 @@ def _write_chunk(
         month = draft.date.replace(day=1)
         for line_no, ln in enumerate(lines):
             line_rows.append(
-                (
+                LineRow(
                     ln.id,
                     entry_id,
                     line_no,
@@ -339,13 +340,15 @@ def _write_chunk(
             raise AmountOverflow(data={"ledger_id": ledger_id})
 
     uow.journal.write(
-        book_id,
-        entry_rows,
-        line_rows,
-        totals={lid: (d, c) for lid, (d, c) in deltas.items()},
-        daily={key: (v[0], v[1], v[2], v[3]) for key, v in daily.items()},
-        monthly={key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
-        head=(number, prev_hash),
+        JournalWrite(
+            book_id,
+            entry_rows,
+            line_rows,
+            totals={lid: (d, c) for lid, (d, c) in deltas.items()},
+            daily={key: (v[0], v[1], v[2], v[3]) for key, v in daily.items()},
+            monthly={key: (v[0], v[1], v[2], v[3]) for key, v in monthly.items()},
+            head=(number, prev_hash),
+        )
     )
     return number, prev_hash
 

@@ -85,20 +85,9 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
-        self.audit.flush()
+        self.audit.flush()  # events are held back to be written in one statement
         self.conn.commit()
         self._committed = True
-
-    def flush(self) -> None:
-        """Write what the repositories hold back until commit (before releasing a savepoint)."""
-        self.audit.flush()
-
-    def forget(self) -> None:
-        """After a rollback to a savepoint: drop what the repositories remembered or held back
-        since the last `flush`."""
-        self.books.forget()
-        self.periods.forget()
-        self.audit.discard()
 
     def rollback(self) -> None:
         self.conn.rollback()

@@ -53,7 +53,7 @@ class AuditEvent:
 
 class AuditRepo:
     """Events are written when the transaction commits (`flush`): one statement for all of a
-    group commit's postings instead of one each."""
+    transaction's events (a batch, a group commit) instead of one each."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -92,10 +92,6 @@ class AuditRepo:
         if self._pending:
             pending, self._pending = self._pending, []
             self.conn.execute(_RECORD, pending)
-
-    def discard(self) -> None:
-        """Drop the events not yet written (after a rollback to a savepoint)."""
-        self._pending.clear()
 
     def search(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:
         self.flush()

@@ -37,7 +37,9 @@ _ADVANCE_HEAD = (
 class BookRepo:
     """One transaction's books. A book locked in it is remembered with its journal head, which
     only this transaction can change until it ends: later reads and locks of it in the same
-    transaction (the writes of one group commit) need no round trip."""
+    transaction (a route reading the book before posting, the postings of a batch) need no
+    round trip. A transaction is never partly undone (no savepoints), so nothing remembered
+    goes stale."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -75,10 +77,6 @@ class BookRepo:
             return None
         self._locked[book_id] = (_book(row), row.last_journal_number, row.last_hash)
         return self._locked[book_id]
-
-    def forget(self) -> None:
-        """Drop what was remembered (after a rollback to a savepoint)."""
-        self._locked.clear()
 
     def moved_head(self, book_id: str, number: int, last_hash: str) -> None:
         """The journal head of a locked book was advanced in this transaction."""

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, func, select
@@ -11,10 +11,9 @@ from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
 from folio.domain.ledgers import Side
-from folio.store import driver
+from folio.store.journal_writers import JournalWrite, writer_for
 from folio.store.tables import entry_reversals, intent_reversals, journal_entries, journal_lines
 
-_ENTRY_INSERT = journal_entries.insert()
 _CHUNK = 1000
 
 
@@ -28,9 +27,6 @@ class OpeningLine:
     side: str
     amount: int
     order: tuple[int, int]
-
-
-_LINE_INSERT = journal_lines.insert()
 
 
 def _line(row: Any) -> Line:
@@ -67,203 +63,13 @@ def _entry(row: Any, lines: Sequence[Line], reversed_by: str | None) -> Entry:
     )
 
 
-# The write of `posting.write_entries` in as few round trips as the engine allows, on raw SQL
-# (DESIGN §1: hot paths use cached statements or the driver directly). PostgreSQL: one
-# statement, data-modifying CTEs over unnest()ed arrays (foreign keys are checked at its end);
-# SQLite: one executemany per table on the driver (in process, round trips are cheap).
-_ENTRY_COLUMNS = (
-    "entry_id", "journal_number", "date", "created_at", "description", "kind",
-    "is_opening_balance", "intent_id", "reverses_id", "external_reference", "metadata",
-    "created_by", "modified_by", "prev_hash", "hash",
-)  # fmt: skip
-_ENTRY_TYPES = (
-    "text", "bigint", "date", "timestamptz", "text", "text", "boolean", "text", "text", "text",
-    "text", "text", "text", "text", "text",
-)  # fmt: skip
-_LINE_COLUMNS = (
-    "line_id", "entry_id", "line_no", "ledger_id", "side", "amount", "description", "tags",
-    "date", "journal_number", "is_opening_balance",
-)  # fmt: skip
-_LINE_TYPES = (
-    "text", "text", "integer", "text", "text", "bigint", "text", "text", "date", "bigint",
-    "boolean",
-)  # fmt: skip
-_PERIOD_SET = (
-    "debits = {t}.debits + excluded.debits, credits = {t}.credits + excluded.credits, "
-    "ob_debits = {t}.ob_debits + excluded.ob_debits, "
-    "ob_credits = {t}.ob_credits + excluded.ob_credits"
-)
-# Up to this many lines, one statement does everything. Beyond, the lines go first: their
-# foreign-key checks run at the end of the statement that inserts them, and checking many
-# lines against ledger rows updated in that same statement went quadratic (2,000 entries of
-# 10 lines: over 30 s instead of about 1 s; bench/reads.py).
-PG_ONE_STATEMENT_LINES = 64
-
-
-def _rows(param: str, types: Sequence[str]) -> str:
-    """Rows sent as one JSON array of arrays: the driver passes a string as is, where array
-    parameters were built element by element in Python (half a posting's driver time)."""
-    fields = ", ".join(
-        f"r->>{i}" if kind == "text" else f"(r->>{i})::{kind}" for i, kind in enumerate(types)
-    )
-    return f"SELECT %(book_id)s, {fields} FROM json_array_elements(%({param})s::json) AS r"
-
-
-def _pg_period_cte(name: str, table: str, key: str) -> str:
-    columns = ("ledger_id", key, "debits", "credits", "ob_debits", "ob_credits")
-    types = ("text", "date", "bigint", "bigint", "bigint", "bigint")
-    return (
-        f"{name} AS (INSERT INTO {table} (book_id, {', '.join(columns)}) "
-        f"{_rows(name, types)} "
-        f"ON CONFLICT (book_id, ledger_id, {key}) DO UPDATE SET {_PERIOD_SET.format(t=table)})"
-    )
-
-
-_PG_COPY_ENTRIES = f"COPY journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
-_PG_COPY_LINES = f"COPY journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) FROM STDIN"
-_PG_TOTALS = (
-    "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + (d->>1)::bigint, "
-    "credits_posted = ledgers.credits_posted + (d->>2)::bigint "
-    "FROM json_array_elements(%(t)s::json) AS d "
-    "WHERE ledgers.book_id = %(book_id)s AND ledgers.ledger_id = d->>0), "
-    f"{_pg_period_cte('d', 'ledger_daily_totals', 'day')}, "
-    f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month')} "
-    "UPDATE books SET last_journal_number = %(number)s, last_hash = %(hash)s "
-    "WHERE book_id = %(book_id)s"
-)
-_PG_WRITE = (
-    f"WITH e AS (INSERT INTO journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) "
-    f"{_rows('e', _ENTRY_TYPES)}), "
-    f"l AS (INSERT INTO journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) "
-    f"{_rows('l', _LINE_TYPES)}), {_PG_TOTALS}"
-)
-_PG_WRITE_TOTALS = f"WITH {_PG_TOTALS}"
-
-
-def _json_rows(rows: Iterable[Sequence[Any]]) -> str:
-    return json.dumps(list(rows), default=_iso, separators=(",", ":"))
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, date):  # datetimes too: ISO with the offset and microseconds
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-_SQLITE_ENTRY = (
-    f"INSERT INTO journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(_ENTRY_COLUMNS) + 1))})"
-)
-_SQLITE_LINE = (
-    f"INSERT INTO journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(_LINE_COLUMNS) + 1))})"
-)
-_SQLITE_TOTALS = (
-    "UPDATE ledgers SET debits_posted = debits_posted + ?, credits_posted = credits_posted + ? "
-    "WHERE book_id = ? AND ledger_id = ?"
-)
-_SQLITE_PERIOD = (
-    "INSERT INTO {t} (book_id, ledger_id, {k}, debits, credits, ob_debits, ob_credits) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (book_id, ledger_id, {k}) DO UPDATE SET "
-    + _PERIOD_SET
-)
-_SQLITE_DAILY = _SQLITE_PERIOD.format(t="ledger_daily_totals", k="day")
-_SQLITE_MONTHLY = _SQLITE_PERIOD.format(t="ledger_monthly_totals", k="month")
-_SQLITE_HEAD = "UPDATE books SET last_journal_number = ?, last_hash = ? WHERE book_id = ?"
-
-PeriodTotals = Mapping[tuple[str, date], tuple[int, int, int, int]]
-
-
-def _sqlite_value(value: Any) -> Any:
-    """What SQLAlchemy's SQLite types store: ISO dates, naive UTC datetimes with microseconds."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 class JournalRepo:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def insert(
-        self, entries: Sequence[Mapping[str, Any]], lines: Sequence[Mapping[str, Any]]
-    ) -> None:
-        self.conn.execute(_ENTRY_INSERT, list(entries))
-        self.conn.execute(_LINE_INSERT, list(lines))
-
-    def write(
-        self,
-        book_id: str,
-        entries: Sequence[tuple[Any, ...]],
-        lines: Sequence[tuple[Any, ...]],
-        *,
-        totals: Mapping[str, tuple[int, int]],
-        daily: PeriodTotals,
-        monthly: PeriodTotals,
-        head: tuple[int, str],
-    ) -> None:
-        """Insert entries and lines (tuples in `_ENTRY_COLUMNS` / `_LINE_COLUMNS` order), add
-        to the ledgers' totals and the daily and monthly totals, and advance the journal head.
-        """
-        ordered = sorted(totals.items())
-        if self.conn.dialect.name == "postgresql":
-            self._write_pg(book_id, entries, lines, ordered, daily, monthly, head)
-            return
-
-        def run(statement: str, rows: list[tuple[Any, ...]]) -> None:
-            driver.run(self.conn, statement, rows, many=True)
-
-        run(_SQLITE_ENTRY, [(book_id, *e[:2], e[2].isoformat(), _sqlite_value(e[3]), *e[4:])
-                            for e in entries])  # fmt: skip
-        run(_SQLITE_LINE, [(book_id, *ln[:8], ln[8].isoformat(), *ln[9:]) for ln in lines])
-        run(_SQLITE_TOTALS, [(d, c, book_id, lid) for lid, (d, c) in ordered])
-        for statement, period in ((_SQLITE_DAILY, daily), (_SQLITE_MONTHLY, monthly)):
-            run(
-                statement,
-                [
-                    (book_id, lid, when.isoformat(), *sums)
-                    for (lid, when), sums in sorted(period.items())
-                ],
-            )
-        run(_SQLITE_HEAD, [(head[0], head[1], book_id)])
-
-    def _write_pg(
-        self,
-        book_id: str,
-        entries: Sequence[tuple[Any, ...]],
-        lines: Sequence[tuple[Any, ...]],
-        totals: Sequence[tuple[str, tuple[int, int]]],
-        daily: PeriodTotals,
-        monthly: PeriodTotals,
-        head: tuple[int, str],
-    ) -> None:
-        def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
-            return ((lid, when, *sums) for (lid, when), sums in sorted(period.items()))
-
-        params: dict[str, Any] = {
-            "book_id": book_id,
-            "number": head[0],
-            "hash": head[1],
-            "t": _json_rows((lid, d, c) for lid, (d, c) in totals),
-            "d": _json_rows(period_rows(daily)),
-            "m": _json_rows(period_rows(monthly)),
-        }
-        if len(lines) <= PG_ONE_STATEMENT_LINES:
-            params |= {"e": _json_rows(entries), "l": _json_rows(lines)}
-            driver.run(self.conn, _PG_WRITE, params)
-            return
-        # Larger batches (imports): entries, then their lines, by COPY (the driver formats rows
-        # in C), then the totals and the head.
-        connection = self.conn.connection.driver_connection
-        assert connection is not None
-        with connection.cursor() as cursor:
-            for statement, rows in ((_PG_COPY_ENTRIES, entries), (_PG_COPY_LINES, lines)):
-                with cursor.copy(statement) as copy:
-                    for row in rows:
-                        copy.write_row((book_id, *row))
-        driver.run(self.conn, _PG_WRITE_TOTALS, params)
+    def write(self, batch: JournalWrite) -> None:
+        """Entries and lines, the ledgers' and the period totals, and the journal head."""
+        writer_for(self.conn).write(self.conn, batch)
 
     def link_reversal(self, book_id: str, original_id: str, reversal_id: str, at: Any) -> None:
         self.conn.execute(

@@ -34,10 +34,6 @@ class PeriodRepo:
             }
         return {name: changed.get(name, PeriodStatus.OPEN) for name in sorted(set(names))}
 
-    def forget(self) -> None:
-        """Drop what was read (after a rollback to a savepoint)."""
-        self._changed.clear()
-
     def all(self, book_id: str) -> dict[str, PeriodStatus]:
         return {
             row.period: PeriodStatus(row.status)

@@ -1,0 +1,255 @@
+"""The journal's one write, by one writer per dialect, in as few round trips as it allows.
+
+Every posting ends in `JournalWrite`: typed entry and line rows, the ledgers' total deltas,
+the daily and monthly totals, and the journal head after it. The statements are raw SQL on the
+driver's cursor (DESIGN §1: hot paths use cached statements or the driver directly).
+
+- SQLite: one `executemany` per table (in process, round trips are cheap).
+- PostgreSQL: one statement for a posting (data-modifying CTEs over rows sent as one JSON text
+  per table; foreign keys are checked at its end); a larger batch sends entries and lines by
+  `COPY`, then the totals and the head in one statement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple, Protocol
+
+from sqlalchemy.engine import Connection
+
+from folio.store import driver
+
+
+class EntryRow(NamedTuple):
+    """A `journal_entries` row without its book (the write's)."""
+
+    entry_id: str
+    journal_number: int
+    date: date
+    created_at: datetime
+    description: str | None
+    kind: str
+    is_opening_balance: bool
+    intent_id: str
+    reverses_id: str | None
+    external_reference: str | None
+    metadata: str  # JSON text, keys sorted
+    created_by: str | None
+    modified_by: str | None
+    prev_hash: str
+    hash: str
+
+
+class LineRow(NamedTuple):
+    """A `journal_lines` row without its book (the write's)."""
+
+    line_id: str
+    entry_id: str
+    line_no: int
+    ledger_id: str
+    side: str
+    amount: int
+    description: str | None
+    tags: str  # JSON text
+    date: date
+    journal_number: int
+    is_opening_balance: bool
+
+
+# Per (ledger, day or month): debits, credits, opening-balance debits, opening-balance credits.
+PeriodTotals = Mapping[tuple[str, date], tuple[int, int, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalWrite:
+    """What one chunk of postings writes."""
+
+    book_id: str
+    entries: Sequence[EntryRow]
+    lines: Sequence[LineRow]
+    totals: Mapping[str, tuple[int, int]]  # ledger -> (debits, credits) added
+    daily: PeriodTotals
+    monthly: PeriodTotals
+    head: tuple[int, str]  # last journal number and hash after the write
+
+
+class JournalWriter(Protocol):
+    def write(self, conn: Connection, batch: JournalWrite) -> None: ...
+
+
+_ENTRY_COLUMNS = EntryRow._fields
+_LINE_COLUMNS = LineRow._fields
+_ENTRY_TYPES = (
+    "text", "bigint", "date", "timestamptz", "text", "text", "boolean", "text", "text", "text",
+    "text", "text", "text", "text", "text",
+)  # fmt: skip
+_LINE_TYPES = (
+    "text", "text", "integer", "text", "text", "bigint", "text", "text", "date", "bigint",
+    "boolean",
+)  # fmt: skip
+_PERIOD_SET = (
+    "debits = {t}.debits + excluded.debits, credits = {t}.credits + excluded.credits, "
+    "ob_debits = {t}.ob_debits + excluded.ob_debits, "
+    "ob_credits = {t}.ob_credits + excluded.ob_credits"
+)
+# Up to this many lines, one statement does everything. Beyond, the lines go first: their
+# foreign-key checks run at the end of the statement that inserts them, and checking many
+# lines against ledger rows updated in that same statement went quadratic (2,000 entries of
+# 10 lines: over 30 s instead of about 1 s; bench/reads.py).
+PG_ONE_STATEMENT_LINES = 64
+
+
+def _rows(param: str, types: Sequence[str]) -> str:
+    """Rows sent as one JSON array of arrays: the driver passes a string as is, where array
+    parameters were built element by element in Python (half a posting's driver time)."""
+    fields = ", ".join(
+        f"r->>{i}" if kind == "text" else f"(r->>{i})::{kind}" for i, kind in enumerate(types)
+    )
+    return f"SELECT %(book_id)s, {fields} FROM json_array_elements(%({param})s::json) AS r"
+
+
+def _pg_period_cte(name: str, table: str, key: str) -> str:
+    columns = ("ledger_id", key, "debits", "credits", "ob_debits", "ob_credits")
+    types = ("text", "date", "bigint", "bigint", "bigint", "bigint")
+    return (
+        f"{name} AS (INSERT INTO {table} (book_id, {', '.join(columns)}) "
+        f"{_rows(name, types)} "
+        f"ON CONFLICT (book_id, ledger_id, {key}) DO UPDATE SET {_PERIOD_SET.format(t=table)})"
+    )
+
+
+_PG_COPY_ENTRIES = f"COPY journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+_PG_COPY_LINES = f"COPY journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) FROM STDIN"
+_PG_TOTALS = (
+    "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + (d->>1)::bigint, "
+    "credits_posted = ledgers.credits_posted + (d->>2)::bigint "
+    "FROM json_array_elements(%(t)s::json) AS d "
+    "WHERE ledgers.book_id = %(book_id)s AND ledgers.ledger_id = d->>0), "
+    f"{_pg_period_cte('d', 'ledger_daily_totals', 'day')}, "
+    f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month')} "
+    "UPDATE books SET last_journal_number = %(number)s, last_hash = %(hash)s "
+    "WHERE book_id = %(book_id)s"
+)
+_PG_WRITE = (
+    f"WITH e AS (INSERT INTO journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) "
+    f"{_rows('e', _ENTRY_TYPES)}), "
+    f"l AS (INSERT INTO journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) "
+    f"{_rows('l', _LINE_TYPES)}), {_PG_TOTALS}"
+)
+_PG_WRITE_TOTALS = f"WITH {_PG_TOTALS}"
+
+
+def _json_rows(rows: Iterable[Sequence[Any]]) -> str:
+    return json.dumps(list(rows), default=_iso, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):  # datetimes too: ISO with the offset and microseconds
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_SQLITE_ENTRY = (
+    f"INSERT INTO journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(_ENTRY_COLUMNS) + 1))})"
+)
+_SQLITE_LINE = (
+    f"INSERT INTO journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(_LINE_COLUMNS) + 1))})"
+)
+_SQLITE_TOTALS = (
+    "UPDATE ledgers SET debits_posted = debits_posted + ?, credits_posted = credits_posted + ? "
+    "WHERE book_id = ? AND ledger_id = ?"
+)
+_SQLITE_PERIOD = (
+    "INSERT INTO {t} (book_id, ledger_id, {k}, debits, credits, ob_debits, ob_credits) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (book_id, ledger_id, {k}) DO UPDATE SET "
+    + _PERIOD_SET
+)
+_SQLITE_DAILY = _SQLITE_PERIOD.format(t="ledger_daily_totals", k="day")
+_SQLITE_MONTHLY = _SQLITE_PERIOD.format(t="ledger_monthly_totals", k="month")
+_SQLITE_HEAD = "UPDATE books SET last_journal_number = ?, last_hash = ? WHERE book_id = ?"
+
+
+def _sqlite_value(value: Any) -> Any:
+    """What SQLAlchemy's SQLite types store: ISO dates, naive UTC datetimes with microseconds."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class SqliteJournalWriter:
+    def write(self, conn: Connection, batch: JournalWrite) -> None:
+        book_id = batch.book_id
+
+        def run(statement: str, rows: list[tuple[Any, ...]]) -> None:
+            driver.run(conn, statement, rows, many=True)
+
+        run(
+            _SQLITE_ENTRY,
+            [
+                (book_id, e[0], e[1], e[2].isoformat(), _sqlite_value(e[3]), *e[4:])
+                for e in batch.entries
+            ],
+        )
+        run(
+            _SQLITE_LINE,
+            [(book_id, *ln[:8], ln.date.isoformat(), *ln[9:]) for ln in batch.lines],
+        )
+        run(_SQLITE_TOTALS, [(d, c, book_id, lid) for lid, (d, c) in sorted(batch.totals.items())])
+        for statement, period in ((_SQLITE_DAILY, batch.daily), (_SQLITE_MONTHLY, batch.monthly)):
+            run(
+                statement,
+                [
+                    (book_id, lid, when.isoformat(), *sums)
+                    for (lid, when), sums in sorted(period.items())
+                ],
+            )
+        run(_SQLITE_HEAD, [(batch.head[0], batch.head[1], book_id)])
+
+
+class PostgresJournalWriter:
+    def write(self, conn: Connection, batch: JournalWrite) -> None:
+        def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
+            return ((lid, when, *sums) for (lid, when), sums in sorted(period.items()))
+
+        params: dict[str, Any] = {
+            "book_id": batch.book_id,
+            "number": batch.head[0],
+            "hash": batch.head[1],
+            "t": _json_rows((lid, d, c) for lid, (d, c) in sorted(batch.totals.items())),
+            "d": _json_rows(period_rows(batch.daily)),
+            "m": _json_rows(period_rows(batch.monthly)),
+        }
+        if len(batch.lines) <= PG_ONE_STATEMENT_LINES:
+            params |= {"e": _json_rows(batch.entries), "l": _json_rows(batch.lines)}
+            driver.run(conn, _PG_WRITE, params)
+            return
+        # Larger batches (imports): entries, then their lines, by COPY (the driver formats rows
+        # in C), then the totals and the head.
+        connection = conn.connection.driver_connection
+        assert connection is not None
+        with connection.cursor() as cursor:
+            for statement, rows in (
+                (_PG_COPY_ENTRIES, batch.entries),
+                (_PG_COPY_LINES, batch.lines),
+            ):
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row((batch.book_id, *row))
+        driver.run(conn, _PG_WRITE_TOTALS, params)
+
+
+_WRITERS: dict[str, JournalWriter] = {
+    "sqlite": SqliteJournalWriter(),
+    "postgresql": PostgresJournalWriter(),
+}
+
+
+def writer_for(conn: Connection) -> JournalWriter:
+    return _WRITERS[conn.dialect.name]
