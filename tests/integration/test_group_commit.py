@@ -15,7 +15,7 @@ from folio.domain.errors import InvalidInput, PeriodLocked, UnbalancedEntry
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Side
 from folio.domain.periods import PeriodAction
-from folio.service import journal, periods, runner
+from folio.service import group_commit, journal, periods, runner
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.store.uow import UnitOfWork
@@ -38,9 +38,9 @@ def _posting(book_id: str, debit: str, credit: str, on: date, amount: int) -> Ca
     return lambda uow: journal.post_entry(uow, book_id, command, runner.SYSTEM)
 
 
-def _run(engine: Engine, *fns: Callable[..., Any]) -> list[runner._Job]:
-    jobs = [runner._Job(fn) for fn in fns]
-    runner._run_batch(UnitOfWork(engine), jobs)
+def _run(engine: Engine, *fns: Callable[..., Any]) -> list[group_commit.Job]:
+    jobs = [group_commit.Job(fn) for fn in fns]
+    group_commit.run_batch(UnitOfWork(engine), jobs)
     return jobs
 
 
@@ -70,7 +70,7 @@ def test_a_failing_write_leaves_the_others_of_its_batch_as_if_run_alone(engine: 
     assert fo.verify(book_id).ok
 
 
-def test_a_write_undone_in_its_savepoint_leaves_no_trace_for_the_next(engine: Engine) -> None:
+def test_a_failed_write_leaves_no_trace_for_the_next(engine: Engine) -> None:
     """A period locked by a write that then fails stays open for the writes after it."""
     fo, book_id, bank, sales = _setup(engine)
 
@@ -82,7 +82,7 @@ def test_a_write_undone_in_its_savepoint_leaves_no_trace_for_the_next(engine: En
         engine,
         _posting(book_id, bank, sales, START, 1),
         lambda uow: journal.post_entry(uow, book_id, EntryCreate(START, []), runner.SYSTEM),
-        lock_march_then_fail,  # in the second pass, in a savepoint
+        lock_march_then_fail,  # in the second pass
         _posting(book_id, bank, sales, MARCH, 2),
     )
     assert isinstance(jobs[2].error, InvalidInput)

@@ -1,0 +1,191 @@
+"""Group commit on real threads: writes queued behind a running one share a transaction, and
+every fallback (a refused write, a database error, a failed commit) ends as a serial run would.
+
+A first write holds the leadership until the others have queued, so which writes share a batch
+does not depend on timing; the engine's commits are counted to see the sharing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from folio.domain.errors import UnbalancedEntry
+from folio.domain.ledgers import Side
+from folio.service import group_commit, journal, runner
+from folio.service.facade import Folio
+from folio.service.journal import EntryCreate, LineInput
+from folio.store.uow import UnitOfWork
+from tests.builders import START, make_book, make_ledgers
+
+Outcome = tuple[str, Any]
+
+
+def _setup(engine: Engine) -> tuple[Folio, str, str, str]:
+    fo = Folio(engine, migrate=False)
+    book = make_book(fo)
+    made = make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
+    return fo, book.id, made["1000"].id, made["4000"].id
+
+
+def _posting(book_id: str, debit: str, credit: str, amount: int, other: int | None = None) -> Any:
+    lines = [
+        LineInput(Side.DEBIT, amount, ledger_id=debit),
+        LineInput(Side.CREDIT, amount if other is None else other, ledger_id=credit),
+    ]
+    return lambda uow: journal.post_entry(uow, book_id, EntryCreate(START, lines), runner.SYSTEM)
+
+
+@pytest.fixture
+def commits(engine: Engine) -> Iterator[list[int]]:
+    counted: list[int] = []
+
+    def count(_conn: Any) -> None:
+        counted.append(1)
+
+    event.listen(engine, "commit", count)
+    yield counted
+    event.remove(engine, "commit", count)
+
+
+def _batched(engine: Engine, fns: list[Callable[[UnitOfWork], Any]]) -> list[Outcome]:
+    """Run `fns` on threads of their own, queued in order behind a write that holds the lead."""
+    group = group_commit._group(engine)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_uow: UnitOfWork) -> str:
+        started.set()
+        assert release.wait(30)
+        return "held"
+
+    outcomes: list[Outcome] = [("none", None)] * len(fns)
+
+    def call(index: int, fn: Callable[[UnitOfWork], Any]) -> None:
+        try:
+            outcomes[index] = ("ok", group_commit.write(UnitOfWork(engine), fn))
+        except Exception as exc:
+            outcomes[index] = ("error", exc)
+
+    holder = threading.Thread(target=lambda: group_commit.write(UnitOfWork(engine), hold))
+    holder.start()
+    assert started.wait(30)
+    threads = []
+    for index, fn in enumerate(fns):
+        thread = threading.Thread(target=call, args=(index, fn))
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + 30
+        while group.waiting() < index + 1:  # queued in this order
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    release.set()
+    for thread in [holder, *threads]:
+        thread.join(60)
+        assert not thread.is_alive()
+    return outcomes
+
+
+def test_writes_queued_meanwhile_share_one_commit(engine: Engine, commits: list[int]) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    before = len(commits)
+    outcomes = _batched(engine, [_posting(book_id, bank, sales, n) for n in range(1, 9)])
+    assert [kind for kind, _ in outcomes] == ["ok"] * 8
+    assert [entry.journal_number for _, entry in outcomes] == list(range(1, 9))
+    assert len(commits) - before == 2  # the holding write, then the eight at once
+    assert fo.ledger(book_id, bank).debits_posted == sum(range(1, 9))
+    assert fo.verify(book_id).ok
+
+
+def test_a_refused_write_in_a_batch_gets_its_error_and_the_rest_are_booked(
+    engine: Engine, commits: list[int]
+) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    fns = [_posting(book_id, bank, sales, n) for n in (1, 2, 3, 4, 5)]
+    fns[2] = _posting(book_id, bank, sales, 3, other=2)  # unbalanced
+    before = len(commits)
+    outcomes = _batched(engine, fns)
+    assert [kind for kind, _ in outcomes] == ["ok", "ok", "error", "ok", "ok"]
+    assert isinstance(outcomes[2][1], UnbalancedEntry)
+    assert [outcomes[i][1].journal_number for i in (0, 1, 3, 4)] == [1, 2, 3, 4]
+    # the holder; the two before the refused write; the two after it
+    assert len(commits) - before == 3
+    assert fo.ledger(book_id, bank).debits_posted == 1 + 2 + 4 + 5
+    assert fo.verify(book_id).ok
+
+
+def test_a_database_error_in_a_batch_reaches_its_caller_alone(engine: Engine) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+
+    def broken(uow: UnitOfWork) -> None:
+        uow.conn.execute(text("INSERT INTO no_such_table VALUES (1)"))
+
+    fns = [_posting(book_id, bank, sales, 1), broken, _posting(book_id, bank, sales, 2)]
+    outcomes = _batched(engine, fns)
+    assert [kind for kind, _ in outcomes] == ["ok", "error", "ok"]
+    assert isinstance(outcomes[1][1], DBAPIError)
+    assert sorted(entry.journal_number for kind, entry in outcomes if kind == "ok") == [1, 2]
+    assert fo.ledger(book_id, bank).debits_posted == 3
+    assert fo.verify(book_id).ok
+
+
+def test_a_batch_whose_commit_fails_runs_each_write_again_alone(
+    engine: Engine, commits: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    real_commit = UnitOfWork.commit
+    calls: list[int] = []
+
+    def commit_failing_once_for_the_batch(self: UnitOfWork) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the holder's commit is the first, the batch's the second
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+        real_commit(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", commit_failing_once_for_the_batch)
+    before = len(commits)
+    outcomes = _batched(engine, [_posting(book_id, bank, sales, n) for n in (1, 2, 3, 4)])
+    assert [kind for kind, _ in outcomes] == ["ok"] * 4
+    assert sorted(entry.journal_number for _, entry in outcomes) == [1, 2, 3, 4]
+    assert len(commits) - before == 1 + 4  # the holder, then each of the four on its own
+    assert fo.ledger(book_id, bank).debits_posted == 10
+    assert fo.verify(book_id).ok
+
+
+def test_many_threads_posting_through_group_commit_lose_nothing(engine: Engine) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    threads, per_thread = 6, 25
+    errors: list[BaseException] = []
+
+    def worker(offset: int) -> None:
+        try:
+            for n in range(per_thread):
+                amount = offset * 1000 + n + 1
+                fn = _posting(book_id, bank, sales, amount)
+                if n % 10 == 9:  # a refused write now and then
+                    fn = _posting(book_id, bank, sales, amount, other=amount + 1)
+                try:
+                    group_commit.write(UnitOfWork(engine), fn)
+                except UnbalancedEntry:
+                    pass
+        except BaseException as exc:
+            errors.append(exc)
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(120)
+    assert errors == []
+    booked = [
+        offset * 1000 + n + 1 for offset in range(threads) for n in range(per_thread) if n % 10 != 9
+    ]
+    entries = fo.entries(book_id, limit=1000)
+    assert [e.journal_number for e in entries] == list(range(1, len(booked) + 1))
+    assert fo.ledger(book_id, bank).debits_posted == sum(booked)
+    assert fo.verify(book_id).ok
