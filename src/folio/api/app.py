@@ -21,6 +21,7 @@ from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import (
     audit,
     auth,
+    batches,
     books,
     fiscal_years,
     health,
@@ -84,7 +85,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     for module in (
-        auth, books, ledgers, opening_balances, journal, periods, fiscal_years, reports, audit,
+        auth, books, batches, ledgers, opening_balances, journal, periods, fiscal_years, reports,
+        audit,
     ):  # fmt: skip
         app.include_router(module.api)
     app.include_router(audit.server_api)

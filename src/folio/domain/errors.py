@@ -27,7 +27,8 @@
     │   ├── FiscalYearNotEnded  FISCAL_YEAR_NOT_ENDED  a year is closed after its last day
     │   ├── PreviousYearOpen    PREVIOUS_YEAR_OPEN     years are closed in order
     │   ├── OpeningBalancesUnbalanced OPENING_BALANCES_UNBALANCED the offset ledger is not at 0
-    │   └── RetainedEarningsMissing RETAINED_EARNINGS_MISSING  no ledger takes the result
+    │   ├── RetainedEarningsMissing RETAINED_EARNINGS_MISSING  no ledger takes the result
+    │   └── BatchRejected       BATCH_REJECTED       an atomic batch with problems, by entry index
     ├── Conflict
     │   ├── AlreadyReversed     ALREADY_REVERSED
     │   ├── FiscalYearClosed    FISCAL_YEAR_CLOSED     closed already
@@ -194,6 +195,11 @@ class OpeningBalancesUnbalanced(RuleViolation):
 class RetainedEarningsMissing(RuleViolation):
     code = "RETAINED_EARNINGS_MISSING"
     default_message = "The book has no retained-earnings ledger to take the year's result."
+
+
+class BatchRejected(RuleViolation):
+    code = "BATCH_REJECTED"
+    default_message = "The batch was not booked: some of its entries break a rule."
 
 
 class Conflict(FolioError):

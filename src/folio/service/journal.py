@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -60,13 +60,20 @@ class IntentReversal:
     entries: list[Entry]
 
 
+def ledger_numbers(lines: Sequence[LineInput]) -> set[str]:
+    """The ledger numbers that lines name instead of an id."""
+    return {line.ledger_number for line in lines if line.ledger_id is None and line.ledger_number}
+
+
 def resolve_lines(
-    uow: UnitOfWork, book_id: str, lines: Sequence[LineInput]
+    uow: UnitOfWork,
+    book_id: str,
+    lines: Sequence[LineInput],
+    by_number: Mapping[str, str] | None = None,
 ) -> tuple[LineDraft, ...]:
-    numbers = {
-        line.ledger_number for line in lines if line.ledger_id is None and line.ledger_number
-    }
-    by_number = uow.ledgers.ids_for_numbers(book_id, numbers)
+    """Drafts of `lines`; `by_number`: ledger ids by number, when the caller read them."""
+    if by_number is None:
+        by_number = uow.ledgers.ids_for_numbers(book_id, ledger_numbers(lines))
     drafts = []
     for index, line in enumerate(lines):
         ledger_id = line.ledger_id

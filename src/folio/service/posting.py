@@ -178,8 +178,12 @@ class Posting:
         allow_archived: bool = False,
         locked: tuple[Book, int, str] | None = None,
         keep: bool = False,
+        one_intent: bool = True,
     ) -> None:
+        """`one_intent`: every entry under `intent_id` (one posting of many entries); else each
+        entry is a posting of its own, with an intent of its own (a batch of postings)."""
         self.uow, self.book_id, self.actor = uow, book_id, actor
+        self.one_intent = one_intent
         self.book, number, prev_hash = locked or lock_book(uow, book_id)
         self.head = (number, prev_hash)
         self.intent_id = intent_id or new_id("int")
@@ -210,8 +214,8 @@ class Posting:
         )
         check_periods_open(self.uow, self.book_id, {draft.date for draft in drafts})
         self.head = _write_chunk(
-            self.uow, self.book_id, drafts, ledgers, self.head, self.intent_id, self.now,
-            self.actor, self.kept,
+            self.uow, self.book_id, drafts, ledgers, self.head,
+            self.intent_id if self.one_intent else None, self.now, self.actor, self.kept,
         )  # fmt: skip
         self.count += len(drafts)
         self.uow.books.moved_head(self.book_id, *self.head)
@@ -226,12 +230,13 @@ def _write_chunk(
     drafts: Sequence[EntryDraft],
     ledgers: dict[str, Ledger],
     head: tuple[int, str],
-    intent: str,
+    one_intent: str | None,
     now: datetime,
     actor: Actor,
     kept: list[Entry] | None,
 ) -> tuple[int, str]:
-    """Number, hash and write one chunk with its totals; the journal head after it."""
+    """Number, hash and write one chunk with its totals; the journal head after it. Entries
+    share `one_intent`, or each gets an intent of its own."""
     number, prev_hash = head
     deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     daily: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -242,6 +247,7 @@ def _write_chunk(
     for draft in drafts:
         number += 1
         entry_id = new_id("je")
+        intent = one_intent or new_id("int")
         lines = tuple(
             Line(new_id("le"), d.ledger_id, d.side, d.amount, d.description, d.tags)
             for d in draft.lines

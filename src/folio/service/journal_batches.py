@@ -1,0 +1,172 @@
+"""Many postings in one call, in one transaction: all or none (`atomic`), or each on its own.
+
+Each entry of a batch is a posting of its own (its own intent, as if posted alone, in order).
+Every entry is checked on its own first, against the book, its ledgers and periods and the
+totals the entries before it add; then the entries that pass are written together, a chunk at
+a time (one statement per table per chunk instead of per entry). Refusals are decided before
+anything is written, so a non-atomic batch needs no savepoints: what is written is exactly
+the entries that passed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from folio.domain.books import Book
+from folio.domain.errors import AmountOverflow, BatchRejected, FolioError
+from folio.domain.journal import Entry, EntryDraft, EntryKind, check_description
+from folio.domain.ledgers import Ledger, Side
+from folio.service.journal import EntryCreate, ledger_numbers, resolve_lines
+from folio.service.posting import (
+    CHUNK,
+    MAX_TOTAL,
+    Posting,
+    check_drafts,
+    check_periods_open,
+    lock_book,
+)
+from folio.service.runner import Actor, audit
+from folio.store.uow import UnitOfWork
+
+MAX_ENTRIES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Per entry of the batch, in order: the entry booked, or why it was refused."""
+
+    outcomes: list[Entry | FolioError]
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for outcome in self.outcomes if isinstance(outcome, Entry))
+
+    @property
+    def failed(self) -> int:
+        return len(self.outcomes) - self.succeeded
+
+
+def at_entry(index: int, error: FolioError) -> FolioError:
+    """`error` with its field placed in the batch: `entries[i].` before it, or `entries[i]`."""
+    data = dict(error.data) if isinstance(error.data, dict) else {}
+    field = data.get("field")
+    prefix = f"entries[{index}]"
+    if not (isinstance(field, str) and field.startswith(prefix)):
+        data["field"] = f"{prefix}.{field}" if isinstance(field, str) else prefix
+    return type(error)(error.message, data)
+
+
+def post_entries(
+    uow: UnitOfWork,
+    book_id: str,
+    commands: Sequence[EntryCreate | FolioError],
+    actor: Actor,
+    *,
+    atomic: bool,
+) -> BatchResult:
+    """Post each command as an entry of its own, in order. A `FolioError` in `commands` is an
+    entry the caller could not read (an amount the book's currency cannot hold).
+
+    `atomic`: book all or none; any refusal raises `BatchRejected` listing every problem by
+    entry index. Otherwise the entries that pass are booked and the others reported.
+    """
+    locked = lock_book(uow, book_id)
+    book = locked[0]
+    numbers = [ledger_numbers(c.lines) for c in commands if isinstance(c, EntryCreate)]
+    by_number = uow.ledgers.ids_for_numbers(book_id, set().union(*numbers))
+    outcomes: list[EntryDraft | FolioError] = []
+    for command in commands:
+        if isinstance(command, FolioError):
+            outcomes.append(command)
+            continue
+        try:
+            check_description(command.description)
+            outcomes.append(
+                EntryDraft(
+                    date=command.date,
+                    lines=resolve_lines(uow, book_id, command.lines, by_number),
+                    description=command.description,
+                    kind=EntryKind.MANUAL,
+                    external_reference=command.external_reference,
+                    metadata=dict(command.metadata),
+                )
+            )
+        except FolioError as exc:
+            outcomes.append(exc)
+    ledger_ids = {ln.ledger_id for d in outcomes if isinstance(d, EntryDraft) for ln in d.lines}
+    ledgers = uow.ledgers.many(book_id, ledger_ids, lock=True)
+    _check_each(uow, book, ledgers, outcomes)
+    refused = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, FolioError)]
+    if atomic and refused:
+        raise BatchRejected(
+            f"{len(refused)} of {len(commands)} entries break a rule; nothing was booked.",
+            {"errors": [_problem(index, error) for index, error in refused]},
+        )
+    drafts = [outcome for outcome in outcomes if isinstance(outcome, EntryDraft)]
+    posting = Posting(uow, book_id, actor=actor, locked=locked, keep=True, one_intent=False)
+    for start in range(0, len(drafts), CHUNK):
+        posting.add(
+            drafts[start : start + CHUNK], ledgers=ledgers if start == 0 else None, many=True
+        )
+    entries = iter(posting.done().entries)
+    result = BatchResult(
+        [next(entries) if isinstance(outcome, EntryDraft) else outcome for outcome in outcomes]
+    )
+    booked = [e.journal_number for e in result.outcomes if isinstance(e, Entry)]
+    audit(
+        uow,
+        actor,
+        "journal_entries.posted",
+        book_id=book_id,
+        target_type="journal_entry_batch",
+        details={
+            "atomic": atomic,
+            "succeeded": result.succeeded,
+            "failed": result.failed,
+            "journal_numbers": [booked[0], booked[-1]] if booked else [],
+        },
+    )
+    return result
+
+
+def _check_each(
+    uow: UnitOfWork,
+    book: Book,
+    ledgers: dict[str, Ledger],
+    outcomes: list[EntryDraft | FolioError],
+) -> None:
+    """Replace each draft that breaks a rule by its error, in place. The entries before a
+    draft count towards its ledgers' totals, as they would posted one after another."""
+    added: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for index, draft in enumerate(outcomes):
+        if not isinstance(draft, EntryDraft):
+            outcomes[index] = at_entry(index, draft)
+            continue
+        try:
+            check_drafts(book, [draft], ledgers, allow_archived=False, first_index=index, many=True)
+            check_periods_open(uow, book.id, {draft.date})
+            mine: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for line in draft.lines:
+                mine[line.ledger_id][0 if line.side is Side.DEBIT else 1] += line.amount
+            for ledger_id, (debits, credits) in mine.items():
+                ledger, before = ledgers[ledger_id], added[ledger_id]
+                if (
+                    ledger.debits_posted + before[0] + debits > MAX_TOTAL
+                    or ledger.credits_posted + before[1] + credits > MAX_TOTAL
+                ):
+                    raise AmountOverflow(data={"ledger_id": ledger_id})
+        except FolioError as exc:
+            outcomes[index] = at_entry(index, exc)
+            continue
+        for ledger_id, (debits, credits) in mine.items():
+            added[ledger_id][0] += debits
+            added[ledger_id][1] += credits
+
+
+def _problem(index: int, error: FolioError) -> dict[str, object]:
+    problem: dict[str, object] = {"index": index, "code": error.code, "message": error.message}
+    if isinstance(error.data, dict) and "field" in error.data:
+        problem["field"] = error.data["field"]
+    return problem
