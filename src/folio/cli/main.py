@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from folio.cli import backup, books, db, opening_balances, verify, years
+from folio.cli import backup, batches, books, db, opening_balances, verify, years
 from folio.cli import export as export_cli
 from folio.cli import report as report_cli
 from folio.cli.clients import app as clients_app
@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(books.app, name="books")
+app.add_typer(batches.journal_app, name="journal")
+opening_balances.app.command("set-many")(batches.set_many)
 app.add_typer(opening_balances.app, name="opening-balances")
 app.command("verify")(verify.verify)
 app.add_typer(years.app, name="years")

@@ -7,22 +7,33 @@ book = fo.create_book(BookCreate(name="Acme", currency="EUR", entries_start=date
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import Engine
 
 from folio.domain.books import Book
-from folio.domain.errors import NotFound
+from folio.domain.errors import FolioError, NotFound
 from folio.domain.fiscal_years import Closing
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.opening_balances import SetRow
 from folio.domain.periods import PeriodAction
-from folio.service import books, fiscal_years, journal, opening_state, periods, runner, verify
+from folio.service import (
+    books,
+    fiscal_years,
+    journal,
+    journal_batches,
+    opening_batches,
+    opening_state,
+    periods,
+    runner,
+    verify,
+)
 from folio.service import ledgers as ledger_service
 from folio.service import opening_balances as ob_service
+from folio.service.opening_batches import OpeningItem
 from folio.service.runner import SYSTEM, Actor
 from folio.store.database import make_engine
 from folio.store.migrate import upgrade
@@ -101,6 +112,21 @@ class Folio:
     ) -> Entry:
         return self.write(lambda uow: journal.post_entry(uow, book_id, command, actor))
 
+    def post_entries(
+        self,
+        book_id: str,
+        commands: Sequence[journal.EntryCreate | FolioError],
+        *,
+        atomic: bool = True,
+        actor: Actor = SYSTEM,
+    ) -> journal_batches.BatchResult:
+        """Up to 1,000 entries, each a posting of its own, in one transaction: all or none
+        (`atomic`; `BatchRejected` lists every problem by index), or those that pass. An error
+        in place of a command is an entry the caller could not read; it is that entry's."""
+        return self.write(
+            lambda uow: journal_batches.post_entries(uow, book_id, commands, actor, atomic=atomic)
+        )
+
     def entry(self, book_id: str, entry_id: str) -> Entry:
         return self.read(lambda uow: journal.get_entry(uow, book_id, entry_id))
 
@@ -175,6 +201,23 @@ class Folio:
     ) -> opening_state.LedgerOpening:
         return self.write(
             lambda uow: ob_service.set_ledger_opening(uow, book_id, ledger_id, amount, actor)
+        )
+
+    def set_opening_balances(
+        self,
+        book_id: str,
+        balances: Mapping[str, int] | Sequence[OpeningItem],
+        actor: Actor = SYSTEM,
+    ) -> list[opening_state.LedgerOpening | FolioError]:
+        """Up to 100 ledgers' opening balances (ledger id -> minor units), each replaced as
+        `set_opening_balance` does; per ledger, in order, the result or its error."""
+        items = (
+            [OpeningItem(ledger_id, amount) for ledger_id, amount in balances.items()]
+            if isinstance(balances, Mapping)
+            else list(balances)
+        )
+        return self.write(
+            lambda uow: opening_batches.set_ledger_openings(uow, book_id, items, actor)
         )
 
     def opening_balance(self, book_id: str, ledger_id: str) -> opening_state.LedgerOpening:

@@ -26,10 +26,13 @@ from folio.api.compat.teal_schemas import (
     TealLedgerCreate,
     TealLedgerPage,
     TealOpeningBalanceCreate,
+    TealOpeningBalancesCreate,
+    TealOpeningBalancesResult,
     TealSubType,
     instance,
     journal_entry,
     ledger,
+    opening_balances_result,
     opening_view,
     parse_expand,
     teal_sub_type,
@@ -40,11 +43,11 @@ from folio.api.routes.common import ID_PATTERN
 from folio.api.routing import FolioRoute
 from folio.api.schemas.common import ERROR_RESPONSES
 from folio.domain.books import Book
-from folio.domain.errors import InvalidInput, NotFound
+from folio.domain.errors import FolioError, InvalidInput, NotFound
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger, LedgerType, Side
 from folio.domain.money import parse_minor
-from folio.service import books, journal, ledgers, opening_balances, opening_state
+from folio.service import books, journal, ledgers, opening_balances, opening_batches, opening_state
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
 
@@ -253,6 +256,33 @@ def set_opening_balance(
         return dumps(opening_view(*result, paths, datetime.now(UTC)))
 
     return call.write(put, render, book_id=book_id)
+
+
+@router.post(
+    "/v0/ledgers/opening-balances",
+    response_model=TealOpeningBalancesResult,
+    summary="Set many Ledgers' opening balances",
+)
+def set_opening_balances(
+    here: Annotated[Instance, writes_instance("ledgers:write")],
+    body: TealOpeningBalancesCreate,
+) -> Response:
+    """Up to 100 ledgers, each at most once, as Mercury Books (on Teal) sets them: each
+    balance replaces that ledger's opening balance on the instance's entries start, offset
+    against the opening-balance ledger; 0 clears it. 200 with a result per ledger,
+    `{ledger_id, success, error}`, and `succeeded_count` / `failed_count`."""
+    call, book_id = here.call, here.book_id
+
+    def put(uow: UnitOfWork) -> list[tuple[str, FolioError | None]]:
+        book = journal.posting_book(uow, book_id)
+        items = body.items(book)
+        outcomes = opening_batches.set_ledger_openings(uow, book_id, items, call.actor)
+        return [
+            (item.ledger_id, outcome if isinstance(outcome, FolioError) else None)
+            for item, outcome in zip(items, outcomes, strict=True)
+        ]
+
+    return call.write(put, opening_balances_result, book_id=book_id)
 
 
 # ----------------------------------------------------------------------------- journal entries

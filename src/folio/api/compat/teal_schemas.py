@@ -27,11 +27,14 @@ from folio.api.compat.common import (
     number,
     timestamp,
 )
+from folio.api.schemas.batches import opening_items
 from folio.api.schemas.common import AmountIn
 from folio.domain.books import Book
-from folio.domain.errors import InvalidInput
+from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.journal import Entry, Line
 from folio.domain.ledgers import Ledger, LedgerType, Role, Side
+from folio.service.opening_batches import MAX_ITEMS as MAX_OPENING_ITEMS
+from folio.service.opening_batches import OpeningItem
 
 OPENING_LEDGER_NAME = "Opening Balance Retained Earnings"
 VIEW_PREFIX = "ob_"
@@ -231,6 +234,55 @@ def ledger(item: Ledger) -> dict[str, Any]:
 class TealOpeningBalanceCreate(TealInput):
     balance: AmountIn = Field(
         description="Signed on the ledger's normal side: positive is its debit_credit side."
+    )
+
+
+class TealBalanceItem(TealInput):
+    ledger_id: str = Field(max_length=64)
+    balance: AmountIn = Field(
+        description="Signed on the ledger's normal side: positive is its debit_credit side; "
+        "0 clears the opening balance."
+    )
+
+
+class TealOpeningBalancesCreate(TealInput):
+    balances: list[TealBalanceItem] = Field(min_length=1, max_length=MAX_OPENING_ITEMS)
+
+    def items(self, book: Book) -> list[OpeningItem]:
+        return opening_items(book, [(item.ledger_id, item.balance) for item in self.balances])
+
+
+class TealItemError(BaseModel):
+    code: str
+    message: str
+
+
+class TealOpeningBalanceResult(BaseModel):
+    ledger_id: str
+    success: bool
+    error: TealItemError | None
+
+
+class TealOpeningBalancesResult(BaseModel):
+    results: list[TealOpeningBalanceResult]
+    succeeded_count: int
+    failed_count: int
+
+
+def opening_balances_result(
+    outcomes: list[tuple[str, FolioError | None]],
+) -> TealOpeningBalancesResult:
+    results = [
+        TealOpeningBalanceResult(
+            ledger_id=ledger_id,
+            success=error is None,
+            error=None if error is None else TealItemError(code=error.code, message=error.message),
+        )
+        for ledger_id, error in outcomes
+    ]
+    failed = sum(1 for result in results if not result.success)
+    return TealOpeningBalancesResult(
+        results=results, succeeded_count=len(results) - failed, failed_count=failed
     )
 
 

@@ -91,16 +91,22 @@ class LedgerOpeningsUpdate(Input):
     balances: list[LedgerBalanceItem] = Field(min_length=1, max_length=MAX_ITEMS)
 
     def items(self, book: Book) -> list[OpeningItem]:
-        found = []
-        for index, item in enumerate(self.balances):
-            try:
-                amount: int | FolioError = parse_minor(
-                    item.balance, book.exponent, field=f"balances[{index}].balance"
-                )
-            except FolioError as exc:
-                amount = exc
-            found.append(OpeningItem(item.ledger_id, amount))
-        return found
+        return opening_items(book, [(item.ledger_id, item.balance) for item in self.balances])
+
+
+def opening_items(book: Book, balances: Sequence[tuple[str, AmountIn]]) -> list[OpeningItem]:
+    """Each `(ledger_id, balance)` in minor units, or why the book's currency cannot hold it
+    (that item's error, not the call's)."""
+    found = []
+    for index, (ledger_id, balance) in enumerate(balances):
+        try:
+            amount: int | FolioError = parse_minor(
+                balance, book.exponent, field=f"balances[{index}].balance"
+            )
+        except FolioError as exc:
+            amount = exc
+        found.append(OpeningItem(ledger_id, amount))
+    return found
 
 
 class OpeningSet(BaseModel):
