@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -160,15 +161,22 @@ def free_port() -> int:
 class Server:
     """`uvicorn --factory folio.api.app:create_app`, one worker, uvloop + httptools."""
 
-    def __init__(self, url: str, key: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        *,
+        workers: int = 1,
+        factory: str = "folio.api.app:create_app",
+    ) -> None:
         self.url, self.key = url, key
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "FOLIO_DATABASE_URL": url, "FOLIO_BENCH_ENDPOINTS": "1"}
         self.proc = subprocess.Popen(
             [
-                PYTHON, "-m", "uvicorn", "--factory", "folio.api.app:create_app",
-                "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
+                PYTHON, "-m", "uvicorn", "--factory", factory,
+                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
                 "--loop", "uvloop", "--http", "httptools", "--no-access-log",
                 "--log-level", "warning",
             ],
@@ -219,8 +227,8 @@ class Server:
 
 
 @contextmanager
-def serving(url: str, key: str) -> Iterator[Server]:
-    server = Server(url, key)
+def serving(url: str, key: str, **options: Any) -> Iterator[Server]:
+    server = Server(url, key, **options)
     try:
         yield server
     finally:

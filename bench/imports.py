@@ -283,4 +283,29 @@ def run(dbs: Databases, kind: str, rows: int, memory_rows: int) -> dict[str, obj
     return results
 
 
-__all__ = ["run", "io"]
+def linear(dbs: Databases, kind: str, sizes: tuple[int, int]) -> dict[str, object]:
+    """The same import at two sizes, each into a fresh database (the case where PostgreSQL
+    planned foreign-key checks on empty tables): the larger must cost at most its share."""
+    results: dict[str, object] = {}
+    for rows in sizes:
+        url = dbs.new(kind, "linear")
+        fo, _ = migrated_book(url, chart="empty")
+        book_id, numbers = _book_with_ledgers(fo, rows, f"Import of {rows}")
+        fo.engine.dispose()
+        path = Path(dbs.folder) / f"linear_{kind}_{rows}.csv"
+        _csv(path, numbers)
+        log(f"{kind}: import of {rows} rows into a fresh database")
+        out = subprocess.run(
+            [PYTHON, "-m", "bench.import_once", url, book_id, str(path)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        ).stdout  # fmt: skip
+        got = json.loads(out)
+        fo = Folio(url, migrate=False)
+        verified = fo.verify(book_id).ok
+        fo.engine.dispose()
+        results[str(rows)] = {"seconds": got["seconds"], "verified": verified, "load": load()}
+        dbs.drop(url)
+    return results
+
+
+__all__ = ["run", "linear", "io"]

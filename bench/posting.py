@@ -16,7 +16,11 @@ from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 
 LUA = Path(__file__).parent / "lua" / "post.lua"
+BATCH_LUA = Path(__file__).parent / "lua" / "batch.lua"
 CONNECTIONS = 16
+BATCH_CONNECTIONS = 4
+BATCH = 1000
+WORKERS = 2
 SPREAD_LEDGERS = 100
 
 
@@ -46,7 +50,16 @@ def _ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(server: Server, path: str, ledgers: list[str], hot: str | None, seconds: int) -> Load:
+def wrk(
+    server: Server,
+    path: str,
+    ledgers: list[str],
+    hot: str | None,
+    seconds: int,
+    *,
+    script: Path = LUA,
+    connections: int = CONNECTIONS,
+) -> Load:
     """16 connections on loopback, one wrk thread (it shares the 2 cores with the server)."""
     env = {
         **os.environ,
@@ -55,7 +68,7 @@ def wrk(server: Server, path: str, ledgers: list[str], hot: str | None, seconds:
         "FOLIO_BENCH_LEDGERS": " ".join(ledgers),
         "FOLIO_BENCH_HOT": hot or "",
     }
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
     out = subprocess.run(
         [*command, server.base], env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -122,6 +135,9 @@ def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
     _warm_up(fo, setup.book_id, spread)
     fo.engine.dispose()
     path = f"/v1/books/{setup.book_id}/journal-entries"
+    with serving(url, setup.key, factory="bench.bare_echo:create_app") as bare:
+        log(f"{kind}: bare FastAPI echo of the same body, {seconds}s")
+        results["bare_echo"] = wrk(bare, "/echo", spread, None, seconds).as_dict()
     with serving(url, setup.key) as server:
         log(f"{kind}: framework ceiling (POST /bench/echo), {seconds}s")
         results["framework"] = wrk(server, "/bench/echo", spread, None, seconds).as_dict()
@@ -131,6 +147,18 @@ def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
             log(f"{kind}: posting, every entry on the offset ledger, {seconds}s")
             results["post_hot"] = wrk(server, path, spread, offset.id, seconds).as_dict()
         results["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+        log(f"{kind}: {BATCH}-entry batches, {BATCH_CONNECTIONS} connections, {seconds}s")
+        batch = wrk(
+            server, f"{path}/batch", spread, None, seconds,
+            script=BATCH_LUA, connections=BATCH_CONNECTIONS,
+        ).as_dict()  # fmt: skip
+        batch["entries_per_s"] = round(float(batch["rate"]) * BATCH)  # type: ignore[arg-type]
+        results["batch"] = batch
+    if kind == "postgresql":
+        with serving(url, setup.key, workers=WORKERS) as server:
+            log(f"{kind}: posting with {WORKERS} workers, {seconds}s")
+            results["post_workers"] = wrk(server, path, spread, None, seconds).as_dict()
+            results["post_workers"]["workers"] = WORKERS
     fo = Folio(url, migrate=False)
     verified = fo.verify(setup.book_id)
     results["verified"] = verified.ok

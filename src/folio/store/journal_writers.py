@@ -240,8 +240,8 @@ class PostgresJournalWriter:
                     copy.write_row((batch.book_id, *row))
             _keep_statistics_current(cursor, batch.head[0])
             with cursor.copy(_PG_COPY_LINES) as copy:
-                for row in batch.lines:
-                    copy.write_row((batch.book_id, *row))
+                for line in batch.lines:
+                    copy.write_row((batch.book_id, *line))
         driver.run(conn, _PG_WRITE_TOTALS, params)
 
 
