@@ -68,7 +68,8 @@ def wrk(
         "FOLIO_BENCH_LEDGERS": " ".join(ledgers),
         "FOLIO_BENCH_HOT": hot or "",
     }
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    command += ["-s", str(script)]
     out = subprocess.run(
         [*command, server.base], env=env, capture_output=True, text=True, check=True
     ).stdout

@@ -1,32 +1,66 @@
-"""Prefixed random ids (`bk_`, `ldg_`, `je_`, `le_`, `int_`, `fyc_` for a year-end close, ...)
-followed by 22 base58 characters."""
+"""Prefixed ids (`bk_`, `ldg_`, `je_`, `le_`, `int_`, `fyc_` for a year-end close, ...)
+followed by 22 base58 characters.
+
+The first 8 characters are the time of creation in milliseconds (base58, most significant
+first, so ids sort by creation time), the other 14 are random (about 82 bits). Made in time
+order, ids are appended to the end of every index that holds them: random ids put each new
+row on a different page of the primary key and of `ix_lines_book_entry`, so a 1,000-entry
+batch dirtied thousands of pages, and an import slowed as its indexes outgrew the page cache
+(BENCHMARKS.md).
+"""
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
+import threading
+import time
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 22
+TIME_LENGTH = 8  # 58**8 ms: until the year 6000
 PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli", "fyc")
-_SPACE = 58**ID_LENGTH
 _PATTERN = re.compile(rf"^({'|'.join(PREFIXES)})_[{BASE58}]{{{ID_LENGTH}}}$")
+_RANDOM_LENGTH = ID_LENGTH - TIME_LENGTH
+# Random bytes below 232 (= 4 x 58) map evenly onto the 58 digits; the rest are dropped.
+_DIGITS = bytes(ord(BASE58[b % 58]) for b in range(232)) + bytes(24)
+_DROP = bytes(range(232, 256))
 
 
-# Two base58 digits at a time, least significant first: half the divisions (a trial-balance
-# import makes three ids a row).
-_PAIRS = [BASE58[n % 58] + BASE58[n // 58] for n in range(58 * 58)]
+_last_ms: tuple[int, str] = (-1, "")
+_pool = threading.local()  # per thread: random digits drawn 4 KB of os.urandom at a time
+# A forked child must not hand out its parent's remaining digits.
+os.register_at_fork(after_in_child=lambda: _pool.__dict__.clear())
+
+
+def _time_digits(ms: int) -> str:
+    global _last_ms
+    last = _last_ms
+    if last[0] == ms:  # ids come in bursts: a batch makes thousands within a millisecond
+        return last[1]
+    digits, rest = [], ms
+    for _ in range(TIME_LENGTH):
+        rest, digit = divmod(rest, 58)
+        digits.append(BASE58[digit])
+    text = "".join(reversed(digits))
+    _last_ms = (ms, text)
+    return text
+
+
+def _random_digits() -> str:
+    digits: str = getattr(_pool, "digits", "")
+    at: int = getattr(_pool, "at", 0)
+    if at + _RANDOM_LENGTH > len(digits):
+        digits, at = os.urandom(4096).translate(_DIGITS, _DROP).decode(), 0
+        _pool.digits = digits
+    _pool.at = at + _RANDOM_LENGTH
+    return digits[at : at + _RANDOM_LENGTH]
 
 
 def new_id(prefix: str) -> str:
     if prefix not in PREFIXES:
         raise ValueError(f"unknown id prefix {prefix!r}")
-    n = secrets.randbelow(_SPACE)
-    chars = []
-    for _ in range(ID_LENGTH // 2):
-        n, pair = divmod(n, 58 * 58)
-        chars.append(_PAIRS[pair])
-    return f"{prefix}_" + "".join(chars)
+    return f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}{_random_digits()}"
 
 
 def is_id(value: str, prefix: str) -> bool:
