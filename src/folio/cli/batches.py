@@ -14,9 +14,9 @@ from rich.table import Table
 from folio.api.schemas.batches import EntryBatchCreate, LedgerOpeningsUpdate
 from folio.cli.common import DatabaseOption, console, err_console, open_folio, run
 from folio.domain.errors import FolioError, InvalidInput
-from folio.domain.journal import Entry
 from folio.domain.money import format_minor
 from folio.service.books import get_book
+from folio.service.journal_batches import Booked
 
 M = TypeVar("M", bound=BaseModel)
 journal_app = typer.Typer(help="Journal entries.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def post_batch(
     result = run(lambda: fo.post_entries(book_id, commands, atomic=all_or_none))
     table = Table("index", "entry", "journal number", "error")
     for index, outcome in enumerate(result.outcomes):
-        if isinstance(outcome, Entry):
+        if isinstance(outcome, Booked):
             table.add_row(str(index), outcome.id, str(outcome.journal_number), "")
         else:
             table.add_row(str(index), "", "", f"{outcome.code}: {outcome.message}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from folio.domain.books import Book
 from folio.domain.errors import AmountOverflow, BatchRejected, FolioError
-from folio.domain.journal import Entry, EntryDraft, EntryKind, check_description
+from folio.domain.journal import EntryDraft, EntryKind, check_description
 from folio.domain.ledgers import Ledger, Side
 from folio.service.journal import EntryCreate, ledger_numbers, resolve_lines
 from folio.service.posting import (
@@ -34,14 +34,22 @@ MAX_ENTRIES = 1000
 
 
 @dataclass(frozen=True, slots=True)
+class Booked:
+    """An entry of a batch, booked."""
+
+    id: str
+    journal_number: int
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     """Per entry of the batch, in order: the entry booked, or why it was refused."""
 
-    outcomes: list[Entry | FolioError]
+    outcomes: list[Booked | FolioError]
 
     @property
     def succeeded(self) -> int:
-        return sum(1 for outcome in self.outcomes if isinstance(outcome, Entry))
+        return sum(1 for outcome in self.outcomes if isinstance(outcome, Booked))
 
     @property
     def failed(self) -> int:
@@ -105,16 +113,18 @@ def post_entries(
             {"errors": [_problem(index, error) for index, error in refused]},
         )
     drafts = [outcome for outcome in outcomes if isinstance(outcome, EntryDraft)]
-    posting = Posting(uow, book_id, actor=actor, locked=locked, keep=True, one_intent=False)
+    posting = Posting(uow, book_id, actor=actor, locked=locked, one_intent=False)
     for start in range(0, len(drafts), CHUNK):
-        posting.add(
-            drafts[start : start + CHUNK], ledgers=ledgers if start == 0 else None, many=True
-        )
-    entries = iter(posting.done().entries)
+        # Each draft passed every rule above; a later chunk's ledgers are read again, as
+        # the chunks before it moved their totals.
+        first = start == 0
+        chunk = drafts[start : start + CHUNK]
+        posting.add(chunk, ledgers=ledgers if first else None, many=True, checked=first)
+    entries = iter(Booked(*item) for item in posting.booked)
     result = BatchResult(
         [next(entries) if isinstance(outcome, EntryDraft) else outcome for outcome in outcomes]
     )
-    booked = [e.journal_number for e in result.outcomes if isinstance(e, Entry)]
+    booked = [e.journal_number for e in result.outcomes if isinstance(e, Booked)]
     audit(
         uow,
         actor,

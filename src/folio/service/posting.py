@@ -101,16 +101,21 @@ def check_drafts(
         check_day(draft.date, _where(index, many, "date"))
         for line_index, line in enumerate(draft.lines):
             ledger = ledgers.get(line.ledger_id)
-            field = _where(index, many, f"lines[{line_index}].ledger_id")
             if ledger is None:
                 raise UnknownLedger(
                     f"Ledger {line.ledger_id} does not exist in this book.",
-                    {"field": field, "ledger_id": line.ledger_id},
+                    {
+                        "field": _where(index, many, f"lines[{line_index}].ledger_id"),
+                        "ledger_id": line.ledger_id,
+                    },
                 )
             if ledger.archived and not allow_archived:
                 raise LedgerArchived(
                     f"Ledger {ledger.number or ledger.id} ({ledger.name}) is archived.",
-                    {"field": field, "ledger_id": ledger.id},
+                    {
+                        "field": _where(index, many, f"lines[{line_index}].ledger_id"),
+                        "ledger_id": ledger.id,
+                    },
                 )
 
 
@@ -191,6 +196,7 @@ class Posting:
         self.now = utcnow()
         self.count = 0
         self.kept: list[Entry] | None = [] if keep else None
+        self.booked: list[tuple[str, int]] = []  # (entry id, journal number) of each entry
 
     def add(
         self,
@@ -198,24 +204,29 @@ class Posting:
         *,
         ledgers: dict[str, Ledger] | None = None,
         many: bool = True,
+        checked: bool = False,
     ) -> None:
         """Check and write `drafts`. `ledgers`: every ledger they name, read and locked by
-        the caller since the last `add` (their totals must be current); else they are read."""
+        the caller since the last `add` (their totals must be current); else they are read.
+        `checked`: the caller ran `check_drafts` and `check_periods_open` on these very drafts
+        and ledgers in this transaction (a batch checks each entry on its own first)."""
         if ledgers is None:
             ledger_ids = {line.ledger_id for draft in drafts for line in draft.lines}
             ledgers = self.uow.ledgers.many(self.book_id, ledger_ids, lock=True)
-        check_drafts(
-            self.book,
-            drafts,
-            ledgers,
-            allow_archived=self.allow_archived,
-            first_index=self.count,
-            many=many,
-        )
-        check_periods_open(self.uow, self.book_id, {draft.date for draft in drafts})
+        if not checked:
+            check_drafts(
+                self.book,
+                drafts,
+                ledgers,
+                allow_archived=self.allow_archived,
+                first_index=self.count,
+                many=many,
+            )
+            check_periods_open(self.uow, self.book_id, {draft.date for draft in drafts})
         self.head = _write_chunk(
             self.uow, self.book_id, drafts, ledgers, self.head,
             self.intent_id if self.one_intent else None, self.now, self.actor, self.kept,
+            self.booked,
         )  # fmt: skip
         self.count += len(drafts)
         self.uow.books.moved_head(self.book_id, *self.head)
@@ -234,6 +245,7 @@ def _write_chunk(
     now: datetime,
     actor: Actor,
     kept: list[Entry] | None,
+    booked: list[tuple[str, int]],
 ) -> tuple[int, str]:
     """Number, hash and write one chunk with its totals; the journal head after it. Entries
     share `one_intent`, or each gets an intent of its own."""
@@ -248,6 +260,7 @@ def _write_chunk(
         number += 1
         entry_id = new_id("je")
         intent = one_intent or new_id("int")
+        booked.append((entry_id, number))
         lines = tuple(
             Line(new_id("le"), d.ledger_id, d.side, d.amount, d.description, d.tags)
             for d in draft.lines

@@ -190,13 +190,15 @@ class SqliteJournalWriter:
         def run(statement: str, rows: list[tuple[Any, ...]]) -> None:
             driver.run(conn, statement, rows, many=True)
 
+        stamps: dict[datetime, str] = {}  # a chunk's entries share one created_at
         run(
             _SQLITE_ENTRY,
             [
-                (book_id, e[0], e[1], e[2].isoformat(), _sqlite_value(e[3]), *e[4:])
+                (book_id, e[0], e[1], e[2].isoformat(),
+                 stamps.get(e[3]) or stamps.setdefault(e[3], _sqlite_value(e[3])), *e[4:])
                 for e in batch.entries
             ],
-        )
+        )  # fmt: skip
         run(
             _SQLITE_LINE,
             [(book_id, *ln[:8], ln.date.isoformat(), *ln[9:]) for ln in batch.lines],

@@ -10,10 +10,9 @@ from folio.api.schemas.common import AmountIn, AmountOut, Input
 from folio.api.schemas.journal import EntryCreate
 from folio.domain.books import Book
 from folio.domain.errors import FolioError
-from folio.domain.journal import Entry
 from folio.domain.money import format_minor, parse_minor
 from folio.service import journal
-from folio.service.journal_batches import MAX_ENTRIES, BatchResult
+from folio.service.journal_batches import MAX_ENTRIES, BatchResult, Booked
 from folio.service.opening_balances import LedgerOpening
 from folio.service.opening_batches import MAX_ITEMS, OpeningItem
 
@@ -72,7 +71,7 @@ class EntryBatchRead(BaseModel):
             failed=result.failed,
             results=[
                 EntryBooked(index=i, id=outcome.id)
-                if isinstance(outcome, Entry)
+                if isinstance(outcome, Booked)
                 else EntryRefused(index=i, error=ItemError.of(outcome))
                 for i, outcome in enumerate(result.outcomes)
             ],
