@@ -35,9 +35,10 @@ def test_every_key_leads_with_book_id(engine: Engine) -> None:
         uniques += [i["column_names"] for i in inspector.get_indexes(table) if i["unique"]]
         problems += [f"{table}: unique {cols}" for cols in uniques if cols[:1] != ["book_id"]]
         for fk in inspector.get_foreign_keys(table):
-            if "book_id" not in fk["constrained_columns"] or "book_id" not in fk[
-                "referred_columns"
-            ]:
+            if (
+                "book_id" not in fk["constrained_columns"]
+                or "book_id" not in fk["referred_columns"]
+            ):
                 problems.append(f"{table}: foreign key {fk['constrained_columns']}")
     assert problems == []
 

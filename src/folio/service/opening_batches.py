@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from folio.domain.errors import FolioError, InvalidInput
-from folio.service.opening_balances import LedgerOpening, set_ledger_opening
+from folio.service.opening_balances import set_ledger_opening
+from folio.service.opening_state import LedgerOpening
 from folio.service.posting import lock_book
 from folio.service.runner import Actor
 from folio.store.uow import UnitOfWork

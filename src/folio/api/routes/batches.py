@@ -18,8 +18,8 @@ from folio.api.schemas.batches import (
 from folio.domain.books import Book
 from folio.domain.errors import FolioError
 from folio.service import journal, journal_batches, opening_batches
-from folio.service.opening_balances import LedgerOpening
 from folio.service.opening_batches import OpeningItem
+from folio.service.opening_state import LedgerOpening
 from folio.store.uow import UnitOfWork
 
 api = router(BOOK, "batches")

@@ -13,8 +13,8 @@ from folio.domain.errors import FolioError
 from folio.domain.money import format_minor, parse_minor
 from folio.service import journal
 from folio.service.journal_batches import MAX_ENTRIES, BatchResult, Booked
-from folio.service.opening_balances import LedgerOpening
 from folio.service.opening_batches import MAX_ITEMS, OpeningItem
+from folio.service.opening_state import LedgerOpening
 
 
 class EntryBatchCreate(Input):
