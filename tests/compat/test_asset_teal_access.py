@@ -41,6 +41,7 @@ SCOPES = {
     f"POST {TEAL}/v0/ledgers": "ledgers:write",
     f"GET {TEAL}/v0/ledgers/opening-balance": "ledgers:read",
     f"POST {TEAL}/v0/ledgers/{{ledger_id}}/opening-balance": "ledgers:write",
+    f"POST {TEAL}/v0/ledgers/opening-balances": "ledgers:write",
     f"POST {TEAL}/v0/journal-entries": "journal:write",
     f"GET {TEAL}/v0/journal-entries/{{entry_id}}": "journal:read",
 }

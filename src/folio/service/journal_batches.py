@@ -18,6 +18,7 @@ from folio.domain.books import Book
 from folio.domain.errors import AmountOverflow, BatchRejected, FolioError
 from folio.domain.journal import EntryDraft, EntryKind, check_description
 from folio.domain.ledgers import Ledger, Side
+from folio.domain.periods import PeriodStatus, period_of
 from folio.service.journal import EntryCreate, ledger_numbers, resolve_lines
 from folio.service.posting import (
     CHUNK,
@@ -150,13 +151,19 @@ def _check_each(
     """Replace each draft that breaks a rule by its error, in place. The entries before a
     draft count towards its ledgers' totals, as they would posted one after another."""
     added: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    months = {period_of(d.date) for d in outcomes if isinstance(d, EntryDraft)}
+    closed = {
+        name for name, status in uow.periods.statuses(book.id, months).items()
+        if status is not PeriodStatus.OPEN
+    }  # fmt: skip
     for index, draft in enumerate(outcomes):
         if not isinstance(draft, EntryDraft):
             outcomes[index] = at_entry(index, draft)
             continue
         try:
             check_drafts(book, [draft], ledgers, allow_archived=False, first_index=index, many=True)
-            check_periods_open(uow, book.id, {draft.date})
+            if closed and period_of(draft.date) in closed:
+                check_periods_open(uow, book.id, {draft.date})  # raises, with the message
             mine: dict[str, list[int]] = defaultdict(lambda: [0, 0])
             for line in draft.lines:
                 mine[line.ledger_id][0 if line.side is Side.DEBIT else 1] += line.amount
