@@ -114,14 +114,14 @@ def post_entries(
             {"errors": [_problem(index, error) for index, error in refused]},
         )
     drafts = [outcome for outcome in outcomes if isinstance(outcome, EntryDraft)]
-    posting = Posting(uow, book_id, actor=actor, locked=locked, one_intent=False)
+    posting = Posting(uow, book_id, actor=actor, locked=locked, keep_ids=True, one_intent=False)
     for start in range(0, len(drafts), CHUNK):
         # Each draft passed every rule above; a later chunk's ledgers are read again, as
         # the chunks before it moved their totals.
         first = start == 0
         chunk = drafts[start : start + CHUNK]
         posting.add(chunk, ledgers=ledgers if first else None, many=True, checked=first)
-    entries = iter(Booked(*item) for item in posting.booked)
+    entries = iter(Booked(*item) for item in posting.booked or [])
     result = BatchResult(
         [next(entries) if isinstance(outcome, EntryDraft) else outcome for outcome in outcomes]
     )

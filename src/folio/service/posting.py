@@ -183,10 +183,12 @@ class Posting:
         allow_archived: bool = False,
         locked: tuple[Book, int, str] | None = None,
         keep: bool = False,
+        keep_ids: bool = False,
         one_intent: bool = True,
     ) -> None:
         """`one_intent`: every entry under `intent_id` (one posting of many entries); else each
-        entry is a posting of its own, with an intent of its own (a batch of postings)."""
+        entry is a posting of its own, with an intent of its own (a batch of postings).
+        `keep_ids`: remember each entry's id and number in `booked` (a batch answers them)."""
         self.uow, self.book_id, self.actor = uow, book_id, actor
         self.one_intent = one_intent
         self.book, number, prev_hash = locked or lock_book(uow, book_id)
@@ -196,7 +198,8 @@ class Posting:
         self.now = utcnow()
         self.count = 0
         self.kept: list[Entry] | None = [] if keep else None
-        self.booked: list[tuple[str, int]] = []  # (entry id, journal number) of each entry
+        # (entry id, journal number) of each entry, with keep_ids: an import keeps nothing
+        self.booked: list[tuple[str, int]] | None = [] if keep_ids else None
 
     def add(
         self,
@@ -245,7 +248,7 @@ def _write_chunk(
     now: datetime,
     actor: Actor,
     kept: list[Entry] | None,
-    booked: list[tuple[str, int]],
+    booked: list[tuple[str, int]] | None,
 ) -> tuple[int, str]:
     """Number, hash and write one chunk with its totals; the journal head after it. Entries
     share `one_intent`, or each gets an intent of its own."""
@@ -260,7 +263,8 @@ def _write_chunk(
         number += 1
         entry_id = new_id("je")
         intent = one_intent or new_id("int")
-        booked.append((entry_id, number))
+        if booked is not None:
+            booked.append((entry_id, number))
         lines = tuple(
             Line(new_id("le"), d.ledger_id, d.side, d.amount, d.description, d.tags)
             for d in draft.lines

@@ -250,11 +250,16 @@ class PostgresJournalWriter:
 # A journal this much larger than the planner believes has its statistics refreshed (below).
 STALE_FACTOR, STALE_FLOOR = 2, 1000
 _PLANNED_SIZE = "SELECT reltuples FROM pg_class WHERE oid = 'journal_entries'::regclass"
+# The ledgers too: a chart made just before the import (100,000 ledgers) had statistics of a
+# few rows, and reading a chunk's ledgers by id scanned every ledger of the book per chunk.
+_ANALYZE = (
+    "ANALYZE journal_entries, journal_lines, ledgers, ledger_daily_totals, ledger_monthly_totals"
+)
 
 
 def _keep_statistics_current(cursor: Any, entries_in_book: int) -> None:
-    """ANALYZE the journal tables when this book alone already holds several times the rows
-    the planner believes the whole table has: a fresh database filled by one import.
+    """ANALYZE the journal's tables when this book alone already holds several times the rows
+    the planner believes the whole journal has: a fresh database filled by one import.
 
     Each line's foreign-key check against its entry is planned once per connection. Planned on
     statistics of a nearly empty table, it picks any index that leads with `book_id` (such as
@@ -268,7 +273,7 @@ def _keep_statistics_current(cursor: Any, entries_in_book: int) -> None:
     row = cursor.fetchone()
     planned = max(0.0, float(row[0])) if row else 0.0
     if entries_in_book >= STALE_FLOOR and entries_in_book > STALE_FACTOR * planned:
-        cursor.execute("ANALYZE journal_entries, journal_lines")
+        cursor.execute(_ANALYZE)
 
 
 _WRITERS: dict[str, JournalWriter] = {
