@@ -56,7 +56,7 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
             if batch:
                 want = 10_000 if kind == "sqlite" else 5_000
                 per_entry = _ratio(batch["entries_per_s"], spread["rate"])
-                add("7 batch posting, 1,000-entry batches (ratio = vs single posting)", kind,
+                add("9 batch posting, 1,000-entry batches (ratio = vs single posting)", kind,
                     batch["entries_per_s"], spread["rate"], per_entry, f">= {want:,}/s",
                     batch["entries_per_s"] >= want, batch["load"], "entries/s")  # fmt: skip
             workers = post.get("post_workers")
