@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 NOT_BY_BOOK = {
     "api_keys": "credentials: a key may be server-wide or bound to any one book",
     "oauth_clients": "credentials, as api_keys",
-    "server_settings": "server-wide settings (the token signing secret)",
+    "server_settings": "server-wide settings, no book's",
     "alembic_version": "the schema's revision",
 }
 
