@@ -29,6 +29,9 @@ def populated_book(admin: httpx.Client) -> dict[str, str]:
     """A book with ledgers and an entry; returns the ids that fill every path parameter."""
     book = create_book(admin)
     entry = post_entry(admin, book["id"], "1000 D 10.00; 4000 C 10.00").json()
+    party = admin.post(
+        f"/v1/books/{book['id']}/parties", json={"kind": "customer", "name": "Alpha AG"}
+    ).json()
     return {
         "book_id": book["id"],
         "ledger_id": ledger_ids(admin, book["id"])["1000"],
@@ -36,6 +39,8 @@ def populated_book(admin: httpx.Client) -> dict[str, str]:
         "intent_id": entry["intent_id"],
         "period": "2025-01",
         "year": "2025",
+        "party_id": party["id"],
+        "kind": "customer",
     }
 
 
@@ -112,6 +117,9 @@ def test_scope_table_matches_the_docs(app: FastAPI) -> None:
         BOOK_PREFIX + "/intents": "journal",
         BOOK_PREFIX + "/periods": "periods",
         BOOK_PREFIX + "/fiscal-years": "periods",  # closing a year locks its months
+        # Customers and suppliers are kept with the chart of accounts.
+        BOOK_PREFIX + "/parties": "ledgers",
+        BOOK_PREFIX + "/party-numbers": "ledgers",
     }
     # The book's opening balances are read with the ledgers and booked as journal entries.
     special = {
@@ -120,6 +128,9 @@ def test_scope_table_matches_the_docs(app: FastAPI) -> None:
         # A year's opening values and its continuity are figures, read like the reports.
         f"GET {BOOK_PREFIX}/fiscal-years/{{year}}/opening-balances": "reports:read",
         f"GET {BOOK_PREFIX}/fiscal-years/{{year}}/continuity": "reports:read",
+        # Open items are booked as opening balances (journal) and read as a report.
+        f"POST {BOOK_PREFIX}/open-items": "journal:write",
+        f"GET {BOOK_PREFIX}/parties/{{party_id}}/open-items": "reports:read",
     }
     for key, scopes in table.items():
         method, path = key.split(" ", 1)

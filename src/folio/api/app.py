@@ -28,6 +28,7 @@ from folio.api.routes import (
     journal,
     ledgers,
     opening_balances,
+    parties,
     periods,
     reports,
 )
@@ -85,7 +86,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     for module in (
-        auth, books, batches, ledgers, opening_balances, journal, periods, fiscal_years, reports,
+        auth, books, batches, ledgers, parties, opening_balances, journal, periods,
+        fiscal_years, reports,
         audit,
     ):  # fmt: skip
         app.include_router(module.api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from folio.cli import backup, batches, books, db, opening_balances, verify, years
+from folio.cli import backup, batches, books, db, opening_balances, parties, verify, years
 from folio.cli import export as export_cli
 from folio.cli import report as report_cli
 from folio.cli.clients import app as clients_app
@@ -23,6 +23,8 @@ opening_balances.app.command("set-many")(batches.set_many)
 app.add_typer(opening_balances.app, name="opening-balances")
 app.command("verify")(verify.verify)
 app.add_typer(years.app, name="years")
+app.add_typer(parties.app, name="parties")
+app.add_typer(parties.items_app, name="open-items")
 app.add_typer(report_cli.app, name="report")
 app.command("export")(export_cli.export)
 app.command("serve")(serve_command)

@@ -18,7 +18,8 @@ from rich.table import Table
 
 from folio.cli.common import DatabaseOption, console, open_folio, run
 from folio.domain.money import format_minor
-from folio.service import report_formats, reports
+from folio.domain.parties import PartyKind
+from folio.service import aging, report_formats, reports
 from folio.service.report_formats import Report
 from folio.store.uow import UnitOfWork
 
@@ -250,3 +251,39 @@ def ledger_statement(
     _emit(report, fmt, output)
     if isinstance(report, reports.LedgerStatement) and report.next_cursor and fmt != "json":
         typer.echo(f"next cursor: {report.next_cursor}", err=True)
+
+
+@app.command("aged-receivables")
+def aged_receivables(
+    book_id: str = BookArgument,
+    as_of: datetime | None = AsOfOption,
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Customers' open items by days past due; the buckets add up to the receivables ledger."""
+    _aged(book_id, PartyKind.CUSTOMER, as_of, fmt, output, database)
+
+
+@app.command("aged-payables")
+def aged_payables(
+    book_id: str = BookArgument,
+    as_of: datetime | None = AsOfOption,
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = OutputOption,
+    database: str = DatabaseOption,
+) -> None:
+    """Suppliers' open items by days past due; the buckets add up to the payables ledger."""
+    _aged(book_id, PartyKind.SUPPLIER, as_of, fmt, output, database)
+
+
+def _aged(
+    book_id: str,
+    kind: PartyKind,
+    as_of: datetime | None,
+    fmt: OutputFormat,
+    output: Path | None,
+    database: str | None,
+) -> None:
+    day = _day(as_of) or date.today()
+    _emit(_read(database, lambda uow: aging.aged_report(uow, book_id, kind, day)), fmt, output)

@@ -28,7 +28,10 @@
     │   ├── PreviousYearOpen    PREVIOUS_YEAR_OPEN     years are closed in order
     │   ├── OpeningBalancesUnbalanced OPENING_BALANCES_UNBALANCED the offset ledger is not at 0
     │   ├── RetainedEarningsMissing RETAINED_EARNINGS_MISSING  no ledger takes the result
-    │   └── BatchRejected       BATCH_REJECTED       an atomic batch with problems, by entry index
+    │   ├── BatchRejected       BATCH_REJECTED       an atomic batch with problems, by entry index
+    │   ├── OpenItemProblems    INVALID_OPEN_ITEM      open items with every bad one listed
+    │   ├── OpenItemsMismatch   OPEN_ITEMS_MISMATCH    a set's row differs from the items' total
+    │   └── InvalidSettlement   INVALID_SETTLEMENT     a line settles no item it could
     ├── Conflict
     │   ├── AlreadyReversed     ALREADY_REVERSED
     │   ├── FiscalYearClosed    FISCAL_YEAR_CLOSED     closed already
@@ -37,6 +40,7 @@
     │   ├── LaterYearClosed     LATER_YEAR_CLOSED      reopen the later years first
     │   ├── OpeningBalancesExist OPENING_BALANCES_EXIST
     │   ├── DuplicateLedgerNumber DUPLICATE_ACCOUNT
+    │   ├── DuplicatePartyNumber DUPLICATE_PARTY
     │   ├── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED
     │   └── IdempotencyKeyInFlight IDEMPOTENCY_KEY_IN_FLIGHT
     ├── TooManyRequests         TOO_MANY_REQUESTS    failed authentications from one address
@@ -202,6 +206,21 @@ class BatchRejected(RuleViolation):
     default_message = "The batch was not booked: some of its entries break a rule."
 
 
+class OpenItemProblems(RuleViolation):
+    code = "INVALID_OPEN_ITEM"
+    default_message = "Some open items cannot be booked."
+
+
+class OpenItemsMismatch(RuleViolation):
+    code = "OPEN_ITEMS_MISMATCH"
+    default_message = "A control ledger's opening balance must equal the total of its open items."
+
+
+class InvalidSettlement(RuleViolation):
+    code = "INVALID_SETTLEMENT"
+    default_message = "The line names an open item it cannot settle."
+
+
 class Conflict(FolioError):
     code = "CONFLICT"
 
@@ -239,6 +258,11 @@ class OpeningBalancesExist(Conflict):
 class DuplicateLedgerNumber(Conflict):
     code = "DUPLICATE_ACCOUNT"
     default_message = "A ledger with this number already exists in the book."
+
+
+class DuplicatePartyNumber(Conflict):
+    code = "DUPLICATE_PARTY"
+    default_message = "A customer or supplier with this number already exists in the book."
 
 
 class IdempotencyKeyReused(Conflict):

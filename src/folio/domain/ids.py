@@ -19,7 +19,7 @@ import time
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 22
 TIME_LENGTH = 8  # 58**8 ms: until the year 6000
-PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli", "fyc")
+PREFIXES = ("bk", "ldg", "je", "le", "int", "aud", "key", "cli", "fyc", "pty", "itm")
 _PATTERN = re.compile(rf"^({'|'.join(PREFIXES)})_[{BASE58}]{{{ID_LENGTH}}}$")
 _RANDOM_LENGTH = ID_LENGTH - TIME_LENGTH
 # Random bytes below 232 (= 4 x 58) map evenly onto the 58 digits; the rest are dropped.

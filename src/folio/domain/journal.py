@@ -36,6 +36,8 @@ class LineDraft:
     amount: int
     description: str | None = None
     tags: tuple[str, ...] = ()
+    party_id: str | None = None  # the customer or supplier the line concerns
+    item_id: str | None = None  # the open item it opens or settles
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class Line:
     amount: int
     description: str | None
     tags: tuple[str, ...]
+    party_id: str | None = None
+    item_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +123,12 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
 def mirror(lines: Sequence[Line]) -> list[LineDraft]:
     """The lines of a reversal: the same amounts on the opposite sides."""
     return [
-        LineDraft(line.ledger_id, line.side.opposite, line.amount, line.description, line.tags)
+        LineDraft(
+            line.ledger_id, line.side.opposite, line.amount, line.description, line.tags,
+            line.party_id, line.item_id,
+        )
         for line in lines
-    ]
+    ]  # fmt: skip
 
 
 def canonical_json(value: Any) -> str:
@@ -176,8 +183,12 @@ def hash_line(
     amount: int,
     description: str | None,
     tags: Sequence[str],
+    party_id: str | None = None,
+    item_id: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    """A line's canonical form. Its party and open item are part of it when it has them (a line
+    without them hashes as lines did before either existed)."""
+    form: dict[str, Any] = {
         "id": line_id,
         "ledger_id": ledger_id,
         "side": side,
@@ -185,3 +196,8 @@ def hash_line(
         "description": description,
         "tags": list(tags),
     }
+    if party_id is not None:
+        form["party_id"] = party_id
+    if item_id is not None:
+        form["item_id"] = item_id
+    return form

@@ -94,6 +94,10 @@ class Role(StrEnum):
     CURRENT_YEAR_EARNINGS = "current_year_earnings"
     RECEIVABLES_CARRY_FORWARD = "receivables_carry_forward"
     PAYABLES_CARRY_FORWARD = "payables_carry_forward"
+    # The control ledgers of customers' and suppliers' open items (SKR04 1200 and 3300, SKR03
+    # 1400 and 1600, US Accounts Receivable and Payable).
+    RECEIVABLES = "receivables"
+    PAYABLES = "payables"
 
 
 def default_subtype(ledger_type: LedgerType) -> str:

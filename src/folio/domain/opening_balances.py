@@ -32,10 +32,12 @@ SYSTEM_ROLES = frozenset(
 
 
 class OwnerSource(StrEnum):
-    """Who sets a ledger's opening balance: the ledger on its own, or a trial-balance set."""
+    """Who sets a ledger's opening balance: the ledger on its own, a trial-balance set, or (for
+    a receivables or payables control ledger) its open items."""
 
     LEDGER = "ledger"
     SET = "set"
+    OPEN_ITEMS = "open_items"  # a control ledger's customers' or suppliers' open items
 
 
 @dataclass(frozen=True, slots=True)

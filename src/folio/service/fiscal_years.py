@@ -279,19 +279,27 @@ def close_preview(uow: UnitOfWork, book_id: str, year: int) -> ClosePreview:
                 {"role": Role.RETAINED_EARNINGS.value},
             )
         )
-    for ledger in fig.ledgers:
-        balance = fig.closing.get(ledger.id, 0)
-        if ledger.subtype == CARRY_FORWARD_SUBTYPE and balance:
-            blockers.append(
-                Blocker(
-                    "OPENING_BALANCES_UNBALANCED",
-                    f"{ledger.number or ''} {ledger.name} holds "
-                    f"{format_minor(abs(balance), book.exponent)} "
-                    f"{'debit' if balance > 0 else 'credit'} at {fy.end}: the opening balances "
-                    "it offsets do not balance. Correct them before closing.",
-                    {"ledger_id": ledger.id, "number": ledger.number, "balance": balance},
-                )
+    offsets = [lg for lg in fig.ledgers if lg.subtype == CARRY_FORWARD_SUBTYPE]
+    balance = sum(fig.closing.get(ledger.id, 0) for ledger in offsets)
+    if balance:  # 9000 with 9008 and 9009 must net to zero (each alone need not, as in DATEV)
+        held = ", ".join(
+            f"{ledger.number or ''} {format_minor(fig.closing[ledger.id], book.exponent)}"
+            for ledger in offsets
+            if fig.closing.get(ledger.id)
+        )
+        blockers.append(
+            Blocker(
+                "OPENING_BALANCES_UNBALANCED",
+                "The opening-balance offset ledgers hold "
+                f"{format_minor(abs(balance), book.exponent)} "
+                f"{'debit' if balance > 0 else 'credit'} together at {fy.end} ({held}, debit − "
+                "credit): the opening balances do not balance. Correct them before closing.",
+                {
+                    "balance": balance,
+                    "ledgers": [lg.id for lg in offsets if fig.closing.get(lg.id)],
+                },
             )
+        )
     return ClosePreview(fig, blockers)
 
 

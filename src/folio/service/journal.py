@@ -11,6 +11,7 @@ from folio.domain.books import Book
 from folio.domain.errors import (
     AlreadyReversed,
     InvalidInput,
+    InvalidSettlement,
     NotFound,
     ReversalNotAllowed,
     UnknownLedger,
@@ -42,6 +43,8 @@ class LineInput:
     ledger_number: str | None = None
     description: str | None = None
     tags: tuple[str, ...] = ()
+    party_id: str | None = None  # the customer or supplier the line concerns
+    settles: str | None = None  # an open item it settles: its id, or its party's document number
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +92,50 @@ def resolve_lines(
                     f"lines[{index}]: no ledger numbered {line.ledger_number} in this book.",
                     {"field": f"lines[{index}].ledger_number", "ledger_number": line.ledger_number},
                 )
-        drafts.append(LineDraft(ledger_id, line.side, line.amount, line.description, line.tags))
+        party_id, item_id = _party_and_item(uow, book_id, index, line, ledger_id)
+        drafts.append(
+            LineDraft(
+                ledger_id, line.side, line.amount, line.description, line.tags, party_id, item_id
+            )
+        )
     return tuple(drafts)
+
+
+def _party_and_item(
+    uow: UnitOfWork, book_id: str, index: int, line: LineInput, ledger_id: str
+) -> tuple[str | None, str | None]:
+    """The line's party and the open item it settles: the item must lie on the line's ledger
+    and belong to its party (the item's party when the line names none)."""
+    where = f"lines[{index}]"
+    party = None
+    if line.party_id is not None:
+        party = uow.parties.get(book_id, line.party_id)
+        if party is None:
+            raise InvalidSettlement(
+                f"{where}: no customer or supplier {line.party_id} in this book.",
+                {"field": f"{where}.party_id", "party_id": line.party_id},
+            )
+    if line.settles is None:
+        return line.party_id, None
+    item = None
+    if line.settles.startswith("itm_"):
+        item = uow.open_items.many(book_id, [line.settles]).get(line.settles)
+    elif party is not None:
+        item = uow.open_items.by_document(book_id, party.id, line.settles)
+    if item is None:
+        raise InvalidSettlement(
+            f"{where}: no open item {line.settles}"
+            + (f" of {party.number} {party.name}" if party else "")
+            + " (name an item by its id, or by its document number with party_id).",
+            {"field": f"{where}.settles", "settles": line.settles},
+        )
+    if item.ledger_id != ledger_id or (party is not None and item.party_id != party.id):
+        raise InvalidSettlement(
+            f"{where}: item {item.document_number} is on another ledger or of another party; "
+            "a line settles an item on the item's control ledger and of its party.",
+            {"field": f"{where}.settles", "item_id": item.id, "ledger_id": item.ledger_id},
+        )
+    return item.party_id, item.id
 
 
 def posting_book(uow: UnitOfWork, book_id: str) -> Book:

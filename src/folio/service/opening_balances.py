@@ -23,6 +23,7 @@ from folio.domain.errors import (
     InvalidBalanceEntry,
     InvalidInput,
     OpeningBalancesExist,
+    OpenItemsMismatch,
 )
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, Side
@@ -120,6 +121,12 @@ def set_ledger_opening(
         raise OpeningBalancesExist(
             f"The opening balance of {label(ledger)} comes from an opening-balance set; "
             f"reverse that set (intent {owner.intent_id}) before setting this ledger on its own.",
+            {"ledger_ids": [ledger.id], "intent_ids": [owner.intent_id]},
+        )
+    if owner is not None and owner.source is OwnerSource.OPEN_ITEMS:
+        raise OpeningBalancesExist(
+            f"The opening balance of {label(ledger)} is the total of its open items; change "
+            "the items instead.",
             {"ledger_ids": [ledger.id], "intent_ids": [owner.intent_id]},
         )
     if current == amount:
@@ -300,6 +307,14 @@ def book_opening_set(
         and uow.periods.statuses(book_id, [period_of(opening)])[period_of(opening)]
         is PeriodStatus.OPEN
     )
+    # A control ledger whose opening balance its open items carry: the set's row for it must
+    # equal the items' total (as Xero insists), and is not booked again.
+    itemized = {lid for lid, owner in owners.items() if owner.source is OwnerSource.OPEN_ITEMS}
+    items_total = {
+        lid: row.debit - row.credit
+        for lid, row in (opening_rows(uow, book, sorted(itemized)) if itemized else {}).items()
+    }
+    mismatched: dict[str, tuple[int, int]] = {}  # ledger -> (the row, the items), debit − credit
     owned: set[str] = set()
     posting = Posting(uow, book_id, actor=actor, locked=locked)
     for start in range(0, len(rows), CHUNK):
@@ -307,11 +322,17 @@ def book_opening_set(
         if not chunk:
             continue
         ledgers, read = check.chunk(chunk, lock=True)
-        owned.update(ledger.id for ledger in ledgers.values() if ledger.id in owners)
-        writing = writing and not check.problems and not owned
-        if writing:
+        owned.update(lg.id for lg in ledgers.values() if lg.id in owners and lg.id not in itemized)
+        for row in chunk:
+            ledger = ledgers.get(row.index)
+            if ledger is not None and ledger.id in itemized:
+                if row.debit - row.credit != items_total.get(ledger.id, 0):
+                    mismatched[ledger.id] = (row.debit - row.credit, items_total.get(ledger.id, 0))
+        writing = writing and not check.problems and not owned and not mismatched
+        booked = [row for row in chunk if ledgers[row.index].id not in itemized] if writing else []
+        if booked:
             posting.add(
-                [_set_draft(row, ledgers[row.index], check.offset, opening) for row in chunk],
+                [_set_draft(row, ledgers[row.index], check.offset, opening) for row in booked],
                 ledgers=read,
             )
     raise_first(check.sorted_problems())
@@ -324,6 +345,29 @@ def book_opening_set(
                 "total_debit": format_minor(total_debit, book.exponent),
                 "total_credit": format_minor(total_credit, book.exponent),
                 "difference": format_minor(total_debit - total_credit, book.exponent),
+            },
+        )
+    if mismatched:
+        found = uow.ledgers.many(book_id, list(mismatched))
+        raise OpenItemsMismatch(
+            "; ".join(
+                f"{label(found[lid])}: the set says {_side(row, book.exponent)}, its open items "
+                f"total {_side(items, book.exponent)} (difference "
+                f"{format_minor(abs(row - items), book.exponent)})"
+                for lid, (row, items) in sorted(mismatched.items())
+            )
+            + ". A control ledger's opening balance is the total of its open items.",
+            {
+                "ledgers": [
+                    {
+                        "ledger_id": lid,
+                        "number": found[lid].number,
+                        "set": format_minor(row, book.exponent),
+                        "open_items": format_minor(items, book.exponent),
+                        "difference": format_minor(row - items, book.exponent),
+                    }
+                    for lid, (row, items) in sorted(mismatched.items())
+                ]
             },
         )
     if sets:
@@ -360,6 +404,10 @@ def book_opening_set(
         },
     )
     return SetResult(posted.intent_id, posted.count, total_debit, total_credit)
+
+
+def _side(raw: int, exponent: int) -> str:
+    return f"{format_minor(abs(raw), exponent)} {'debit' if raw >= 0 else 'credit'}"
 
 
 def _set_draft(row: SetRow, ledger: Ledger, offset: Ledger, day: date) -> EntryDraft:

@@ -17,7 +17,7 @@ from folio.domain.books import Book
 from folio.domain.errors import Account9000Missing
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger, Role, signed_balance
-from folio.domain.opening_balances import OwnerSource
+from folio.domain.opening_balances import CARRY_FORWARD_SUBTYPE, OwnerSource
 from folio.service.books import get_book
 from folio.service.ledgers import get_ledger
 from folio.store.repos.openings import Owner
@@ -60,6 +60,9 @@ class BookOpenings:
     rows: list[BookOpeningRow]
     offset: BookOpeningRow
     sets: list[OpeningSet]
+    # The other carry-forward ledgers that offset opening balances: 9008 and 9009, which take
+    # the other side of customers' and suppliers' open items.
+    carried: list[BookOpeningRow] = field(default_factory=list)
 
     @property
     def total_debit(self) -> int:
@@ -71,8 +74,10 @@ class BookOpenings:
 
     @property
     def balanced(self) -> bool:
-        """The offset ledger nets to zero: the opening balances balance among themselves."""
-        return self.offset.debit == self.offset.credit
+        """The offset ledgers (9000, with 9008 and 9009 in DATEV's way) net to zero together:
+        the opening balances balance among themselves."""
+        offsets = [self.offset, *self.carried]
+        return sum(row.debit - row.credit for row in offsets) == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +135,11 @@ def book_openings(uow: UnitOfWork, book_id: str) -> BookOpenings:
     offset = offset_ledger(uow, book_id)
     found = opening_rows(uow, book)
     offset_row = found.pop(offset.id, BookOpeningRow(offset, 0, 0))
-    rows = sorted(found.values(), key=lambda row: uow.ledgers.sort_key(row.ledger))
+    carried = [row for row in found.values() if row.ledger.subtype == CARRY_FORWARD_SUBTYPE]
+    rows = sorted(
+        (row for row in found.values() if row.ledger.subtype != CARRY_FORWARD_SUBTYPE),
+        key=lambda row: uow.ledgers.sort_key(row.ledger),
+    )
     counts = Counter(
         (row.owner.intent_id, row.owner.source) for row in rows if row.owner is not None
     )
@@ -138,7 +147,8 @@ def book_openings(uow: UnitOfWork, book_id: str) -> BookOpenings:
         OpeningSet(intent, book.entries_start, source, count)
         for (intent, source), count in sorted(counts.items())
     ]
-    return BookOpenings(book.entries_start, rows, offset_row, sets)
+    carried.sort(key=lambda row: uow.ledgers.sort_key(row.ledger))
+    return BookOpenings(book.entries_start, rows, offset_row, sets, carried)
 
 
 def ledger_opening(uow: UnitOfWork, book_id: str, ledger_id: str) -> LedgerOpening:

@@ -266,7 +266,16 @@ def _write_chunk(
         if booked is not None:
             booked.append((entry_id, number))
         lines = tuple(
-            Line(new_id("le"), d.ledger_id, d.side, d.amount, d.description, d.tags)
+            Line(
+                new_id("le"),
+                d.ledger_id,
+                d.side,
+                d.amount,
+                d.description,
+                d.tags,
+                d.party_id,
+                d.item_id,
+            )
             for d in draft.lines
         )
         header = hash_header(
@@ -289,7 +298,16 @@ def _write_chunk(
             prev_hash,
             header,
             [
-                hash_line(ln.id, ln.ledger_id, ln.side.value, ln.amount, ln.description, ln.tags)
+                hash_line(
+                    ln.id,
+                    ln.ledger_id,
+                    ln.side.value,
+                    ln.amount,
+                    ln.description,
+                    ln.tags,
+                    ln.party_id,
+                    ln.item_id,
+                )
                 for ln in lines
             ],
         )
@@ -327,6 +345,8 @@ def _write_chunk(
                     draft.date,
                     number,
                     draft.is_opening_balance,
+                    ln.party_id,
+                    ln.item_id,
                 )
             )
             column = (0 if ln.side is Side.DEBIT else 1) + (2 if draft.is_opening_balance else 0)

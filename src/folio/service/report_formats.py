@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from folio.domain.money import format_minor, to_decimal
+from folio.service.aging import AgedReport
+from folio.service.aging_formats import AGED_HEADERS, BUCKET_TITLES, aged_dict, aged_rows
 from folio.service.reports import (
     BalanceSheet,
     BalanceSheetSection,
@@ -28,7 +30,7 @@ from folio.service.reports import (
     TrialBalanceRow,
 )
 
-Report = TrialBalance | BalanceSheet | IncomeStatement | LedgerStatement
+Report = TrialBalance | BalanceSheet | IncomeStatement | LedgerStatement | AgedReport
 Cell = str | int | None
 
 CSV_MEDIA_TYPE = "text/csv"
@@ -59,6 +61,8 @@ def as_dict(report: Report) -> dict[str, Any]:
         return _balance_sheet_dict(report)
     if isinstance(report, IncomeStatement):
         return _income_statement_dict(report)
+    if isinstance(report, AgedReport):
+        return aged_dict(report)
     return _ledger_statement_dict(report)
 
 
@@ -265,6 +269,11 @@ def to_sheet(report: Report) -> Sheet:
         return _balance_sheet_sheet(report)
     if isinstance(report, IncomeStatement):
         return _income_statement_sheet(report)
+    if isinstance(report, AgedReport):
+        kind = "receivables" if report.kind.value == "customer" else "payables"
+        title = f"Aged {kind} as of {report.as_of.isoformat()}"
+        amounts = {*BUCKET_TITLES.values(), "total"}
+        return _sheet(report, title, AGED_HEADERS, amounts, aged_rows(report))
     return _ledger_statement_sheet(report)
 
 

@@ -70,7 +70,7 @@ class ParsedFile:
 
 def read_trial_balance(path: Path, exponent: int) -> ParsedFile:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return parse_rows(_xlsx_lines(path), exponent)
+        return parse_rows(xlsx_lines(path), exponent)
     with path.open("rb") as raw:
         return _parse_csv_stream(raw, exponent)
 
@@ -80,21 +80,31 @@ def parse_csv(data: bytes, exponent: int) -> ParsedFile:
 
 
 def _parse_csv_stream(raw: BinaryIO, exponent: int) -> ParsedFile:
-    """Read line by line: a decoded copy of a 100,000-row file cost more than its rows."""
+    lines, semicolons = csv_lines(raw)
+    return parse_rows(lines, exponent, semicolons=semicolons)
+
+
+def csv_lines(raw: BinaryIO) -> tuple[Iterator[tuple[int, list[object]]], bool]:
+    """A CSV file's rows with their line numbers, read line by line (a decoded copy of a
+    100,000-row file cost more than its rows), and whether it is separated by `;`. UTF-8 or
+    cp1252, `;`, `,` or tab, told from the file; the caller closes it after reading."""
     encoding = _encoding(raw)
     raw.seek(0)
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    try:
-        first = text.readline()
-        text.seek(0)
-        delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
-        reader = csv.reader(text, delimiter=delimiter)
-        lines: Iterator[tuple[int, list[object]]] = (
-            (number, list(row)) for number, row in enumerate(reader, start=1)
-        )
-        return parse_rows(lines, exponent, semicolons=delimiter == ";")
-    finally:
-        text.detach()  # the caller closes the file
+    first = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    head = first.readline()
+    first.detach()
+    raw.seek(0)
+    delimiter = ";" if head.count(";") > head.count(",") else ("\t" if "\t" in head else ",")
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        try:
+            for number, row in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+                yield number, list(row)
+        finally:
+            text.detach()
+
+    return rows(), delimiter == ";"
 
 
 def _encoding(raw: BinaryIO) -> str:
@@ -110,7 +120,7 @@ def _encoding(raw: BinaryIO) -> str:
     return "utf-8-sig"
 
 
-def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[object]]]:
+def xlsx_lines(path: Path) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)

@@ -115,7 +115,7 @@ def _hash(row: Any, lines: list[Any]) -> str:
         header,
         [
             hash_line(ln.line_id, ln.ledger_id, ln.side, ln.amount, ln.description,
-                      json.loads(ln.tags))
+                      json.loads(ln.tags), ln.party_id, ln.item_id)
             for ln in lines
         ],
     )  # fmt: skip

@@ -57,6 +57,8 @@ class LineRow(NamedTuple):
     date: date
     journal_number: int
     is_opening_balance: bool
+    party_id: str | None
+    item_id: str | None
 
 
 # Per (ledger, day or month): debits, credits, opening-balance debits, opening-balance credits.
@@ -88,7 +90,7 @@ _ENTRY_TYPES = (
 )  # fmt: skip
 _LINE_TYPES = (
     "text", "text", "integer", "text", "text", "bigint", "text", "text", "date", "bigint",
-    "boolean",
+    "boolean", "text", "text",
 )  # fmt: skip
 _PERIOD_SET = (
     "debits = {t}.debits + excluded.debits, credits = {t}.credits + excluded.credits, "

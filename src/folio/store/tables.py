@@ -116,6 +116,9 @@ journal_lines = Table(
     Column("date", Date, nullable=False),
     Column("journal_number", BigInteger, nullable=False),
     Column("is_opening_balance", Boolean, nullable=False),
+    # The customer or supplier a line concerns, and the open item it opens or settles.
+    Column("party_id", String(32)),
+    Column("item_id", String(32)),
     PrimaryKeyConstraint("book_id", "line_id"),
     ForeignKeyConstraint(
         ["book_id", "entry_id"], ["journal_entries.book_id", "journal_entries.entry_id"]
@@ -131,6 +134,7 @@ Index(
     journal_lines.c.journal_number,
 )
 Index("ix_lines_book_number", journal_lines.c.book_id, journal_lines.c.journal_number)
+Index("ix_lines_book_item", journal_lines.c.book_id, journal_lines.c.item_id)
 
 
 def _totals_table(name: str, key: str) -> Table:
@@ -199,7 +203,7 @@ opening_balance_owners = Table(
         ["book_id", "entry_id"], ["journal_entries.book_id", "journal_entries.entry_id"]
     ),
     ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
-    CheckConstraint("source IN ('ledger', 'set')", name="ck_ob_owner_source"),
+    CheckConstraint("source IN ('ledger', 'set', 'open_items')", name="ck_ob_owner_source"),
     CheckConstraint("(released_by IS NULL) = (released_at IS NULL)", name="ck_ob_owner_released"),
 )
 Index(
@@ -262,6 +266,69 @@ fiscal_year_closing_balances = Table(
         ["fiscal_year_closings.book_id", "fiscal_year_closings.closing_id"],
     ),
     ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
+)
+
+# Customers and suppliers (DATEV's Debitoren and Kreditoren), numbered uniquely in a book.
+parties = Table(
+    "parties",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("party_id", String(32), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("tax_id", String(30)),
+    Column("address", String(500)),
+    Column("payment_terms_days", Integer, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "party_id"),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    UniqueConstraint("book_id", "number", name="uq_parties_book_number"),
+    CheckConstraint("kind IN ('customer', 'supplier')", name="ck_parties_kind"),
+    CheckConstraint("payment_terms_days BETWEEN 0 AND 365", name="ck_parties_payment_terms_days"),
+)
+
+# Open items: a party's unpaid invoice or bill on a control ledger. Its open amount is derived
+# from the journal lines that name it (`journal_lines.item_id`), never stored.
+open_items = Table(
+    "open_items",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("item_id", String(32), nullable=False),
+    Column("party_id", String(32), nullable=False),
+    Column("ledger_id", String(32), nullable=False),
+    Column("document_number", String(36), nullable=False),
+    Column("document_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    # Signed on the control ledger's normal side: an invoice or bill positive, a credit note
+    # negative; what the item opened with.
+    Column("amount", BigInteger, nullable=False),
+    Column("description", String(512)),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("book_id", "item_id"),
+    ForeignKeyConstraint(["book_id", "party_id"], ["parties.book_id", "parties.party_id"]),
+    ForeignKeyConstraint(["book_id", "ledger_id"], ["ledgers.book_id", "ledgers.ledger_id"]),
+    UniqueConstraint("book_id", "party_id", "document_number", name="uq_open_items_document"),
+    CheckConstraint("amount <> 0", name="ck_open_items_amount"),
+    CheckConstraint("due_date >= document_date", name="ck_open_items_due"),
+)
+
+# A book's own number range for a kind of party; without a row, the default range applies.
+party_number_ranges = Table(
+    "party_number_ranges",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("first_number", BigInteger, nullable=False),
+    Column("last_number", BigInteger, nullable=False),
+    PrimaryKeyConstraint("book_id", "kind"),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    CheckConstraint("kind IN ('customer', 'supplier')", name="ck_party_ranges_kind"),
+    CheckConstraint(
+        "first_number > 0 AND first_number <= last_number", name="ck_party_ranges_order"
+    ),
 )
 
 periods = Table(

@@ -24,6 +24,8 @@ from folio.store.repos import (
     JournalRepo,
     LedgerRepo,
     OpeningOwnerRepo,
+    OpenItemRepo,
+    PartyRepo,
     PeriodRepo,
 )
 
@@ -41,7 +43,9 @@ class UnitOfWork:
     closings: ClosingRepo
     ledgers: LedgerRepo
     journal: JournalRepo
+    open_items: OpenItemRepo
     openings: OpeningOwnerRepo
+    parties: PartyRepo
     periods: PeriodRepo
     audit: AuditRepo
     idempotency: IdempotencyRepo
@@ -77,7 +81,9 @@ class UnitOfWork:
         self.closings = ClosingRepo(self.conn)
         self.ledgers = LedgerRepo(self.conn)
         self.journal = JournalRepo(self.conn)
+        self.open_items = OpenItemRepo(self.conn)
         self.openings = OpeningOwnerRepo(self.conn)
+        self.parties = PartyRepo(self.conn)
         self.periods = PeriodRepo(self.conn)
         self.audit = AuditRepo(self.conn)
         self.idempotency = IdempotencyRepo(self.conn)

@@ -167,13 +167,23 @@ def install_errors(ui: FastAPI) -> None:
 
 
 def create_ui(parent: FastAPI) -> FastAPI:
-    from folio.web.pages import books, journal, ledgers, openings, periods, reports, signin, years
+    from folio.web.pages import (
+        books,
+        journal,
+        ledgers,
+        openings,
+        parties,
+        periods,
+        reports,
+        signin,
+        years,
+    )  # fmt: skip
 
     ui = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, title="Folio web interface")
     ui.state.parent = parent
     install_errors(ui)
     ui.add_middleware(PageMiddleware)
-    for module in (signin, books, ledgers, openings, journal, reports, periods, years):
+    for module in (signin, books, ledgers, openings, parties, journal, reports, periods, years):
         ui.include_router(module.pages)
     ui.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return ui

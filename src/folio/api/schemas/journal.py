@@ -20,6 +20,16 @@ class LineCreate(Input):
     credit: AmountIn | None = None
     description: str | None = Field(None, max_length=512)
     tags: list[str] = Field(default_factory=list, max_length=50)
+    party_id: str | None = Field(
+        None, max_length=32, description="The customer or supplier the line concerns."
+    )
+    settles: str | None = Field(
+        None,
+        max_length=36,
+        description="An open item this line settles (a payment, a partial payment, a credit "
+        "note): its id, or its document number together with party_id. The line must be on the "
+        "item's control ledger.",
+    )
 
     @model_validator(mode="after")
     def _one_side(self) -> Self:
@@ -39,6 +49,8 @@ class LineCreate(Input):
             ledger_number=self.ledger_number,
             description=self.description,
             tags=tuple(self.tags),
+            party_id=self.party_id,
+            settles=self.settles,
         )
 
 
@@ -97,6 +109,8 @@ class LineRead(BaseModel):
     credit: AmountOut | None
     description: str | None
     tags: list[str]
+    party_id: str | None = None
+    item_id: str | None = Field(None, description="The open item the line opens or settles.")
 
 
 class EntryRead(BaseModel):
@@ -150,6 +164,8 @@ class EntryRead(BaseModel):
                     credit=amount(line.amount) if line.side is Side.CREDIT else None,
                     description=line.description,
                     tags=list(line.tags),
+                    party_id=line.party_id,
+                    item_id=line.item_id,
                 )
                 for line in entry.lines
             ],

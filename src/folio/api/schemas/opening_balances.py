@@ -148,7 +148,13 @@ class BookOpeningsRead(BaseModel):
     total_debit: AmountOut
     total_credit: AmountOut
     offset: OpeningRowRead
-    balanced: bool = Field(description="True when the offset ledger nets to zero.")
+    carried: list[OpeningRowRead] = Field(
+        default_factory=list,
+        description="9008 and 9009: the other side of customers' and suppliers' open items.",
+    )
+    balanced: bool = Field(
+        description="True when the offset ledgers (9000, 9008, 9009) net to zero together."
+    )
     sets: list[OpeningSetSummary]
 
     @classmethod
@@ -159,6 +165,7 @@ class BookOpeningsRead(BaseModel):
             total_debit=format_minor(openings.total_debit, book.exponent),
             total_credit=format_minor(openings.total_credit, book.exponent),
             offset=OpeningRowRead.of(book, openings.offset),
+            carried=[OpeningRowRead.of(book, row) for row in openings.carried],
             balanced=openings.balanced,
             sets=[
                 OpeningSetSummary(

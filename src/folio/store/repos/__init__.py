@@ -7,7 +7,9 @@ from folio.store.repos.closings import ClosingRepo
 from folio.store.repos.idempotency import IdempotencyRepo
 from folio.store.repos.journal import JournalRepo
 from folio.store.repos.ledgers import LedgerRepo
+from folio.store.repos.open_items import OpenItemRepo
 from folio.store.repos.openings import OpeningOwnerRepo
+from folio.store.repos.parties import PartyRepo
 from folio.store.repos.periods import PeriodRepo
 
 __all__ = [
@@ -18,6 +20,8 @@ __all__ = [
     "IdempotencyRepo",
     "JournalRepo",
     "LedgerRepo",
+    "OpenItemRepo",
     "OpeningOwnerRepo",
+    "PartyRepo",
     "PeriodRepo",
 ]

@@ -37,6 +37,8 @@ def _line(row: Any) -> Line:
         amount=row.amount,
         description=row.description,
         tags=tuple(json.loads(row.tags)),
+        party_id=row.party_id,
+        item_id=row.item_id,
     )
 
 

@@ -65,18 +65,22 @@ class OpeningOwnerRepo:
         their ledgers but the `excluded` carry-forward ones: one set-based statement, a range
         over the lines' journal numbers, so a 100,000-row set costs one pass."""
         lines = journal_lines
-        rows = select(
-            lines.c.book_id,
-            lines.c.entry_id,
-            lines.c.ledger_id,
-            bindparam("p_intent", intent_id),
-            bindparam("p_source", source.value),
-            bindparam("p_at", at, type_=_owners.c.created_at.type),
-        ).where(
-            lines.c.book_id == book_id,
-            lines.c.journal_number.between(*numbers),
-            lines.c.ledger_id.not_in(list(excluded)),
-        )
+        rows = (
+            select(
+                lines.c.book_id,
+                lines.c.entry_id,
+                lines.c.ledger_id,
+                bindparam("p_intent", intent_id),
+                bindparam("p_source", source.value),
+                bindparam("p_at", at, type_=_owners.c.created_at.type),
+            )
+            .where(
+                lines.c.book_id == book_id,
+                lines.c.journal_number.between(*numbers),
+                lines.c.ledger_id.not_in(list(excluded)),
+            )
+            .distinct()
+        )  # an open-items entry has a line per item on its one control ledger
         self.conn.execute(
             insert(_owners).from_select(
                 ["book_id", "entry_id", "ledger_id", "intent_id", "source", "created_at"], rows

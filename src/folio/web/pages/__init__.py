@@ -26,6 +26,7 @@ class Tab:
 BOOK_TABS = (
     Tab("ledgers", "Accounts", "ledgers:read"),
     Tab("opening-balances", "Opening balances", "ledgers:read"),
+    Tab("parties", "Customers & suppliers", "ledgers:read"),
     Tab("journal", "Journal", "journal:read"),
     Tab("reports", "Reports", "reports:read"),
     Tab("periods", "Periods", "periods:read"),

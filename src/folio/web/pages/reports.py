@@ -14,7 +14,10 @@ from fastapi import Request
 from starlette.responses import Response
 
 from folio.domain.errors import FolioError, InvalidInput, NotFound
-from folio.service import fiscal_years, report_formats, reports
+from folio.domain.fiscal_years import fiscal_year
+from folio.domain.parties import PartyKind
+from folio.service import aging, fiscal_years, report_formats, reports
+from folio.service.books import get_book
 from folio.web.app import render
 from folio.web.charts import Bar, Segment, composition, income_bars
 from folio.web.forms import Problems, field_of, parse_optional_day
@@ -26,9 +29,12 @@ KINDS = {
     "trial-balance": "Trial balance",
     "balance-sheet": "Balance sheet",
     "income-statement": "Income statement",
+    "aged-receivables": "Aged receivables",
+    "aged-payables": "Aged payables",
 }
+AGED = {"aged-receivables": PartyKind.CUSTOMER, "aged-payables": PartyKind.SUPPLIER}
 INTERVALS = ("month", "quarter", "year", "")
-Report = reports.TrialBalance | reports.BalanceSheet | reports.IncomeStatement
+Report = reports.TrialBalance | reports.BalanceSheet | reports.IncomeStatement | aging.AgedReport
 
 
 def _label(subtype: str) -> str:
@@ -60,6 +66,9 @@ def _build(me: Viewer, book_id: str, kind: str, params: dict[str, str]) -> Repor
     date_to = parse_optional_day(params["to"], field_name="to") if dated else None
     as_of = parse_optional_day(params["as_of"], field_name="as_of") if dated else None
     compare = reports.Compare.PREVIOUS_YEAR if params["previous"] else None
+    if kind in AGED:
+        day = as_of or (fiscal_year_end(me, book_id, year) if year else date.today())
+        return me.read(lambda uow: aging.aged_report(uow, book_id, AGED[kind], day))
     if kind == "trial-balance":
         return me.read(
             lambda uow: reports.trial_balance(
@@ -82,6 +91,10 @@ def _build(me: Viewer, book_id: str, kind: str, params: dict[str, str]) -> Repor
             year=year,
         )
     )
+
+
+def fiscal_year_end(me: Viewer, book_id: str, year: int) -> date:
+    return me.read(lambda uow: fiscal_year(get_book(uow, book_id), year).end)
 
 
 def _balance_chart(sheet: reports.BalanceSheet) -> Any:
@@ -135,6 +148,7 @@ def show(request: Request, book_id: str, me: Signed, report: str = "trial-balanc
         "problems": problems,
         "query": query,
         "today": date.today().isoformat(),
+        "buckets": aging.BUCKETS,
     }
     return render(request, "reports.html", context, viewer=me, status=422 if problems else 200)
 

@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("created_at", folio.store.types.UtcDateTime(), nullable=False),
         sa.Column("released_by", sa.String(length=32), nullable=True),
         sa.Column("released_at", folio.store.types.UtcDateTime(), nullable=True),
-        sa.CheckConstraint("source IN ('ledger', 'set')", name="ck_ob_owner_source"),
+        sa.CheckConstraint("source IN ('ledger', 'set', 'open_items')", name="ck_ob_owner_source"),
         sa.CheckConstraint(
             "(released_by IS NULL) = (released_at IS NULL)", name="ck_ob_owner_released"
         ),

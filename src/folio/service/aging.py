@@ -1,0 +1,158 @@
+"""Open items as of a date and the aged receivables and payables (issue 17).
+
+Every line on a control ledger belongs to exactly one item: the open item it names (the line
+that opened it at conversion, and the payments, partial payments and credit notes that settle
+it), or, naming none, an item of its own: an invoice or payment booked during the year, dated
+by its entry and due after its party's payment terms. So the items' open amounts always add up
+to the control ledger's balance, on every date, and so do the aged report's buckets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from folio.domain.ledgers import Ledger, Side, signed_balance
+from folio.domain.parties import Party, PartyKind
+from folio.service.books import get_book
+from folio.service.open_items import control_ledger
+from folio.store.uow import UnitOfWork
+
+
+class Bucket(StrEnum):
+    """Days past due as of the report's date."""
+
+    CURRENT = "current"  # not yet due
+    DAYS_1_30 = "1_30"
+    DAYS_31_60 = "31_60"
+    DAYS_61_90 = "61_90"
+    OVER_90 = "over_90"
+
+
+BUCKETS = tuple(Bucket)
+
+
+def bucket_of(days_overdue: int) -> Bucket:
+    if days_overdue <= 0:
+        return Bucket.CURRENT
+    if days_overdue <= 30:
+        return Bucket.DAYS_1_30
+    if days_overdue <= 60:
+        return Bucket.DAYS_31_60
+    if days_overdue <= 90:
+        return Bucket.DAYS_61_90
+    return Bucket.OVER_90
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """One item as of a date: `open` signed on the control ledger's normal side."""
+
+    item_id: str  # an open item's id, or the id of the line that is an item of its own
+    party: Party | None
+    document: str
+    document_date: date
+    due_date: date
+    original: int
+    open: int
+    days_overdue: int
+    explicit: bool  # recorded as an open item (rather than a line of its own)
+
+    @property
+    def bucket(self) -> Bucket:
+        return bucket_of(self.days_overdue)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyAging:
+    party: Party | None
+    items: list[ItemState]
+    buckets: dict[Bucket, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets.values())
+
+
+@dataclass(frozen=True, slots=True)
+class AgedReport:
+    book_id: str
+    currency: str
+    exponent: int
+    kind: PartyKind
+    as_of: date
+    ledger: Ledger
+    parties: list[PartyAging]
+    buckets: dict[Bucket, int] = field(default_factory=dict)
+    ledger_balance: int = 0  # the control ledger's balance as of the date, normal side
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets.values())
+
+
+def item_states(
+    uow: UnitOfWork, book_id: str, kind: PartyKind, as_of: date
+) -> tuple[Ledger, list[ItemState], int]:
+    """Every item of `kind`'s control ledger as of `as_of` (open or not), and the ledger's
+    balance then."""
+    ledger = control_ledger(uow, book_id, kind)
+    normal = ledger.normal_balance
+    lines = uow.open_items.lines(book_id, [ledger.id], as_of)
+    recorded = {item.id: item for item in uow.open_items.of_ledger(book_id, ledger.id)}
+    parties = uow.parties.many(
+        book_id,
+        [item.party_id for item in recorded.values()]
+        + [ln.party_id for ln in lines if ln.party_id],
+    )
+    explicit: dict[str, int] = defaultdict(int)
+    states: list[ItemState] = []
+    balance = 0
+    for line in lines:
+        amount = signed_balance(normal, *((line.amount, 0) if line.side == Side.DEBIT.value
+                                           else (0, line.amount)))  # fmt: skip
+        balance += amount
+        if line.item_id is not None and line.item_id in recorded:
+            explicit[line.item_id] += amount
+            continue
+        party = parties.get(line.party_id) if line.party_id else None
+        due = line.date + timedelta(days=party.payment_terms_days if party else 0)
+        states.append(
+            ItemState(line.line_id, party, f"#{line.journal_number}", line.date, due, amount,
+                      amount, (as_of - due).days, explicit=False)
+        )  # fmt: skip
+    for item_id, amount in explicit.items():
+        item = recorded[item_id]
+        states.append(
+            ItemState(item.id, parties.get(item.party_id), item.document_number,
+                      item.document_date, item.due_date, item.amount, amount,
+                      (as_of - item.due_date).days, explicit=True)
+        )  # fmt: skip
+    states.sort(key=lambda s: (s.party.number if s.party else "", s.due_date, s.document))
+    return ledger, states, balance
+
+
+def aged_report(uow: UnitOfWork, book_id: str, kind: PartyKind, as_of: date) -> AgedReport:
+    """The aged receivables (customers) or payables (suppliers) as of `as_of`: every item still
+    open, by party, in buckets of days past due; the buckets add up to the control ledger's
+    balance on that date."""
+    book = get_book(uow, book_id)
+    ledger, states, balance = item_states(uow, book_id, kind, as_of)
+    by_party: dict[str | None, list[ItemState]] = defaultdict(list)
+    for state in states:
+        if state.open:
+            by_party[state.party.id if state.party else None].append(state)
+    rows = []
+    totals = dict.fromkeys(BUCKETS, 0)
+    for items in by_party.values():
+        buckets = dict.fromkeys(BUCKETS, 0)
+        for state in items:
+            buckets[state.bucket] += state.open
+            totals[state.bucket] += state.open
+        rows.append(PartyAging(items[0].party, items, buckets))
+    rows.sort(key=lambda row: (row.party is None, row.party.number if row.party else ""))
+    return AgedReport(
+        book.id, book.currency, book.exponent, kind, as_of, ledger, rows, totals, balance
+    )
