@@ -1,4 +1,4 @@
-"""§7 the trial balance of the last of five fiscal years, beside that of a one-year book of the
+"""§11 the trial balance of the last of five fiscal years, beside that of a one-year book of the
 same size (issue 14: at most 1.2x).
 
 Two books of 100,000 entries of 10 lines (about 1M lines) over 20 ledgers: one dated evenly
