@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from folio.domain.books import Book
 from folio.domain.errors import FolioError
 from folio.domain.fiscal_years import FiscalYear, first_year, fiscal_year
-from folio.domain.journal import PostingMode
+from folio.domain.journal import Line, PostingMode
 from folio.domain.ledgers import Side
 from folio.domain.opening_balances import SetRow
 from folio.service import fiscal_years, reports
@@ -70,6 +70,13 @@ class FiscalYears(RuleBasedStateMachine):
         self.years = [fiscal_year(book, first_year(book).year + i) for i in range(YEARS)]
         self.closed: dict[int, bool] = {}  # year -> final
         self.posted: list[tuple[str, date, int]] = []  # (entry id, date, journal number)
+        self.lines: dict[str, tuple[Line, ...]] = {}  # entries never change: read each once
+        self.reversed: set[str] = set()
+
+    def _lines_of(self, entry_id: str) -> tuple[Line, ...]:
+        if entry_id not in self.lines:
+            self.lines[entry_id] = self.fo.entry(self.book.id, entry_id).lines
+        return self.lines[entry_id]
 
     # --------------------------------------------------------------------------- moves
 
@@ -102,7 +109,7 @@ class FiscalYears(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, 1000), original=st.booleans())
     def reverse(self, pick: int, original: bool) -> None:
-        live = [p for p in self.posted if self.fo.entry(self.book.id, p[0]).reversed_by_id is None]
+        live = [p for p in self.posted if p[0] not in self.reversed]
         if not live:
             return
         entry_id, on, _ = live[pick % len(live)]
@@ -114,6 +121,7 @@ class FiscalYears(RuleBasedStateMachine):
             return
         reversal = self.fo.reverse_entry(self.book.id, entry_id, mode=mode)
         self.posted.append((reversal.id, reversal.date, reversal.journal_number))
+        self.reversed.add(entry_id)
 
     @rule(year=st.integers(0, YEARS - 1), final=st.integers(0, 9))
     def close(self, year: int, final: int) -> None:
@@ -190,7 +198,7 @@ class FiscalYears(RuleBasedStateMachine):
         total = 0
         for entry_id, on, _ in self.posted:
             if fy.holds(on):
-                for line in self.fo.entry(self.book.id, entry_id).lines:
+                for line in self._lines_of(entry_id):
                     if line.ledger_id == ledger_id:
                         total += line.amount if line.side is Side.DEBIT else -line.amount
         return total
@@ -209,7 +217,7 @@ class FiscalYears(RuleBasedStateMachine):
             behind: dict[str, set[str]] = defaultdict(set)
             for entry_id, on, number in self.posted:
                 if number > found.closing.journal_number and on <= fy.end:
-                    for line in self.fo.entry(self.book.id, entry_id).lines:
+                    for line in self._lines_of(entry_id):
                         target = retained if line.ledger_id in pl else line.ledger_id
                         signed = line.amount if line.side is Side.DEBIT else -line.amount
                         changes[target] += signed
