@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,10 @@ def test_unreachable_database_is_503(tmp_path: Path, kind: str) -> None:
             assert envelope_of(posted) == (503, "SERVICE_UNAVAILABLE")
     finally:
         engine.dispose()
+
+
+def test_an_envelope_echoing_an_integer_beyond_64_bits_is_still_json() -> None:
+    response = errors.envelope(422, "INVALID_INPUT", "too large", {"last": 10**20})
+    assert json.loads(response.body) == {
+        "error": "too large", "code": "INVALID_INPUT", "data": {"last": 10**20}
+    }  # fmt: skip

@@ -33,6 +33,8 @@ def test_parties_items_settlement_and_aged_receivables(admin: httpx.Client) -> N
     assert (twice.status_code, twice.json()["code"]) == (409, "DUPLICATE_PARTY")
     narrower = admin.put(f"{base}/party-numbers/supplier", json={"first": 80000, "last": 89999})
     assert (narrower.status_code, narrower.json()["data"]["outside"]) == (422, ["70000"])
+    too_long = admin.put(f"{base}/party-numbers/supplier", json={"first": 70000, "last": 10**20})
+    assert (too_long.status_code, too_long.json()["code"]) == (422, "INVALID_INPUT")
     ranges = admin.put(f"{base}/party-numbers/supplier", json={"first": 70000, "last": 89999})
     assert ranges.json()["suppliers"] == {"first": 70000, "last": 89999}
     supplier = admin.post(f"{base}/parties", json={"kind": "supplier", "name": "Lieferant KG"})

@@ -13,6 +13,7 @@ envelope and the codes stay the same.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -141,7 +142,12 @@ def status_for(error: FolioError, path: str = "") -> int:
 def envelope(
     status: int, code: str, message: str, data: Any = None, headers: dict[str, str] | None = None
 ) -> Response:
-    body = orjson.dumps({"error": message, "code": code, "data": data}, default=str)
+    payload = {"error": message, "code": code, "data": data}
+    try:
+        body = orjson.dumps(payload, default=str)
+    except TypeError:
+        # `data` echoes what the client sent, and orjson refuses integers beyond 64 bits.
+        body = json.dumps(payload, default=str).encode()
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 

@@ -21,7 +21,9 @@ from folio.domain.ledgers import Ledger
 GERMAN_CHARTS = ("skr03", "skr04")
 MAX_TERMS_DAYS = 365
 MAX_DOCUMENT = 36  # DATEV's Belegfeld 1
-_NUMBER = re.compile(r"^[1-9]\d{0,19}$")
+# DATEV numbers personal accounts with one digit more than the ledgers (at most 8): 9 digits.
+MAX_PARTY_NUMBER = 999_999_999
+_NUMBER = re.compile(r"^[1-9]\d{0,8}$")
 _TAX_ID = re.compile(r"^[A-Za-z0-9 ./-]{1,30}$")
 
 
@@ -70,7 +72,7 @@ class OpenItem:
 def check_party_number(number: object, *, field: str = "number") -> str:
     if not isinstance(number, str) or not _NUMBER.match(number):
         raise InvalidInput(
-            "A party number is 1 to 20 digits, not starting with 0.",
+            "A party number is 1 to 9 digits, not starting with 0.",
             {"field": field, "value": number},
         )
     return number
@@ -81,10 +83,10 @@ def in_range(number: str, bounds: tuple[int, int]) -> bool:
 
 
 def check_range(first: int, last: int, *, field: str) -> tuple[int, int]:
-    if not (0 < first <= last < 10**20):
+    if not (0 < first <= last <= MAX_PARTY_NUMBER):
         raise InvalidInput(
             f"{field}: a number range runs from a first to a last number, both positive, "
-            "the first not after the last.",
+            f"the first not after the last, at most {MAX_PARTY_NUMBER}.",
             {"field": field, "first": first, "last": last},
         )
     return first, last

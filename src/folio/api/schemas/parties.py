@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field, model_validator
 from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
 from folio.domain.money import format_minor, parse_minor
-from folio.domain.parties import MAX_TERMS_DAYS, OpenItem, Party, PartyKind
+from folio.domain.parties import MAX_PARTY_NUMBER, MAX_TERMS_DAYS, OpenItem, Party, PartyKind
 from folio.service import aging
 from folio.service.open_items import ItemInput
 
-NUMBER = r"^[1-9]\d{0,19}$"
+NUMBER = r"^[1-9]\d{0,8}$"
 
 
 class PartyCreate(Input):
@@ -65,8 +65,8 @@ class PartyRead(BaseModel):
 
 
 class NumberRange(Input):
-    first: int = Field(gt=0, lt=10**20)
-    last: int = Field(gt=0, lt=10**20)
+    first: int = Field(gt=0, le=MAX_PARTY_NUMBER)
+    last: int = Field(gt=0, le=MAX_PARTY_NUMBER)
 
 
 class NumberRanges(BaseModel):
