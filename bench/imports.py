@@ -41,9 +41,7 @@ def _book_with_ledgers(fo: Folio, rows: int, name: str) -> tuple[str, list[str]]
                     "number": number,
                     "name": f"Account {number}",
                     "type": "asset" if i % 2 == 0 else "liability",
-                    "subtype": "other"
-                    if False
-                    else ("current_asset" if i % 2 == 0 else "current_liability"),
+                    "subtype": "current_asset" if i % 2 == 0 else "current_liability",
                     "normal_balance": "debit" if i % 2 == 0 else "credit",
                     "role": None,
                     "archived": False,
