@@ -30,6 +30,8 @@ def test_create_book(admin: httpx.Client) -> None:
         "entries_start": "2025-04-01",
         "fiscal_year_start": "04-01",
         "chart": "skr04",
+        "datev_consultant_number": None,
+        "datev_client_number": None,
     }
     ledgers = admin.get(f"/v1/books/{body['id']}/ledgers", params={"role": "opening_balances"})
     assert [ledger["number"] for ledger in ledgers.json()["data"]] == ["9000"]

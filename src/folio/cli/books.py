@@ -8,6 +8,7 @@ from rich.table import Table
 from folio.cli.common import DatabaseOption, console, open_folio, run
 from folio.domain.books import CHARTS
 from folio.service.books import BookCreate
+from folio.service.runner import SYSTEM
 
 app = typer.Typer(help="Books.", no_args_is_help=True)
 
@@ -59,3 +60,35 @@ def list_books(database: str = DatabaseOption) -> None:
             book.id,
         )
     console.print(table)
+
+
+@app.command()
+def update(
+    book_id: str = typer.Argument(..., help="The book's id."),
+    name: str | None = typer.Option(None, help="A new name."),
+    datev_consultant_number: int | None = typer.Option(
+        None, help="DATEV Beraternummer (1001-9999999)."
+    ),
+    datev_client_number: int | None = typer.Option(None, help="DATEV Mandantennummer (1-99999)."),
+    clear_datev: bool = typer.Option(False, "--clear-datev", help="Clear both DATEV numbers."),
+    database: str = DatabaseOption,
+) -> None:
+    """Rename a book or set its DATEV Beraternummer and Mandantennummer."""
+    from folio.service.books import update_book
+
+    settings: dict[str, int | None] = {}
+    if clear_datev:
+        settings = {"datev_consultant_number": None, "datev_client_number": None}
+    if datev_consultant_number is not None:
+        settings["datev_consultant_number"] = datev_consultant_number
+    if datev_client_number is not None:
+        settings["datev_client_number"] = datev_client_number
+    fo = open_folio(database)
+    book = run(
+        lambda: fo.write(lambda uow: update_book(uow, book_id, SYSTEM, name=name, **settings))
+    )
+    console.print(
+        f"{book.name}: Beraternummer {book.datev_consultant_number or '-'}, "
+        f"Mandantennummer {book.datev_client_number or '-'}",
+        highlight=False,
+    )

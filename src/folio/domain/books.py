@@ -23,6 +23,8 @@ class Book:
     fiscal_year_start: str
     chart: str
     closed_through: date | None = None  # the last day of the newest closed fiscal year
+    datev_consultant_number: int | None = None  # DATEV Beraternummer (1001-9999999)
+    datev_client_number: int | None = None  # DATEV Mandantennummer (1-99999)
 
     def fiscal_year_begin(self, day: date) -> date:
         """The first day of the fiscal year that contains `day`."""
@@ -72,3 +74,32 @@ def check_chart(chart: str) -> str:
             {"field": "chart", "allowed": list(CHARTS)},
         )
     return chart
+
+
+# DATEV's ranges for the numbers every EXTF header carries (its format description): a
+# Beraternummer has 4 to 7 digits, from 1001; a Mandantennummer 1 to 5 digits, from 1.
+DATEV_CONSULTANT_RANGE = (1001, 9_999_999)
+DATEV_CLIENT_RANGE = (1, 99_999)
+
+
+def check_datev_number(value: object, field: str) -> int | None:
+    """A Beraternummer (`field` datev_consultant_number) or Mandantennummer
+    (datev_client_number) as an int, or None to clear it; digits only, in DATEV's range."""
+    if value is None:
+        return None
+    low, high = DATEV_CONSULTANT_RANGE if field == "datev_consultant_number" else DATEV_CLIENT_RANGE
+    text = (
+        str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    )
+    if not text.isdigit() or not text.isascii() or not low <= int(text) <= high:
+        what = "Beraternummer" if field == "datev_consultant_number" else "Mandantennummer"
+        raise InvalidInput(
+            f"{field} (DATEV {what}) must be a whole number from {low} to {high}.",
+            {
+                "field": field,
+                "value": value if isinstance(value, (int, str)) else None,
+                "min": low,
+                "max": high,
+            },
+        )
+    return int(text)

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from folio.charts import load_chart
-from folio.domain.books import Book, check_chart, check_name, parse_fiscal_year_start
+from folio.domain.books import (
+    Book,
+    check_chart,
+    check_datev_number,
+    check_name,
+    parse_fiscal_year_start,
+)
 from folio.domain.dates import check_day
 from folio.domain.errors import NotFound
 from folio.domain.ids import new_id
@@ -95,5 +101,46 @@ def rename_book(uow: UnitOfWork, book_id: str, name: str, actor: Actor) -> Book:
         target_type="book",
         target_id=book_id,
         details={"name": cleaned},
+    )
+    return get_book(uow, book_id)
+
+
+_UNSET: object = object()
+
+
+def update_book(
+    uow: UnitOfWork,
+    book_id: str,
+    actor: Actor,
+    *,
+    name: str | None = None,
+    datev_consultant_number: object = _UNSET,
+    datev_client_number: object = _UNSET,
+) -> Book:
+    """Rename a book and set or clear (None) its DATEV Beraternummer and Mandantennummer;
+    a setting left out stays as it is."""
+    get_book(uow, book_id)
+    values: dict[str, object] = {}
+    if name is not None:
+        values["name"] = check_name(name)
+    if datev_consultant_number is not _UNSET:
+        values["datev_consultant_number"] = check_datev_number(
+            datev_consultant_number, "datev_consultant_number"
+        )
+    if datev_client_number is not _UNSET:
+        values["datev_client_number"] = check_datev_number(
+            datev_client_number, "datev_client_number"
+        )
+    if not values:
+        return get_book(uow, book_id)
+    uow.books.update(book_id, updated_at=utcnow(), **values)
+    audit(
+        uow,
+        actor,
+        "book.updated",
+        book_id=book_id,
+        target_type="book",
+        target_id=book_id,
+        details=values,
     )
     return get_book(uow, book_id)

@@ -46,6 +46,9 @@ books = Table(
     # newest, so the closed years are the ones through this day (verify checks it against the
     # closes). Posting on or before it is refused.
     Column("closed_through", Date),
+    # DATEV's Beraternummer and Mandantennummer, written into every EXTF file's header.
+    Column("datev_consultant_number", Integer),
+    Column("datev_client_number", Integer),
     PrimaryKeyConstraint("book_id"),
 )
 
@@ -329,6 +332,21 @@ party_number_ranges = Table(
     CheckConstraint(
         "first_number > 0 AND first_number <= last_number", name="ck_party_ranges_order"
     ),
+)
+
+# One row per DATEV file imported into a book: its SHA-256, so the same file is not booked twice.
+datev_imports = Table(
+    "datev_imports",
+    metadata,
+    Column("book_id", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("intent_id", String(32)),
+    Column("rows", Integer, nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    Column("imported_by", String(64)),
+    ForeignKeyConstraint(["book_id"], ["books.book_id"]),
+    PrimaryKeyConstraint("book_id", "sha256"),
 )
 
 periods = Table(

@@ -50,13 +50,20 @@ def get_book(call: Annotated[Call, reads("books:read")], book_id: BookId) -> Boo
     return BookRead.of(call.read(lambda uow: books.get_book(uow, book_id)))
 
 
-@api.patch("/{book_id}", response_model=BookRead, summary="Rename a book")
+@api.patch("/{book_id}", response_model=BookRead, summary="Rename a book, set its DATEV numbers")
 def update_book(
     call: Annotated[Call, writes("books:write")], book_id: BookId, body: BookUpdate
 ) -> Response:
+    """Change the name, the DATEV Beraternummer or the Mandantennummer; a field left out stays
+    as it is, a DATEV number sent as null is cleared."""
+    given = body.model_fields_set
+    settings = {
+        field: getattr(body, field)
+        for field in ("datev_consultant_number", "datev_client_number")
+        if field in given
+    }
+
     def change(uow: UnitOfWork) -> Book:
-        if body.name is None:
-            return books.get_book(uow, book_id)
-        return books.rename_book(uow, book_id, body.name, call.actor)
+        return books.update_book(uow, book_id, call.actor, name=body.name, **settings)
 
     return call.write(change, BookRead.of, book_id=book_id)

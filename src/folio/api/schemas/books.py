@@ -21,6 +21,17 @@ class BookCreate(Input):
 
 class BookUpdate(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
+    datev_consultant_number: int | None = Field(
+        None,
+        description="DATEV Beraternummer, 1001-9999999 (4 to 7 digits); null clears it. "
+        "Every DATEV export carries it.",
+        examples=[29098],
+    )
+    datev_client_number: int | None = Field(
+        None,
+        description="DATEV Mandantennummer, 1-99999 (1 to 5 digits); null clears it.",
+        examples=[55003],
+    )
 
 
 class BookRead(BaseModel):
@@ -31,6 +42,8 @@ class BookRead(BaseModel):
     entries_start: date
     fiscal_year_start: str
     chart: str
+    datev_consultant_number: int | None = Field(description="DATEV Beraternummer, if set.")
+    datev_client_number: int | None = Field(description="DATEV Mandantennummer, if set.")
 
     @classmethod
     def of(cls, book: Book) -> BookRead:
@@ -42,4 +55,6 @@ class BookRead(BaseModel):
             entries_start=book.entries_start,
             fiscal_year_start=book.fiscal_year_start,
             chart=book.chart,
+            datev_consultant_number=book.datev_consultant_number,
+            datev_client_number=book.datev_client_number,
         )

@@ -21,6 +21,8 @@ def _book(row: Any) -> Book:
         fiscal_year_start=row.fiscal_year_start,
         chart=row.chart,
         closed_through=row.closed_through,
+        datev_consultant_number=row.datev_consultant_number,
+        datev_client_number=row.datev_client_number,
     )
 
 
