@@ -31,7 +31,8 @@
     │   ├── BatchRejected       BATCH_REJECTED       an atomic batch with problems, by entry index
     │   ├── OpenItemProblems    INVALID_OPEN_ITEM      open items with every bad one listed
     │   ├── OpenItemsMismatch   OPEN_ITEMS_MISMATCH    a set's row differs from the items' total
-    │   └── InvalidSettlement   INVALID_SETTLEMENT     a line settles no item it could
+    │   ├── InvalidSettlement   INVALID_SETTLEMENT     a line settles no item it could
+    │   └── DatevSettingsMissing DATEV_SETTINGS_MISSING no Beraternummer / Mandantennummer
     ├── Conflict
     │   ├── AlreadyReversed     ALREADY_REVERSED
     │   ├── FiscalYearClosed    FISCAL_YEAR_CLOSED     closed already
@@ -41,6 +42,7 @@
     │   ├── OpeningBalancesExist OPENING_BALANCES_EXIST
     │   ├── DuplicateLedgerNumber DUPLICATE_ACCOUNT
     │   ├── DuplicatePartyNumber DUPLICATE_PARTY
+    │   ├── DatevFileImported   DATEV_FILE_IMPORTED    this very file was imported before
     │   ├── IdempotencyKeyReused IDEMPOTENCY_KEY_REUSED
     │   └── IdempotencyKeyInFlight IDEMPOTENCY_KEY_IN_FLIGHT
     ├── TooManyRequests         TOO_MANY_REQUESTS    failed authentications from one address
@@ -221,6 +223,13 @@ class InvalidSettlement(RuleViolation):
     default_message = "The line names an open item it cannot settle."
 
 
+class DatevSettingsMissing(RuleViolation):
+    code = "DATEV_SETTINGS_MISSING"
+    default_message = (
+        "Set the book's DATEV Beraternummer and Mandantennummer before exporting to DATEV."
+    )
+
+
 class Conflict(FolioError):
     code = "CONFLICT"
 
@@ -263,6 +272,11 @@ class DuplicateLedgerNumber(Conflict):
 class DuplicatePartyNumber(Conflict):
     code = "DUPLICATE_PARTY"
     default_message = "A customer or supplier with this number already exists in the book."
+
+
+class DatevFileImported(Conflict):
+    code = "DATEV_FILE_IMPORTED"
+    default_message = "This DATEV file was imported into the book before."
 
 
 class IdempotencyKeyReused(Conflict):

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any, TextIO
 
 from folio.domain.books import Book
+from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Ledger, LedgerType, Side
 from folio.domain.money import format_minor
 from folio.service.books import get_book
@@ -34,6 +35,7 @@ from folio.store.uow import UnitOfWork
 class ExportFormat(StrEnum):
     HLEDGER = "hledger"
     BEANCOUNT = "beancount"
+    DATEV = "datev"  # a fiscal year as a ZIP of EXTF files: service/datev_export.py
 
 
 MEDIA_TYPES = {ExportFormat.HLEDGER: "text/plain", ExportFormat.BEANCOUNT: "text/plain"}
@@ -83,6 +85,11 @@ def export(
 
     The book is looked up at once, so an unknown book raises before any text is produced.
     """
+    if fmt is ExportFormat.DATEV:
+        raise InvalidInput(
+            "A DATEV export is a ZIP of one fiscal year (datev_export.export_year), not text.",
+            {"field": "format"},
+        )
     book = get_book(uow, book_id)
     head, _ = uow.books.head(book_id)
     source = _Source(uow, book, uow.ledgers.search(book_id), head, batch)

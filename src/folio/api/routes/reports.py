@@ -16,7 +16,8 @@ from fastapi.responses import StreamingResponse
 from folio.api.deps import Call, reads
 from folio.api.routes.common import BOOK, ID_PATTERN, BookId, router
 from folio.api.schemas.common import Day
-from folio.service import exports, reports
+from folio.domain.errors import InvalidInput
+from folio.service import datev_export, exports, reports
 from folio.service.report_formats import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -192,23 +193,39 @@ def ledger_statement(
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The journal as text.",
-        "content": {"text/plain": {"schema": {"type": "string"}}},
+        "description": "The journal as text (hledger, beancount), or a ZIP of DATEV EXTF files.",
+        "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        },
     }
 }
+ExportYear = Annotated[
+    int | None,
+    Query(
+        ge=1900,
+        le=9998,
+        description="DATEV only, required: the fiscal year (named by the year it starts in).",
+    ),
+]
 
 
-@api.get("/export", responses=EXPORT_RESPONSES, summary="The book for hledger or beancount")
+@api.get("/export", responses=EXPORT_RESPONSES, summary="The book for hledger, beancount or DATEV")
 def export(
     call: Annotated[Call, reads("reports:read")],
     book_id: BookId,
     export_format: Annotated[exports.ExportFormat, Query(alias="format")],
+    year: ExportYear = None,
 ) -> StreamingResponse:
-    """The whole journal, each account named after the ledger's type, number and name.
+    """The whole journal, each account named after the ledger's type, number and name; or,
+    with `format=datev&year=2025`, that fiscal year as a ZIP of DATEV EXTF files
+    (Buchungsstapel, Kontenbeschriftungen, Debitoren/Kreditoren: docs/datev.md).
 
     Written inside one read transaction to a spooled file (memory up to 8 MB, disk beyond),
     then streamed, so a large book neither holds a transaction open during the download nor
     sits in memory."""
+    if export_format is exports.ExportFormat.DATEV:
+        return _datev(call, book_id, year)
     spool: IO[str] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8")
 
     def write(uow: UnitOfWork) -> None:
@@ -235,4 +252,35 @@ def export(
         chunks(),
         media_type="text/plain; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{book_id}.{suffix}"'},
+    )
+
+
+def _datev(call: Call, book_id: str, year: int | None) -> StreamingResponse:
+    if year is None:
+        raise InvalidInput("A DATEV export is one fiscal year: add ?year=2025.", {"field": "year"})
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+b")
+
+    def write(uow: UnitOfWork) -> None:
+        spool.seek(0)
+        spool.truncate()
+        datev_export.export_year(uow, book_id, year, spool)
+
+    try:
+        call.read(write)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(64 * 1024):
+                yield chunk
+        finally:
+            spool.close()
+
+    return StreamingResponse(
+        chunks(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="DATEV_{book_id}_{year}.zip"'},
     )

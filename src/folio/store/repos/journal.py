@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
@@ -290,6 +290,43 @@ class JournalRepo:
             for row in rows:
                 yield row, by_entry[row.entry_id]
             after = rows[-1].journal_number
+
+    def stream_dated(
+        self, book_id: str, first: date, last: date, batch: int = 2000
+    ) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
+        """Every entry dated `first` to `last` with its line rows, by date and journal number,
+        a batch at a time (keyset on both, so each batch is one index range)."""
+        entries = journal_entries.c
+        after: tuple[date, int] | None = None
+        while True:
+            query = select(journal_entries).where(
+                entries.book_id == book_id, entries.date >= first, entries.date <= last
+            )
+            if after is not None:
+                query = query.where(
+                    or_(
+                        entries.date > after[0],
+                        and_(entries.date == after[0], entries.journal_number > after[1]),
+                    )
+                )
+            rows = self.conn.execute(
+                query.order_by(entries.date, entries.journal_number).limit(batch)
+            ).all()
+            if not rows:
+                return
+            by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
+            for line in self.conn.execute(
+                select(journal_lines)
+                .where(
+                    journal_lines.c.book_id == book_id,
+                    journal_lines.c.entry_id.in_(list(by_entry)),
+                )
+                .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
+            ):
+                by_entry[line.entry_id].append(line)
+            for row in rows:
+                yield row, by_entry[row.entry_id]
+            after = (rows[-1].date, rows[-1].journal_number)
 
     def line_count(self, book_id: str) -> int:
         return int(

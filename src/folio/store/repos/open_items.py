@@ -97,6 +97,7 @@ class OpenItemRepo:
                     lines.c.amount,
                     lines.c.date,
                     lines.c.journal_number,
+                    lines.c.is_opening_balance,
                 ).where(
                     lines.c.book_id == book_id,
                     lines.c.ledger_id.in_(list(ledger_ids)),
