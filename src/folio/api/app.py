@@ -23,6 +23,7 @@ from folio.api.routes import (
     auth,
     batches,
     books,
+    datev,
     fiscal_years,
     health,
     journal,
@@ -87,7 +88,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.add_middleware(RequestIdMiddleware)
     for module in (
         auth, books, batches, ledgers, parties, opening_balances, journal, periods,
-        fiscal_years, reports,
+        fiscal_years, reports, datev,
         audit,
     ):  # fmt: skip
         app.include_router(module.api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from folio.cli import backup, batches, books, db, opening_balances, parties, verify, years
+from folio.cli import backup, batches, books, datev, db, opening_balances, parties, verify, years
 from folio.cli import export as export_cli
 from folio.cli import report as report_cli
 from folio.cli.clients import app as clients_app
@@ -27,6 +27,7 @@ app.add_typer(parties.app, name="parties")
 app.add_typer(parties.items_app, name="open-items")
 app.add_typer(report_cli.app, name="report")
 app.command("export")(export_cli.export)
+app.add_typer(datev.app, name="datev")
 app.command("serve")(serve_command)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)

@@ -20,6 +20,7 @@ from folio.store.repos import (
     AuthRepo,
     BookRepo,
     ClosingRepo,
+    DatevImportRepo,
     IdempotencyRepo,
     JournalRepo,
     LedgerRepo,
@@ -44,6 +45,7 @@ class UnitOfWork:
     ledgers: LedgerRepo
     journal: JournalRepo
     open_items: OpenItemRepo
+    datev_imports: DatevImportRepo
     openings: OpeningOwnerRepo
     parties: PartyRepo
     periods: PeriodRepo
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.ledgers = LedgerRepo(self.conn)
         self.journal = JournalRepo(self.conn)
         self.open_items = OpenItemRepo(self.conn)
+        self.datev_imports = DatevImportRepo(self.conn)
         self.openings = OpeningOwnerRepo(self.conn)
         self.parties = PartyRepo(self.conn)
         self.periods = PeriodRepo(self.conn)

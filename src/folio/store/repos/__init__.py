@@ -4,6 +4,7 @@ from folio.store.repos.audit import AuditRepo
 from folio.store.repos.auth import AuthRepo
 from folio.store.repos.books import BookRepo
 from folio.store.repos.closings import ClosingRepo
+from folio.store.repos.datev_imports import DatevImportRepo
 from folio.store.repos.idempotency import IdempotencyRepo
 from folio.store.repos.journal import JournalRepo
 from folio.store.repos.ledgers import LedgerRepo
@@ -17,6 +18,7 @@ __all__ = [
     "AuthRepo",
     "BookRepo",
     "ClosingRepo",
+    "DatevImportRepo",
     "IdempotencyRepo",
     "JournalRepo",
     "LedgerRepo",
