@@ -323,7 +323,7 @@ def read_balance_list(
             continue
         number = _cell(cells, columns["number"])
         if not number or not number.isdigit():
-            if number and not number.isdigit() and not any(ch.isdigit() for ch in number):
+            if not number or not number[0].isdigit():
                 continue  # a total or section line ("Summe Klasse 0")
             problems.append(
                 Problem(line, "Konto", f"line {line}: Konto {number!r} is not an account number")

@@ -324,12 +324,15 @@ def _eb_plan(
                 )  # fmt: skip
             by_ledger.setdefault(ledger.number or ledger.id, [0])[0] += value
             first_line.setdefault(ledger.number or ledger.id, row.line)
+        itemized = {ledger.number or ledger.id for _, ledger, party, _ in eb if party}
         rows = [
             SetRow(first_line[number], max(total, 0), max(-total, 0), ledger_number=number,
                    kind="line")
             for number, (total,) in by_ledger.items()
             if total
         ]  # fmt: skip
+        if all(row.ledger_number in itemized for row in rows):
+            rows = []  # open items alone: no set (the set would only repeat them)
         return _Opening(first_day, rows, items)
     fy = year_of(book, first_day)
     values = figures(uow, book, fy).opening.values
