@@ -169,6 +169,7 @@ def install_errors(ui: FastAPI) -> None:
 def create_ui(parent: FastAPI) -> FastAPI:
     from folio.web.pages import (
         books,
+        datev,
         journal,
         ledgers,
         openings,
@@ -183,7 +184,9 @@ def create_ui(parent: FastAPI) -> FastAPI:
     ui.state.parent = parent
     install_errors(ui)
     ui.add_middleware(PageMiddleware)
-    for module in (signin, books, ledgers, openings, parties, journal, reports, periods, years):
+    for module in (
+        signin, books, ledgers, openings, parties, journal, reports, periods, years, datev,
+    ):  # fmt: skip
         ui.include_router(module.pages)
     ui.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return ui

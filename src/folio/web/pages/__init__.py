@@ -31,6 +31,7 @@ BOOK_TABS = (
     Tab("reports", "Reports", "reports:read"),
     Tab("periods", "Periods", "periods:read"),
     Tab("years", "Fiscal years", "periods:read"),
+    Tab("datev", "DATEV", "reports:read"),
 )
 
 
