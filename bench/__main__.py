@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench import env, imports, posting, reads, years
+from bench import datev, env, imports, posting, reads, years
 
 QUICK = os.environ.get("FOLIO_BENCH_QUICK") == "1"
 SECONDS = int(os.environ.get("FOLIO_BENCH_SECONDS", "3" if QUICK else "20"))
@@ -131,6 +131,13 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                 add(f"4 {what} as of a past date, 1.1M lines (ratio = hledger/folio)", kind,
                     mine, theirs, r, "<= 200 ms, >= 20x", mine <= 200 and r >= 20,
                     rd[key]["load"], "ms")  # fmt: skip
+        dv = results.get("datev", {}).get(kind)
+        if dv:
+            small, large = sorted(int(n) for n in dv if n.isdigit())
+            r = dv["ratio_per_booking"]
+            add(f"12 DATEV Buchungsstapel import, {large:,} vs {small:,} bookings (us/booking)",
+                kind, dv[str(large)]["us_per_booking"], dv[str(small)]["us_per_booking"], r,
+                "<= 1.5", r <= 1.5, dv[str(large)]["load"], "us")  # fmt: skip
         yr = results.get("years", {}).get(kind)
         if yr:
             five, one = yr["five_years"]["p50_ms"], yr["one_year"]["p50_ms"]
@@ -154,7 +161,7 @@ def render(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-STEPS = ("posting", "imports", "linear", "reads", "years")
+STEPS = ("posting", "imports", "linear", "reads", "years", "datev")
 
 
 def main() -> int:
@@ -177,6 +184,7 @@ def main() -> int:
             ("posting", lambda kind: posting.run(dbs, kind, SECONDS)),
             ("imports", lambda kind: imports.run(dbs, kind, IMPORT_ROWS, MEMORY_ROWS)),
             ("linear", lambda kind: imports.linear(dbs, kind, LINEAR_ROWS)),
+            ("datev", lambda kind: datev.run(dbs, kind, LINEAR_ROWS)),
         ):
             if name not in steps:
                 continue
