@@ -82,6 +82,15 @@ def test_open_items_go_per_party_against_9008_and_come_back(admin: httpx.Client)
         ("250,00", '"S"', "1800", "10000", '"RE-1"', ""),
     ]
 
+    # The next year opens with what is still open, per item: RE-1 less the payment.
+    later = export(admin, book, 2026)["EXTF_Buchungsstapel_2026.csv"].decode("cp1252")
+    eb = [r.split(";") for r in later.split("\r\n")[2:] if r]
+    assert [(r[0], r[1], r[6], r[7], r[9], r[10]) for r in eb] == [
+        ("750,00", '"S"', "10000", "9008", "0101", '"RE-1"'),
+        ("250,00", '"S"', "1800", "9000", "0101", '"EB"'),
+        ("300,00", '"H"', "70000", "9009", "0101", '"ER-7"'),
+    ]
+
     fresh = datev_book(admin)
     for number, kind, name in (("10000", "customer", "Älpha AG"), ("70000", "supplier", "L")):
         admin.post(

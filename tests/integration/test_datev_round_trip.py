@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from folio.domain import datev_reader as reader
 from folio.domain.books import Book
 from folio.domain.errors import DatevFileImported, InvalidInput
 from folio.domain.journal import PostingMode
@@ -77,6 +78,14 @@ def test_a_book_with_an_opening_set_reversals_and_split_entries(fo: Folio) -> No
     assert fo.opening_balances(fresh.id).balanced
     text = stapel(fo, book, 2025).decode("cp1252")
     assert ';"1";' in text  # the reversal's Generalumkehr
+    # A year's file holds its own year's bookings only: 2026's one entry after its EB values.
+    rows = list(reader.rows_of(stapel(fo, book, 2026).decode("cp1252")))
+    header = reader.read_header(rows[0][1])
+    columns = reader.booking_columns(rows[1][1])
+    read = [reader.read_booking(n, f, columns, header, 2) for n, f in rows[2:]]
+    days = [r.day for r in read if isinstance(r, reader.BookingRow)]
+    assert len(days) == len(read) and {d.year for d in days} == {2026}
+    assert [r.document for r in read if isinstance(r, reader.BookingRow)][-1] != "EB"
 
 
 def test_the_same_file_twice_is_refused(fo: Folio) -> None:

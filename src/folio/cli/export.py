@@ -31,8 +31,12 @@ def export(
                                    {"field": "year"})  # fmt: skip
             target = output or Path(f"DATEV_{book_id}_{year}.zip")
             partial = target.with_name(target.name + ".partial")
-            with fo.uow(write=False) as uow, partial.open("wb") as sink:
-                done = export_year(uow, book_id, year, sink)
+            try:
+                with fo.uow(write=False) as uow, partial.open("wb") as sink:
+                    done = export_year(uow, book_id, year, sink)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
             partial.replace(target)
             console.print(
                 f"Wrote {target}: {', '.join(done.files)} ({done.bookings} bookings, "
