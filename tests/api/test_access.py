@@ -131,6 +131,8 @@ def test_scope_table_matches_the_docs(app: FastAPI) -> None:
         # Open items are booked as opening balances (journal) and read as a report.
         f"POST {BOOK_PREFIX}/open-items": "journal:write",
         f"GET {BOOK_PREFIX}/parties/{{party_id}}/open-items": "reports:read",
+        # A DATEV file is booked as journal entries and opening balances.
+        f"POST {BOOK_PREFIX}/imports/datev": "journal:write",
     }
     for key, scopes in table.items():
         method, path = key.split(" ", 1)
