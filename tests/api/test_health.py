@@ -42,3 +42,26 @@ def test_a_database_not_migrated_is_503(tmp_path: Path) -> None:
     body = response.json()
     assert (response.status_code, body["code"]) == (503, "SERVICE_UNAVAILABLE")
     assert body["data"] == {"revision": None, "needed": HEAD}
+
+
+def test_the_root_points_a_browser_to_the_interface_and_the_docs(app: FastAPI) -> None:
+    with client_for(app) as anonymous:
+        page = anonymous.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
+        data = anonymous.get("/", headers={"Accept": "application/json"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'href="/ui"' in page.text and 'href="/docs"' in page.text
+    assert data.status_code == 200
+    assert data.json()["links"] == {
+        "ui": "/ui",
+        "docs": "/docs",
+        "openapi": "/openapi.json",
+        "health": "/health",
+    }
+
+
+def test_the_favicon_is_served(app: FastAPI) -> None:
+    with client_for(app) as anonymous:
+        response = anonymous.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header

@@ -26,6 +26,7 @@ from folio.api.routes import (
     datev,
     fiscal_years,
     health,
+    home,
     journal,
     ledgers,
     opening_balances,
@@ -94,6 +95,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         app.include_router(module.api)
     app.include_router(audit.server_api)
     app.include_router(health.api)
+    app.include_router(home.api)
     for compat_router in compat.ROUTERS:
         app.include_router(compat_router)
     web.mount(app)
