@@ -201,7 +201,10 @@ def test_us_numbering_follows_the_usual_pattern() -> None:
 def test_classes_agree_with_reference_chart(chart: str) -> None:
     folder = _reference_dir()
     if not folder.is_dir():
-        pytest.skip(f"reference charts not available at {folder}")
+        pytest.skip(
+            f"optional reference charts not found at {folder} (README, Tests: they are kept "
+            "outside the repository; set FOLIO_REFERENCE_CHARTS to their folder)"
+        )
     path = folder / f"{chart}.csv"
     if not path.is_file():
         pytest.skip(f"reference chart {path} not available")
