@@ -103,6 +103,7 @@ class Principal:
     scopes: frozenset[str]
     book_id: str | None = None
     expires_at: int | None = None  # an access token's expiry (Unix time); keys do not expire
+    name: str | None = None  # the credential's label, for people (the web interface's header)
 
     def allows(self, scope: str) -> bool:
         return ADMIN in self.scopes or canonical_scope(scope) in self.scopes
@@ -271,6 +272,7 @@ def _principal(credential: Credential) -> Principal:
         id=credential.id,
         scopes=frozenset(canonical_scope(s) for s in credential.scopes),
         book_id=credential.book_id,
+        name=credential.name,
     )
 
 
@@ -379,7 +381,9 @@ def authenticate_token(uow: UnitOfWork, token: str, keys: SigningKeys) -> Princi
     scopes = frozenset(scope for scope in claimed if client.allows(scope))
     if not scopes:
         raise Unauthenticated("The client of this access token holds none of its scopes now.")
-    return Principal(id=client_id, scopes=scopes, book_id=book_id, expires_at=expires)
+    return Principal(
+        id=client_id, scopes=scopes, book_id=book_id, expires_at=expires, name=credential.name
+    )
 
 
 def authenticate(uow: UnitOfWork, token: str, keys: SigningKeys | None) -> Principal:

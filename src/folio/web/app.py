@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +24,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from folio import __version__
 from folio.domain.errors import FolioError, InsufficientScope, NotFound
 from folio.web.forms import explain, money, plain
-from folio.web.session import CsrfRejected, SignInRequired, Viewer, clear_session
+from folio.web.session import (
+    CsrfRejected,
+    SignInRequired,
+    Viewer,
+    clear_session,
+    viewer_or_none,
+)
 
 log = logging.getLogger("folio.web")
 HERE = Path(__file__).parent
@@ -109,8 +116,22 @@ class PageMiddleware:
             await HTMLResponse(page, status_code=500)(scope, receive, send_with_headers)
 
 
-def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+def _error_page(
+    request: Request, status: int, title: str, message: str, *, in_book: bool = True
+) -> HTMLResponse:
+    """The error in the page's frame: a signed-in viewer keeps the sign-out button and, inside a
+    book it may see, the book's tabs, so a refusal is never a dead end."""
+    from folio.web.pages import BOOK_TABS, load_book
+
+    me = viewer_or_none(request)
+    context: dict[str, Any] = {"title": title, "message": message}
+    book_id = request.path_params.get("book_id")
+    if me is not None and in_book and isinstance(book_id, str) and me.principal.sees_book(book_id):
+        try:
+            context.update(book=load_book(me, book_id), tabs=BOOK_TABS)
+        except FolioError:
+            pass
+    return render(request, "error.html", context, viewer=me, status=status)
 
 
 def install_errors(ui: FastAPI) -> None:
@@ -129,16 +150,19 @@ def install_errors(ui: FastAPI) -> None:
     async def folio_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, FolioError)
         if isinstance(error, NotFound):
-            return _error_page(
+            return await run_in_threadpool(
+                _error_page,
                 request,
                 404,
                 "Not found",
                 "There is nothing here, or it belongs to a book your key cannot see.",
+                in_book=False,
             )
         if isinstance(error, InsufficientScope):
             data = error.data if isinstance(error.data, dict) else {}
             scope = data.get("required", "")
-            return _error_page(
+            return await run_in_threadpool(
+                _error_page,
                 request,
                 403,
                 "Not allowed with this key",
@@ -146,18 +170,26 @@ def install_errors(ui: FastAPI) -> None:
                 "Ask an administrator for a key with that scope.",
             )
         if isinstance(error, CsrfRejected):
-            return _error_page(request, 403, "Form refused", error.message)
-        return _error_page(request, 422, "Refused", explain(error))
+            return await run_in_threadpool(_error_page, request, 403, "Form refused", error.message)
+        return await run_in_threadpool(_error_page, request, 422, "Refused", explain(error))
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if error.status_code == 404:
-            return _error_page(request, 404, "Not found", "There is no such page.")
-        return _error_page(request, error.status_code, "Refused", str(error.detail))
+            return await run_in_threadpool(
+                _error_page, request, 404, "Not found", "There is no such page."
+            )
+        return await run_in_threadpool(
+            _error_page, request, error.status_code, "Refused", str(error.detail)
+        )
 
     async def invalid(request: Request, error: Exception) -> Response:
-        return _error_page(
-            request, 400, "Not understood", "The request had a value Folio cannot read."
+        return await run_in_threadpool(
+            _error_page,
+            request,
+            400,
+            "Not understood",
+            "The request had a value Folio cannot read.",
         )
 
     ui.add_exception_handler(SignInRequired, sign_in)

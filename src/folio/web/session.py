@@ -149,6 +149,22 @@ def authenticate(request: Request, credential: str) -> auth.Principal:
 
 def viewer(request: Request) -> Viewer:
     """The request's viewer; 404 for a book the credential is not bound to (as the API)."""
+    found = _signed_in(request)
+    book_id = request.path_params.get("book_id")
+    if isinstance(book_id, str) and not found.principal.sees_book(book_id):
+        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
+    return found
+
+
+def viewer_or_none(request: Request) -> Viewer | None:
+    """Whoever is signed in, for an error page's header (sign-out, tabs); never raises."""
+    try:
+        return _signed_in(request)
+    except FolioError:
+        return None
+
+
+def _signed_in(request: Request) -> Viewer:
     credential = request.cookies.get(SESSION_COOKIE)
     if not credential:
         raise SignInRequired("Sign in with an API key.")
@@ -156,9 +172,6 @@ def viewer(request: Request) -> Viewer:
         principal = authenticate(request, credential)
     except Unauthenticated as exc:
         raise SignInRequired(exc.message) from exc
-    book_id = request.path_params.get("book_id")
-    if isinstance(book_id, str) and not principal.sees_book(book_id):
-        raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
     request_id = request.scope.get("state", {}).get("request_id")
     return Viewer(
         engine=engine_of(request),

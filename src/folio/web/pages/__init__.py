@@ -35,6 +35,11 @@ BOOK_TABS = (
 )
 
 
+def first_tab(me: Viewer) -> Tab | None:
+    """The first of the book's pages this viewer may open (the landing page of a book)."""
+    return next((tab for tab in BOOK_TABS if me.can(tab.scope)), None)
+
+
 def router() -> APIRouter:
     return APIRouter(include_in_schema=False)
 

@@ -13,7 +13,7 @@ from folio.domain.errors import FolioError, InsufficientScope
 from folio.service import books
 from folio.web.app import redirect, render
 from folio.web.forms import Problems, parse_day, place, text_of
-from folio.web.pages import Posted, Signed, book_url, router
+from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, first_tab, load_book, router
 from folio.web.session import Viewer
 
 pages = router()
@@ -88,4 +88,12 @@ def create_book(request: Request, me: Signed, form: Posted) -> Response:
 
 @pages.get("/books/{book_id}")
 def book_home(book_id: str, me: Signed) -> Response:
-    return redirect(book_url(book_id, "ledgers"))
+    """The first tab the key may open: a key without ledgers:read (as a LedgerLou key is made)
+    lands on its journal, not on a refusal."""
+    tab = first_tab(me)
+    if tab is None:
+        load_book(me, book_id)
+        raise InsufficientScope(
+            "This key can open none of the book's pages.", {"required": BOOK_TABS[0].scope}
+        )
+    return redirect(book_url(book_id, tab.slug))
