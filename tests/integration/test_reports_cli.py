@@ -76,7 +76,7 @@ def test_balance_sheet_and_income_statement_files(fo: Folio, db_url: str, tmp_pa
     )
     sheet = openpyxl.load_workbook(target).active
     values = {row[3]: row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["Total asset"] == 1250.5
+    assert values["Total assets"] == 1250.5
     assert values["Current year earnings"] == 250.5
     assert values["Total liabilities and equity"] == 1250.5
 

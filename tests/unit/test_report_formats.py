@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from folio.domain.ledgers import LedgerType, Side
+from folio.domain.ledgers import LedgerType, Side, subtype_label, total_label, type_label
 from folio.service.report_formats import (
     TRIAL_BALANCE_AMOUNTS,
     TRIAL_BALANCE_TOTALS,
@@ -101,11 +101,12 @@ def check_table(report: Report, table: Table) -> None:
                     expected_rows.append(
                         (section["type"], group["subtype"], row["name"], row["amount"])
                     )
+                group_total = total_label(subtype_label(group["subtype"]))
                 expected_rows.append(
-                    (section["type"], group["subtype"], f"Total {group['subtype']}", group["total"])
+                    (section["type"], group["subtype"], group_total, group["total"])
                 )
             expected_rows.append(
-                (section["type"], "", f"Total {section['type']}", section["total"])
+                (section["type"], "", total_label(type_label(section["type"])), section["total"])
             )
         expected_rows.append(
             ("", "", "Total liabilities and equity", data["total_liabilities_and_equity"])
@@ -118,7 +119,9 @@ def check_table(report: Report, table: Table) -> None:
             section = data[kind]
             for row in section["rows"]:
                 expected_rows2.append([row["name"], *row["amounts"], row["total"]])
-            expected_rows2.append([f"Total {kind}", *section["amounts"], section["total"]])
+            expected_rows2.append(
+                [total_label(type_label(kind)), *section["amounts"], section["total"]]
+            )
         net = data["net_income"]
         expected_rows2.append(["Net income", *net["amounts"], net["total"]])
         got = [[r["name"], *(r[label] for label in labels), r["total"]] for r in table]
@@ -318,3 +321,10 @@ def test_csv_amounts_are_decimal_strings_and_xlsx_numbers() -> None:
     cell: Any = sheet["E2"]
     assert cell.value == pytest.approx(-123.456) and cell.number_format == "#,##0.000"
     assert sheet["A1"].font.bold
+
+
+def test_group_and_section_totals_read_as_words() -> None:
+    assert total_label(subtype_label("fixed_asset")) == "Total fixed assets"
+    assert total_label(type_label("asset")) == "Total assets"
+    assert total_label(type_label("expense")) == "Total expenses"
+    assert subtype_label("some_new_kind") == "Some new kind"

@@ -189,3 +189,52 @@ def test_the_grid_on_postgresql(page: Any, admin_key: str, engine: Engine) -> No
         "10,000.00"
     )
     assert openings(engine, book_id).balanced
+
+
+@pytest.fixture
+def no_script(browser: Any, live: LiveServer) -> Any:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live.url, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@SQLITE
+def test_the_german_journey_without_javascript(
+    no_script: Any, admin_key: str, engine: Engine
+) -> None:
+    page = no_script
+    sign_in(page, admin_key)
+    book_id = create_book(page, "Ohne Skript GmbH", "skr04", "EUR")
+    expect(page.locator("#book-set")).to_be_enabled()  # nothing disables it without a script
+    for number, debit, credit in SEED_002:
+        row = page.locator(f'#ob-table tr[data-number="{number}"]')
+        if debit:
+            row.locator('input[data-side="debit"]').fill(debit)
+        else:
+            row.locator('input[data-side="credit"]').fill(credit)
+    page.click("#book-set")
+    expect(page.locator("#balanced-status")).to_contain_text("Balanced")
+    assert openings(engine, book_id).balanced
+
+    page.click("nav.modes a:has-text('Account by account')")
+    row = page.locator('#ob-ledgers tr[data-number="1200"]')
+    row.locator('input[name="amount"]').fill("12000")
+    row.locator("button:has-text('Save')").click()
+    print("ROW", page.url, page.locator('#ob-ledgers tr[data-number="1200"]').inner_text())
+    expect(page.locator('#ob-ledgers tr[data-number="1200"] td.current')).to_have_text("12,000.00")
+
+    page.click("nav.tabs a:has-text('Reports')")
+    page.fill("#from", "2025-01-01")
+    page.fill("#to", "2025-12-31")
+    page.click("button:has-text('Show')")
+    expect(page.locator('#trial-balance tr[data-number="0400"] td.ob-debit')).to_have_text(
+        "50,000.00"
+    )
+    page.click("nav.tabs a:has-text('Periods')")
+    page.locator("#p-2025-03 button:has-text('Soft-lock')").click()
+    expect(page.locator("#p-2025-03 button:has-text('Reopen')")).to_be_visible()
+    page.click("button:has-text('Sign out')")
+    expect(page.locator("h1")).to_have_text("Sign in")

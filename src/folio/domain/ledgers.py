@@ -86,6 +86,70 @@ SUBTYPES: dict[LedgerType, tuple[str, ...]] = {
 }
 
 
+# What people read for a type and a subtype (report headings, group rows, totals); the keys
+# stay the machine's (JSON, CSV columns `section` and `group`).
+TYPE_LABELS: dict[LedgerType, str] = {
+    LedgerType.ASSET: "Assets",
+    LedgerType.LIABILITY: "Liabilities",
+    LedgerType.EQUITY: "Equity",
+    LedgerType.REVENUE: "Revenue",
+    LedgerType.EXPENSE: "Expenses",
+}
+SUBTYPE_LABELS: dict[str, str] = {
+    "cash": "Cash",
+    "bank": "Bank accounts",
+    "receivable": "Receivables",
+    "inventory": "Inventory",
+    "prepaid": "Prepaid expenses",
+    "tax_receivable": "Tax receivables",
+    "current_asset": "Other current assets",
+    "intangible_asset": "Intangible assets",
+    "fixed_asset": "Fixed assets",
+    "accumulated_depreciation": "Accumulated depreciation",
+    "financial_asset": "Financial assets",
+    "other_asset": "Other assets",
+    "payable": "Payables",
+    "tax_payable": "Tax payables",
+    "accrued_liability": "Accrued liabilities",
+    "provision": "Provisions",
+    "loan": "Loans",
+    "current_liability": "Other current liabilities",
+    "long_term_liability": "Long-term liabilities",
+    "other_liability": "Other liabilities",
+    "capital": "Capital",
+    "reserves": "Reserves",
+    "retained_earnings": "Retained earnings",
+    "current_year_earnings": "Current year earnings",
+    "drawings": "Drawings",
+    "opening_balance": "Opening balances",
+    "other_equity": "Other equity",
+    "operating_revenue": "Operating revenue",
+    "other_income": "Other income",
+    "interest_income": "Interest income",
+    "cost_of_goods_sold": "Cost of goods sold",
+    "operating_expense": "Operating expenses",
+    "payroll": "Payroll",
+    "depreciation": "Depreciation",
+    "interest_expense": "Interest expense",
+    "tax_expense": "Tax expense",
+    "other_expense": "Other expenses",
+}
+
+
+def type_label(value: LedgerType | str) -> str:
+    return TYPE_LABELS[LedgerType(value)]
+
+
+def subtype_label(subtype: str) -> str:
+    """'fixed_asset' -> 'Fixed assets'; a subtype without a label reads as its words."""
+    return SUBTYPE_LABELS.get(subtype) or subtype.replace("_", " ").capitalize()
+
+
+def total_label(label: str) -> str:
+    """'Fixed assets' -> 'Total fixed assets'."""
+    return f"Total {label[:1].lower()}{label[1:]}"
+
+
 class Role(StrEnum):
     """System ledgers that Folio itself posts to; they cannot be deleted."""
 

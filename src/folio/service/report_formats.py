@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from folio.domain.ledgers import subtype_label, total_label, type_label
 from folio.domain.money import format_minor, to_decimal
 from folio.service.aging import AgedReport
 from folio.service.aging_formats import AGED_HEADERS, BUCKET_TITLES, aged_dict, aged_rows
@@ -350,12 +351,12 @@ def _balance_sheet_sheet(report: BalanceSheet) -> Sheet:
                          row.ledger_id, row_type)
                 )  # fmt: skip
             rows.append(
-                line(kind, group.subtype, None, f"Total {group.subtype}", group.total,
-                     group.previous_total, None, "group")
+                line(kind, group.subtype, None, total_label(subtype_label(group.subtype)),
+                     group.total, group.previous_total, None, "group")
             )  # fmt: skip
         rows.append(
-            line(kind, None, None, f"Total {kind}", section.total, section.previous_total,
-                 None, "section")
+            line(kind, None, None, total_label(type_label(kind)), section.total,
+                 section.previous_total, None, "section")
         )  # fmt: skip
     rows.append(
         line(None, None, None, "Total liabilities and equity",
@@ -388,7 +389,7 @@ def _income_statement_sheet(report: IncomeStatement) -> Sheet:
                  row.ledger_id, "ledger"]
             )  # fmt: skip
         rows.append(
-            [kind, None, f"Total {kind}", *section.amounts, section.total,
+            [kind, None, total_label(type_label(kind)), *section.amounts, section.total,
              *previous(section.previous), None, "section"]
         )  # fmt: skip
     rows.append(

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from folio.domain.errors import FolioError, InvalidInput, NotFound
 from folio.domain.fiscal_years import fiscal_year
+from folio.domain.ledgers import subtype_label, total_label, type_label
 from folio.domain.parties import PartyKind
 from folio.service import aging, fiscal_years, report_formats, reports
 from folio.service.books import get_book
@@ -35,10 +36,6 @@ KINDS = {
 AGED = {"aged-receivables": PartyKind.CUSTOMER, "aged-payables": PartyKind.SUPPLIER}
 INTERVALS = ("month", "quarter", "year", "")
 Report = reports.TrialBalance | reports.BalanceSheet | reports.IncomeStatement | aging.AgedReport
-
-
-def _label(subtype: str) -> str:
-    return subtype.replace("_", " ").capitalize()
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -98,9 +95,9 @@ def fiscal_year_end(me: Viewer, book_id: str, year: int) -> date:
 
 
 def _balance_chart(sheet: reports.BalanceSheet) -> Any:
-    assets = [Segment(_label(g.subtype), g.total) for g in sheet.assets.groups]
+    assets = [Segment(subtype_label(g.subtype), g.total) for g in sheet.assets.groups]
     claims = [
-        Segment(f"{section.type.value.capitalize()}: {_label(g.subtype)}", g.total)
+        Segment(f"{type_label(section.type)}: {subtype_label(g.subtype)}", g.total)
         for section in (sheet.liabilities, sheet.equity)
         for g in section.groups
     ]
@@ -144,7 +141,8 @@ def show(request: Request, book_id: str, me: Signed, report: str = "trial-balanc
         "params": params,
         "report": built,
         "chart": chart,
-        "label": _label,
+        "label": subtype_label,
+        "total_label": lambda kind: total_label(type_label(kind)),
         "problems": problems,
         "query": query,
         "today": date.today().isoformat(),
