@@ -113,9 +113,15 @@ def test_a_string_outside_the_pattern_is_422_and_posts_nothing(
         response = asset.put(ob_url(business["id"], ledger["id"]), json=body)
         assert_error(response, 422, "INVALID_INPUT")
         assert response.json()["data"]["field"] == "amount", bad
+        assert response.json()["error"] == (
+            f"amount: {bad!r} is not a decimal number like 1000.00 or -5"
+        )
     for bad_value in (True, None, {"value": 1}, [1]):
         response = asset.put(ob_url(business["id"], ledger["id"]), json={"amount": bad_value})
         assert_error(response, 422, "INVALID_INPUT")
+        assert response.json()["error"] == (
+            "amount: expected a number or a decimal string like 1000.00 or -5"
+        )
     assert_error(asset.put(ob_url(business["id"], ledger["id"]), json={}), 422, "INVALID_INPUT")
     # Inside the pattern but finer than cents: the money parser refuses it.
     response = asset.put(ob_url(business["id"], ledger["id"]), json={"amount": "1.005"})

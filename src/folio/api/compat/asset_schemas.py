@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from folio.api.compat.common import (
     DateTimeIn,
@@ -36,14 +37,23 @@ _AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
 def _amount(value: object) -> Decimal:
     """A JSON number (an exact Decimal or int, never a float) or a string of the seed's pattern."""
     if isinstance(value, bool):
-        raise ValueError("amount is a number or a decimal string")
+        raise PydanticCustomError(
+            "amount_type", "expected a number or a decimal string like 1000.00 or -5"
+        )
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, str):
         if not _AMOUNT.fullmatch(value):
-            raise ValueError(f"String should match pattern '{AMOUNT_PATTERN}'")
+            # The seed's pattern stays in the schema; people read what it means.
+            raise PydanticCustomError(
+                "amount_pattern",
+                "{value} is not a decimal number like 1000.00 or -5",
+                {"value": repr(value)},
+            )
         return Decimal(value)  # the pattern leaves only plain decimals, never NaN or exponents
-    raise ValueError("amount is a number or a decimal string")
+    raise PydanticCustomError(
+        "amount_type", "expected a number or a decimal string like 1000.00 or -5"
+    )
 
 
 AssetAmount = Annotated[
