@@ -170,12 +170,35 @@ def _field(loc: tuple[Any, ...]) -> tuple[str, str]:
     return where, text or where
 
 
-def validation_response(error: RequestValidationError, path: str = "") -> Response:
+def _not_json(problems: list[Any], content_type: str | None) -> str | None:
+    """Why a body was not read as JSON: it came with another Content-Type (curl's `-d` sends
+    application/x-www-form-urlencoded), so the whole body failed as one value."""
+    if content_type is not None and "json" in content_type.lower():
+        return None
+    if not any(tuple(problem.get("loc", ())) == ("body",) for problem in problems):
+        return None
+    sent = (content_type or "").split(";")[0].strip()
+    return "The request body must be JSON sent with the header Content-Type: application/json; " + (
+        f"this request was sent as {sent}." if sent else "this request had no Content-Type."
+    )
+
+
+def validation_response(
+    error: RequestValidationError, path: str = "", content_type: str | None = None
+) -> Response:
     problems = list(error.errors())
     if any(problem.get("type") == "json_invalid" for problem in problems):
         detail = next(p for p in problems if p.get("type") == "json_invalid")
         reason = (detail.get("ctx") or {}).get("error", "invalid JSON")
         return envelope(400, MALFORMED_JSON, f"The request body is not valid JSON: {reason}.")
+    not_json = _not_json(problems, content_type)
+    if not_json is not None:
+        return envelope(
+            overridden_status(path, ["INVALID_INPUT"]) or 422,
+            "INVALID_INPUT",
+            not_json,
+            {"field": "body", "content_type": content_type},
+        )
     fields = []
     for problem in problems:
         where, name = _field(tuple(problem.get("loc", ())))
@@ -221,12 +244,13 @@ def unexpected_response(error: Exception, path: str = "") -> Response:
     return envelope(500, INTERNAL_ERROR, "Something went wrong on our side; it has been logged.")
 
 
-def response_for(error: Exception, path: str = "") -> Response:
-    """The envelope for `error`, raised by a request for `path` (for `STATUS_OVERRIDES`)."""
+def response_for(error: Exception, path: str = "", content_type: str | None = None) -> Response:
+    """The envelope for `error`, raised by a request for `path` (for `STATUS_OVERRIDES`) whose
+    body came as `content_type`."""
     if isinstance(error, FolioError):
         return folio_error_response(error, path)
     if isinstance(error, RequestValidationError):
-        return validation_response(error, path)
+        return validation_response(error, path, content_type)
     if isinstance(error, HTTPException):
         return http_error_response(error)
     return unexpected_response(error, path)
@@ -234,7 +258,7 @@ def response_for(error: Exception, path: str = "") -> Response:
 
 def install(app: FastAPI) -> None:
     async def handle(request: Request, error: Exception) -> Response:
-        return response_for(error, request.url.path)
+        return response_for(error, request.url.path, request.headers.get("content-type"))
 
     for kind in (FolioError, RequestValidationError, HTTPException, Exception, *_DATABASE_DOWN):
         app.add_exception_handler(kind, handle)

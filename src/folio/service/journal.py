@@ -184,6 +184,8 @@ def list_entries(
     date_from: date | None = None,
     date_to: date | None = None,
     opening_balance: bool | None = None,
+    text: str | None = None,
+    external_reference: str | None = None,
     after_number: int | None = None,
     limit: int = 50,
 ) -> list[Entry]:
@@ -195,6 +197,8 @@ def list_entries(
         date_from=date_from,
         date_to=date_to,
         opening_balance=opening_balance,
+        text=text,
+        external_reference=external_reference,
         after_number=after_number,
         limit=limit,
     )

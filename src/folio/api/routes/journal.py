@@ -54,6 +54,17 @@ def list_entries(
         bool | None,
         Query(description="Only opening-balance entries (true) or only the others (false)."),
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Text found in the description or the external reference (any case).",
+        ),
+    ] = None,
+    external_reference: Annotated[
+        str | None, Query(max_length=200, description="Exactly this external reference.")
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[EntryRead]:
@@ -69,6 +80,8 @@ def list_entries(
             date_from=date_from,
             date_to=date_to,
             opening_balance=opening_balance,
+            text=q,
+            external_reference=external_reference,
             after_number=after,
             limit=limit + 1,
         )

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Self
 
-from pydantic import BaseModel, Field, JsonValue, model_validator
+from pydantic import BaseModel, Field, JsonValue, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
@@ -54,6 +56,23 @@ class LineCreate(Input):
         )
 
 
+def _decimal_in(value: object, path: str) -> tuple[str, Decimal] | None:
+    """The first decimal number (JSON with a fraction or an exponent) in `value`, by its path."""
+    if isinstance(value, Decimal | float):
+        return path, Decimal(str(value)) if isinstance(value, float) else value
+    if isinstance(value, dict):
+        items: list[tuple[str, object]] = [(f"{path}.{k}", v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    else:
+        return None
+    for inner, item in items:
+        found = _decimal_in(item, inner)
+        if found is not None:
+            return found
+    return None
+
+
 class EntryCreate(Input):
     date: Day
     lines: list[LineCreate] = Field(min_length=1, max_length=1000)
@@ -61,8 +80,24 @@ class EntryCreate(Input):
     external_reference: str | None = Field(None, max_length=200)
     metadata: dict[str, JsonValue] = Field(
         default_factory=dict,
-        description="Free JSON kept with the entry; numbers in it must be integers.",
+        description="Free JSON kept with the entry; numbers in it must be integers (write "
+        'decimals as strings, "1.5").',
     )
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _no_decimals(cls, value: object) -> object:
+        """A decimal would come back as a float from JSON storage: say so, by its key."""
+        where = _decimal_in(value, "metadata")
+        if where is not None:
+            path, number = where
+            raise PydanticCustomError(
+                "metadata_decimal",
+                "numbers in metadata must be integers or strings: {path} is {number}; "
+                'send it as the string "{number}"',
+                {"path": path, "number": str(number)},
+            )
+        return value
 
     def command(self, book: Book) -> journal.EntryCreate:
         return journal.EntryCreate(

@@ -163,9 +163,14 @@ class JournalRepo:
         date_from: date | None = None,
         date_to: date | None = None,
         opening_balance: bool | None = None,
+        text: str | None = None,
+        external_reference: str | None = None,
         after_number: int | None = None,
         limit: int = 50,
     ) -> list[Entry]:
+        """`text` is found anywhere in the description or the external reference, ignoring
+        case (ASCII case on SQLite); `external_reference` is matched exactly. Neither has an
+        index: both scan the book's entries in journal order until `limit` match."""
         query = (
             select(journal_entries)
             .where(journal_entries.c.book_id == book_id)
@@ -188,6 +193,15 @@ class JournalRepo:
             query = query.where(journal_entries.c.date <= date_to)
         if opening_balance is not None:
             query = query.where(journal_entries.c.is_opening_balance.is_(opening_balance))
+        if text:
+            query = query.where(
+                or_(
+                    journal_entries.c.description.icontains(text, autoescape=True),
+                    journal_entries.c.external_reference.icontains(text, autoescape=True),
+                )
+            )
+        if external_reference is not None:
+            query = query.where(journal_entries.c.external_reference == external_reference)
         if after_number is not None:
             query = query.where(journal_entries.c.journal_number > after_number)
         return self._hydrate(book_id, self.conn.execute(query).all())
