@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -77,10 +79,12 @@ def test_the_problem_rows_are_named(lou: httpx.Client) -> None:
         "balances[1]",
     )
     assert missing["data"]["rows"][0]["message"].startswith("row 2 (balances[1]): ")
-    mismatch = lou.post(OB, json=seed_with(r3={"credit": 34999.99})).json()
+    mismatch = json.loads(
+        lou.post(OB, json=seed_with(r3={"credit": 34999.99})).text, parse_float=Decimal
+    )
     assert (mismatch["data"]["total_debit"], mismatch["data"]["total_credit"]) == (
-        "60000.00",
-        "59999.99",
+        Decimal("60000.00"),
+        Decimal("59999.99"),
     )
 
 
@@ -188,3 +192,36 @@ def test_the_status_overrides_are_by_prefix_and_by_class() -> None:
     known = {cls.code for cls in domain.all_error_classes()}
     for table in errors.STATUS_OVERRIDES.values():
         assert set(table) <= known
+
+
+def test_a_booking_before_the_entries_start_names_booking_date(
+    lou: httpx.Client, admin: httpx.Client, lou_book: dict[str, Any]
+) -> None:
+    body = {
+        "booking_date": "2024-12-31",
+        "description": "Rechnung 1",
+        "lines": [
+            {"account_number": "1200", "account_name": "Forderungen", "debit": 119, "credit": 0},
+            {"account_number": "4400", "account_name": "Erlöse", "debit": 0, "credit": 119},
+        ],
+    }
+    response = lou.post("/v1/bookings", json=body)
+    assert (response.status_code, response.json()["code"]) == (400, "BEFORE_ENTRIES_START")
+    assert response.json()["data"] == {
+        "field": "booking_date",
+        "date": "2024-12-31",
+        "entries_start": "2025-01-01",
+    }
+    assert response.json()["error"] == "2024-12-31 is before the book's entries start 2025-01-01."
+    assert journal_of(admin, lou_book["id"]) == []
+
+
+def test_balance_mismatch_gives_its_totals_as_numbers_like_the_success(lou: httpx.Client) -> None:
+    response = lou.post(OB, json=seed_with(r3={"credit": 34999.99}))
+    assert (response.status_code, response.json()["code"]) == (400, "BALANCE_MISMATCH")
+    assert '"total_debit":60000.00,"total_credit":59999.99,"difference":0.01' in response.text
+    assert response.json()["error"] == (
+        "Debit balances total 60000.00 but credit balances total 59999.99; they must be equal."
+    )
+    booked = lou.post(OB, json=SEED_002)
+    assert '"total_debit":60000.00,"total_credit":60000.00' in booked.text

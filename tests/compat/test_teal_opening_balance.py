@@ -270,3 +270,24 @@ def test_the_instance_opening_balance_entry(
         assert response.status_code == 422, bad
     native = admin.get(f"/v1/books/{instance['id']}/ledgers/{bank['id']}/opening-balance").json()
     assert native["amount"] == "900.00"
+
+
+def test_the_offset_ledger_is_named_in_its_refusal_as_in_the_ledger_list(
+    teal: httpx.Client, instance: dict[str, Any]
+) -> None:
+    ledgers = teal_ledgers(teal, instance["id"])
+    offset = ledger_by_code(ledgers, "3900")
+    assert offset["name"] == "Opening Balance Retained Earnings"
+    response = teal.post(ob_url(offset["id"]), json={"balance": 5})
+    assert (response.status_code, response.json()["code"]) == (422, "INVALID_BALANCE_ENTRY")
+    assert response.json()["error"] == (
+        "3900 Opening Balance Retained Earnings is the opening-balance offset account; it takes "
+        "the other side of every opening balance and is booked automatically."
+    )
+    many = teal.post(
+        f"{TEAL}/v0/ledgers/opening-balances",
+        json={"balances": [{"ledger_id": offset["id"], "balance": 5}]},
+    )
+    assert many.status_code == 200, many.text
+    [result] = many.json()["results"]
+    assert result["error"]["message"].startswith("3900 Opening Balance Retained Earnings is the ")

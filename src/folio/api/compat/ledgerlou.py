@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
@@ -37,7 +38,13 @@ from folio.api.routes.common import ID_PATTERN
 from folio.api.routing import FolioRoute
 from folio.api.schemas.common import ErrorRead
 from folio.domain.books import Book
-from folio.domain.errors import Account9000Missing, InsufficientScope, NotFound
+from folio.domain.errors import (
+    Account9000Missing,
+    BalanceMismatch,
+    FolioError,
+    InsufficientScope,
+    NotFound,
+)
 from folio.domain.journal import Entry
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side
 from folio.domain.periods import PeriodAction
@@ -111,6 +118,27 @@ def _json(body: object, status: int = 200) -> Response:
 
 # ------------------------------------------------------------------- opening balances
 
+_TOTALS = ("total_debit", "total_credit", "difference")
+
+
+def _numbers(data: Any) -> Any:
+    """BALANCE_MISMATCH's totals as exact JSON numbers, as LedgerLou's success gives them
+    (the native API's data holds decimal strings)."""
+    if not isinstance(data, dict):
+        return data
+    return {
+        name: orjson.Fragment(value) if name in _TOTALS and isinstance(value, str) else value
+        for name, value in data.items()
+    }
+
+
+def _booking_field(error: FolioError) -> FolioError:
+    """Errors that name Folio's `date` name the request's field, `booking_date`."""
+    data = error.data
+    if isinstance(data, dict) and data.get("field") == "date":
+        return type(error)(error.message, {**data, "field": "booking_date"})
+    return error
+
 
 def _offset_is_9000(uow: UnitOfWork, book_id: str) -> None:
     """LedgerLou books every opening balance against 9000: a book whose offset ledger has
@@ -139,9 +167,17 @@ def post_opening_balances(
     def book_set(uow: UnitOfWork) -> tuple[Book, opening_balances.SetResult]:
         book = get_book(uow, book_id)
         _offset_is_9000(uow, book_id)
-        result = opening_balances.book_opening_set(
-            uow, book_id, body.booking_date, body.rows(book), call.actor, date_field="booking_date"
-        )
+        try:
+            result = opening_balances.book_opening_set(
+                uow,
+                book_id,
+                body.booking_date,
+                body.rows(book),
+                call.actor,
+                date_field="booking_date",
+            )
+        except BalanceMismatch as exc:
+            raise BalanceMismatch(exc.message, _numbers(exc.data)) from None
         return book, result
 
     def render(result: tuple[Book, opening_balances.SetResult]) -> LedgerLouOpeningBalancesRead:
@@ -205,7 +241,10 @@ def post_booking(
             external_reference=body.external_reference,
             metadata=dict(body.custom_metadata),
         )
-        return journal.post_entry(uow, book_id, command, call.actor)
+        try:
+            return journal.post_entry(uow, book_id, command, call.actor)
+        except FolioError as exc:
+            raise _booking_field(exc) from None
 
     return call.write(
         post,

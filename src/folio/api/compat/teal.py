@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from folio.api.compat.common import JsonBody, dumps, json_response, refuse_unsupported
 from folio.api.compat.teal_schemas import (
+    OPENING_LEDGER_NAME,
     SUB_TYPE_IN,
     VIEW_PREFIX,
     TealInstance,
@@ -47,6 +48,7 @@ from folio.domain.errors import FolioError, InvalidInput, NotFound
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Ledger, LedgerType, Side
 from folio.domain.money import parse_minor
+from folio.domain.opening_balances import label
 from folio.service import books, journal, ledgers, opening_balances, opening_batches, opening_state
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
@@ -213,6 +215,16 @@ def create_ledger(
     )
 
 
+def in_teal_words(error: FolioError, offset: Ledger) -> FolioError:
+    """The error as the Teal view names the offset ledger ("Opening Balance Retained
+    Earnings"), so a refusal and `GET /v0/ledgers` call the same ledger the same way."""
+    native = label(offset)
+    if native not in error.message:
+        return error
+    teal = f"{offset.number} {OPENING_LEDGER_NAME}" if offset.number else OPENING_LEDGER_NAME
+    return type(error)(error.message.replace(native, teal), error.data)
+
+
 # Declared before any /v0/ledgers/{ledger_id} route so that "opening-balance" is no ledger id.
 @router.get(
     "/v0/ledgers/opening-balance",
@@ -249,7 +261,10 @@ def set_opening_balance(
     def put(uow: UnitOfWork) -> OpeningView:
         book = get_book(uow, book_id)
         amount = parse_minor(body.balance, book.exponent, field="balance")
-        opening_balances.set_ledger_opening(uow, book_id, ledger_id, amount, call.actor)
+        try:
+            opening_balances.set_ledger_opening(uow, book_id, ledger_id, amount, call.actor)
+        except FolioError as exc:
+            raise in_teal_words(exc, opening_state.offset_ledger(uow, book_id)) from None
         return _opening_view(uow, book_id)
 
     def render(result: OpeningView) -> JsonBody:
@@ -277,8 +292,11 @@ def set_opening_balances(
         book = journal.posting_book(uow, book_id)
         items = body.items(book)
         outcomes = opening_batches.set_ledger_openings(uow, book_id, items, call.actor)
+        offset = opening_state.offset_ledger(uow, book_id)
         return [
-            (item.ledger_id, outcome if isinstance(outcome, FolioError) else None)
+            (item.ledger_id, in_teal_words(outcome, offset))
+            if isinstance(outcome, FolioError)
+            else (item.ledger_id, None)
             for item, outcome in zip(items, outcomes, strict=True)
         ]
 
