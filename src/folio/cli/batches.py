@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from folio.api.schemas.batches import EntryBatchCreate, LedgerOpeningsUpdate
-from folio.cli.common import DatabaseOption, console, err_console, open_folio, run
+from folio.cli.common import DatabaseOption, console, err_console, open_folio, print_table, run
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.money import format_minor
 from folio.service.books import get_book
@@ -63,7 +63,7 @@ def post_batch(
             table.add_row(str(index), outcome.id, str(outcome.journal_number), "")
         else:
             table.add_row(str(index), "", "", f"{outcome.code}: {outcome.message}")
-    console.print(table)
+    print_table(table)
     console.print(f"{result.succeeded} booked, {result.failed} refused.")
     if result.failed:
         raise typer.Exit(1)
@@ -91,7 +91,7 @@ def set_many(
         else:
             amount = format_minor(outcome.amount, book.exponent)
             table.add_row(item.ledger_id, amount, "yes" if outcome.changed else "no", "")
-    console.print(table)
+    print_table(table)
     console.print(f"{len(outcomes) - failed} set, {failed} refused.")
     if failed:
         err_console.print("Refused items changed nothing; the others were set.")

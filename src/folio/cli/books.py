@@ -5,7 +5,7 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.cli.common import DatabaseOption, console, open_folio, print_table, run
 from folio.domain.books import CHARTS
 from folio.service.books import BookCreate
 from folio.service.runner import SYSTEM
@@ -59,7 +59,7 @@ def list_books(database: str = DatabaseOption) -> None:
             book.chart,
             book.id,
         )
-    console.print(table)
+    print_table(table)
 
 
 @app.command()

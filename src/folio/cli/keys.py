@@ -5,15 +5,20 @@ from __future__ import annotations
 import typer
 from rich.table import Column, Table
 
-from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.cli.common import DatabaseOption, console, open_folio, print_table, run
 from folio.service import auth
 from folio.service.runner import Actor
 
 app = typer.Typer(help="API keys.", no_args_is_help=True)
 CLI = Actor(principal_id="cli")
-ScopesOption = typer.Option(
-    ..., "--scopes", help=f"Space-separated, from: {' '.join(auth.SCOPES)}."
+SCOPES_HELP = (
+    f"Space-separated. Folio's: {' '.join(auth.SCOPES)}. "
+    f"Asset's (docs/compat/asset.md): {' '.join(auth.ASSET_SCOPES)}. "
+    f"LedgerLou's (docs/compat/ledgerlou.md): journal:read journal:write "
+    f"{' '.join(auth.LEDGERLOU_SCOPES)}. Teal has none (use Folio's). "
+    "A vendor's name grants the Folio scope it maps to."
 )
+ScopesOption = typer.Option(..., "--scopes", help=SCOPES_HELP)
 BookOption = typer.Option(None, "--book", help="Bind the credential to this book id.")
 NameOption = typer.Option(None, "--name", help="A label for the credential.")
 
@@ -70,7 +75,7 @@ def print_credentials(database: str | None, kind: auth.CredentialKind, id_header
             credential.created_at.isoformat(timespec="seconds"),
             credential.revoked_at.isoformat(timespec="seconds") if credential.revoked_at else "",
         )
-    console.print(table)
+    print_table(table)
 
 
 def revoke_credential(database: str | None, kind: auth.CredentialKind, credential_id: str) -> None:

@@ -12,7 +12,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, err_console, open_folio, run, user_errors
+from folio.cli.common import (
+    DatabaseOption,
+    console,
+    err_console,
+    open_folio,
+    print_table,
+    run,
+    user_errors,
+)
 from folio.domain.errors import (
     AccountsNotFound,
     AccountTypeNotAllowed,
@@ -113,7 +121,7 @@ def _report(problems: list[RowProblem], debit: int, credit: int, exponent: int) 
     for problem in problems:
         table.add_row(str(problem.index), problem.account or "", problem.code, problem.message)
     if problems:
-        err_console.print(table)
+        print_table(table, err_console)
     if debit != credit:
         err_console.print(
             f"[bold red]BALANCE_MISMATCH[/]: debit balances {format_minor(debit, exponent)} ≠ "
@@ -161,7 +169,7 @@ def show(book_id: str = typer.Argument(...), database: str = DatabaseOption) -> 
         money(offset.credit),
         "",
     )
-    console.print(table)
+    print_table(table)
     state = "[green]balanced[/]" if openings.balanced else "[red]not balanced[/]"
     console.print(
         f"The opening balances are {state}; {len(openings.sets)} live intent(s): "

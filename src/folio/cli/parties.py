@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, err_console, open_folio, run
+from folio.cli.common import DatabaseOption, console, err_console, open_folio, print_table, run
 from folio.domain.errors import FolioError
 from folio.domain.money import format_minor
 from folio.domain.parties import PartyKind
@@ -37,7 +37,7 @@ def list_parties(
     for party in found:
         table.add_row(party.number, party.kind.value, party.name, party.tax_id or "",
                       str(party.payment_terms_days))  # fmt: skip
-    console.print(table)
+    print_table(table)
 
 
 @app.command("create")

@@ -16,7 +16,14 @@ import orjson
 import typer
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.cli.common import (
+    DatabaseOption,
+    console,
+    err_console,
+    open_folio,
+    print_table,
+    run,
+)
 from folio.domain.money import format_minor
 from folio.domain.parties import PartyKind
 from folio.service import aging, report_formats, reports
@@ -37,8 +44,8 @@ class OutputFormat(StrEnum):
 
 BookArgument = typer.Argument(..., help="The book's id.")
 FromOption = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).")
-ToOption = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day (default today).")
-AsOfOption = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="The day (default today).")
+ToOption = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last day.")
+AsOfOption = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="The day.")
 FormatOption = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Output format.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file, not stdout.")
 EmptyOption = typer.Option(False, "--include-empty", help="Show ledgers without postings too.")
@@ -74,7 +81,7 @@ def _emit(report: Report, fmt: OutputFormat, output: Path | None) -> None:
     if fmt is OutputFormat.TABLE:
         if output is not None:
             raise typer.BadParameter("--output needs --format csv, xlsx or json.")
-        console.print(_table(report))
+        print_table(_table(report))
         return
     if fmt is OutputFormat.CSV:
         data = report_formats.render_csv(report)
@@ -120,6 +127,25 @@ def _is_total(sheet: report_formats.Sheet, row: tuple[report_formats.Cell, ...])
     return row[sheet.headers.index("name")] == "Total" and row[0] is None
 
 
+def _default_year(
+    database: str | None, book_id: str, year: int | None, *given: object
+) -> int | None:
+    """`--year`, or with no range given at all the fiscal year of the book's latest entry; says
+    on stderr which range is shown (stdout may be CSV or JSON)."""
+    if year is not None or any(value is not None for value in given):
+        return year
+    fo = open_folio(database)
+    found = run(lambda: fo.read(lambda uow: reports.latest_entry_year(uow, book_id)))
+    if found is None:
+        return None
+    err_console.print(
+        f"Showing fiscal year {found.year} ({found.start} to {found.end}), the year of the "
+        "book's latest entry; --year or --from/--to (--as-of) choose another.",
+        highlight=False,
+    )
+    return found.year
+
+
 def _read(database: str | None, fn: Callable[[UnitOfWork], Report]) -> Report:
     fo = open_folio(database)
     return run(lambda: fo.read(fn))
@@ -142,9 +168,11 @@ def trial_balance(
     """Trial balance (SuSa) with opening (the fiscal year's opening values), carried-forward,
     debit, credit and closing columns, within one fiscal year.
 
-    Default range: the fiscal year containing --to (default today).
+    Default range: the fiscal year of the book's latest entry (the fiscal year containing
+    --to when only --to is given).
     """
     end = _day(date_to) or _day(as_of)
+    year = _default_year(database, book_id, year, date_from, date_to, as_of)
     report = _read(
         database,
         lambda uow: reports.trial_balance(
@@ -171,7 +199,9 @@ def balance_sheet(
     database: str = DatabaseOption,
 ) -> None:
     """Balance sheet as of a day (or a fiscal year's end), with the current year's earnings;
-    earlier results show on the retained-earnings ledger."""
+    earlier results show on the retained-earnings ledger. Default: the end of the fiscal year
+    of the book's latest entry."""
+    year = _default_year(database, book_id, year, as_of)
     report = _read(
         database,
         lambda uow: reports.balance_sheet(
@@ -201,7 +231,9 @@ def income_statement(
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
 ) -> None:
-    """Income statement: revenue, expense, net income; default range the fiscal year to date."""
+    """Income statement: revenue, expense, net income; default range the fiscal year of the
+    book's latest entry."""
+    year = _default_year(database, book_id, year, date_from, date_to)
     report = _read(
         database,
         lambda uow: reports.income_statement(
@@ -261,7 +293,8 @@ def aged_receivables(
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
 ) -> None:
-    """Customers' open items by days past due; the buckets add up to the receivables ledger."""
+    """Customers' open items by days past due (as of today by default); the buckets add up to
+    the receivables ledger."""
     _aged(book_id, PartyKind.CUSTOMER, as_of, fmt, output, database)
 
 
@@ -273,7 +306,8 @@ def aged_payables(
     output: Path | None = OutputOption,
     database: str = DatabaseOption,
 ) -> None:
-    """Suppliers' open items by days past due; the buckets add up to the payables ledger."""
+    """Suppliers' open items by days past due (as of today by default); the buckets add up to
+    the payables ledger."""
     _aged(book_id, PartyKind.SUPPLIER, as_of, fmt, output, database)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from folio.cli.common import DatabaseOption, console, open_folio, run
+from folio.cli.common import DatabaseOption, console, open_folio, print_table, run
 from folio.domain.books import Book
 from folio.domain.ledgers import Ledger, signed_balance
 from folio.domain.money import format_minor
@@ -38,7 +38,7 @@ def list_years(book_id: str = BookArgument, database: str = DatabaseOption) -> N
             format_minor(info.result, book.exponent),
             closed,
         )
-    console.print(table)
+    print_table(table)
 
 
 @app.command("close")
@@ -119,7 +119,7 @@ def print_continuity(book: Book, found: Continuity) -> bool:
             _amount(book, item.ledger, item.difference),
         )
         entries.update({entry: (number, day) for entry, number, day in item.entries})
-    console.print(table)
+    print_table(table)
     console.print(f"Entries posted since {year} was closed, dated in or before it:")
     for entry, (number, day) in sorted(entries.items(), key=lambda item: item[1][0]):
         console.print(f"  #{number} {entry} ({day})", highlight=False)

@@ -64,8 +64,7 @@ SCOPES: tuple[str, ...] = (
 # Vendor scope names (Asset's `ledger:*`, LedgerLou's `module:action`) accepted wherever scopes
 # are given; each grants the native scope it maps to, so e.g. `ledger:create` and
 # `ledger:update` both grant `ledgers:write`. Teal documents no scopes.
-SCOPE_ALIASES: dict[str, str] = {
-    # Asset
+ASSET_SCOPES: dict[str, str] = {
     "ledger:create": "ledgers:write",
     "ledger:update": "ledgers:write",
     "ledger:delete": "ledgers:write",
@@ -76,13 +75,16 @@ SCOPE_ALIASES: dict[str, str] = {
     "journal_entry:create": "journal:write",
     "journal_entry:read": "journal:read",
     "report:read": "reports:read",
-    # LedgerLou (journal:read and journal:write are native names already)
+}
+# LedgerLou's (journal:read and journal:write are native names already)
+LEDGERLOU_SCOPES: dict[str, str] = {
     "perioden:read": "periods:read",
     "perioden:write": "periods:write",
     "auswertungen:read": "reports:read",
     "config:read": "ledgers:read",
     "config:write": "ledgers:write",
 }
+SCOPE_ALIASES: dict[str, str] = {**ASSET_SCOPES, **LEDGERLOU_SCOPES}
 
 KEY_PREFIX = "fol_"
 TOKEN_LIFETIME = timedelta(hours=1)

@@ -132,6 +132,15 @@ class TrialBalance:
     fiscal_year: int | None = None  # the fiscal year the range lies in
 
 
+def latest_entry_year(uow: UnitOfWork, book_id: str) -> FiscalYear | None:
+    """The fiscal year of the book's latest entry (by accounting date), or None without
+    entries: what a report shows when asked for no range (the CLI), rather than the year the
+    machine's clock is in, which for a book being brought in is often still empty."""
+    book = get_book(uow, book_id)
+    last = uow.journal.last_date(book_id)
+    return year_of(book, last) if last is not None else None
+
+
 def _resolve_range(
     book: Book, date_from: date | None, date_to: date | None, year: int | None = None
 ) -> tuple[date, date]:
