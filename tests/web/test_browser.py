@@ -219,12 +219,24 @@ def test_the_german_journey_without_javascript(
     expect(page.locator("#balanced-status")).to_contain_text("Balanced")
     assert openings(engine, book_id).balanced
 
+    # Account by account, far down the page: a refusal lands on its row, in view.
     page.click("nav.modes a:has-text('Account by account')")
     row = page.locator('#ob-ledgers tr[data-number="1200"]')
     row.locator('input[name="amount"]').fill("12000")
     row.locator("button:has-text('Save')").click()
-    print("ROW", page.url, page.locator('#ob-ledgers tr[data-number="1200"]').inner_text())
-    expect(page.locator('#ob-ledgers tr[data-number="1200"] td.current')).to_have_text("12,000.00")
+    assert str(page.url).endswith("#row-1200")
+    refusal = page.locator("#row-1200 p.error")
+    expect(refusal).to_contain_text("comes from an opening-balance set")
+    expect(refusal).to_be_in_viewport()
+    # The server-side filter finds the bank account; saving it lands on its row.
+    page.fill("#q", "1800")
+    page.click("#ob-filter button")
+    expect(page.locator("#ob-ledgers tbody tr")).to_have_count(1)
+    page.locator("#row-1800 input[name='amount']").fill("1500")
+    page.locator("#row-1800 button:has-text('Save')").click()
+    assert str(page.url).endswith("?mode=ledger&q=1800#row-1800")
+    expect(page.locator("#row-1800 td.current")).to_have_text("1,500.00")
+    expect(page.locator("#row-1800")).to_be_in_viewport()
 
     page.click("nav.tabs a:has-text('Reports')")
     page.fill("#from", "2025-01-01")

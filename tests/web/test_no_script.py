@@ -120,9 +120,11 @@ def test_forms_posted_as_rendered_work(ui: Ui) -> None:
 
     ledger_id = ledger_numbers(ui, book_id)["1800"]
     page = Forms(ui.get(f"/ui/books/{book_id}/opening-balances?mode=ledger").text)
-    (save,) = [f for f in page.posts() if str(f["action"]).endswith(f"/ledger/{ledger_id}")]
+    (save,) = [f for f in page.posts() if f"/ledger/{ledger_id}#" in str(f["action"])]
+    assert str(save["action"]).endswith("#row-1800")  # the answer lands on the saved row
     saved = ui.post(str(save["action"]), _as_rendered(ui, save, amount="1500"), csrf=False)
     assert saved.status_code == 303, saved.text
+    assert saved.headers["location"].endswith("?mode=ledger#row-1800")
 
     page = Forms(ui.get(f"/ui/books/{book_id}/opening-balances?mode=set").text)
     (sign_out,) = [f for f in page.posts() if f["action"] == "/ui/sign-out"]

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from folio import __version__
 from folio.domain.errors import FolioError, InsufficientScope, NotFound
-from folio.web.forms import explain, money, plain
+from folio.web.forms import explain, grouped, money, plain
 from folio.web.session import (
     CsrfRejected,
     SignInRequired,
@@ -53,6 +53,7 @@ templates = Environment(
 )
 templates.filters["money"] = money
 templates.filters["plain"] = plain
+templates.filters["grouped"] = grouped
 templates.globals["version"] = __version__
 templates.globals["prefix"] = PREFIX
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from folio.domain.dates import read_day
 from folio.domain.errors import FolioError, InvalidInput
-from folio.domain.money import format_minor, parse_written_amount
+from folio.domain.money import format_minor, parse_minor, parse_written_amount
 
 _GROUPING = re.compile(r"\B(?=(\d{3})+(?!\d))")
 
@@ -33,6 +33,15 @@ def money(minor: int | None, exponent: int, *, blank_zero: bool = False) -> str:
 def plain(minor: int, exponent: int) -> str:
     """An amount as an input's value: "1234.56", and "" for zero."""
     return "" if minor == 0 else format_minor(minor, exponent)
+
+
+def grouped(text: str, exponent: int) -> str:
+    """A preview cell as the totals under it are written: "50000.00" → "50,000.00". Text that
+    is not an amount in the currency's decimals (a file's unreadable value) is shown as typed."""
+    try:
+        return money(parse_minor(text, exponent), exponent, blank_zero=True)
+    except FolioError:
+        return text
 
 
 def parse_amount(text: object, exponent: int, *, field_name: str = "amount") -> int:

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
@@ -25,7 +26,7 @@ from folio.domain.opening_balances import RowProblem, SetRow, refusal
 from folio.domain.periods import PeriodStatus, period_of
 from folio.service import journal, opening_balances, opening_state, periods, trial_balance_files
 from folio.service.books import get_book
-from folio.service.ledgers import list_ledgers
+from folio.service.ledgers import get_ledger, list_ledgers
 from folio.store.uow import UnitOfWork
 from folio.web.app import redirect, render
 from folio.web.forms import Problems, explain, field_of, parse_amount, plain, text_of
@@ -97,9 +98,27 @@ def default_mode(book: Book) -> str:
     return "ledger" if book.chart == "us_small_business" else "set"
 
 
-def _grid(state: State, typed: dict[str, tuple[str, str]] | None) -> list[GridRow]:
+def matches(ledger: Ledger, q: str) -> bool:
+    """The page's filter: digits find accounts whose number starts with them, other text
+    accounts whose number or name holds it (any case)."""
+    q = q.strip()
+    if not q:
+        return True
+    if q.isdigit():
+        return (ledger.number or "").startswith(q)
+    return q.casefold() in f"{ledger.number or ''} {ledger.name}".casefold()
+
+
+def anchor(ledger: Ledger) -> str:
+    """The id of an account's row, so a save lands on it: `row-1200`."""
+    return f"row-{ledger.number or ledger.id}"
+
+
+def _grid(state: State, typed: dict[str, tuple[str, str]] | None, q: str = "") -> list[GridRow]:
     rows = []
     for index, ledger in enumerate(state.ledgers, start=1):
+        if not matches(ledger, q):
+            continue
         debit, credit = (typed or {}).get(ledger.id, ("", ""))
         rows.append(
             GridRow(
@@ -127,6 +146,7 @@ def _page(
     problems: Problems | None = None,
     row_errors: dict[str, str] | None = None,
     row_values: dict[str, str] | None = None,
+    q: str = "",
     status: int = 200,
 ) -> Response:
     me.need("ledgers:read")
@@ -144,7 +164,10 @@ def _page(
         "state": state,
         "current": current,
         "sets": [s for s in state.openings.sets if s.source == "set"] if state.openings else [],
-        "grid": grid if grid is not None else _grid(state, None),
+        "grid": grid if grid is not None else _grid(state, None, q),
+        "q": q.strip(),
+        "shown": [ledger for ledger in state.ledgers if matches(ledger, q)],
+        "anchor": anchor,
         "set_date": day,
         "entries_start_closed": state.closed.get(period_of(book.entries_start)),
         "entries_start_period": period_of(book.entries_start),
@@ -161,8 +184,8 @@ def _page(
 
 
 @pages.get("/books/{book_id}/opening-balances")
-def show(request: Request, book_id: str, me: Signed, mode: str = "") -> Response:
-    return _page(request, me, book_id, mode=mode or None)
+def show(request: Request, book_id: str, me: Signed, mode: str = "", q: str = "") -> Response:
+    return _page(request, me, book_id, mode=mode or None, q=q[:100])
 
 
 # ------------------------------------------------------------------------------- book a set
@@ -406,10 +429,13 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
 
 @pages.post("/books/{book_id}/opening-balances/ledger/{ledger_id}")
 def set_ledger(
-    request: Request, book_id: str, ledger_id: str, me: Signed, form: Posted
+    request: Request, book_id: str, ledger_id: str, me: Signed, form: Posted, q: str = ""
 ) -> Response:
+    """Saves one account; success and refusal both land on its row (`#row-1200`: the form's
+    action carries the anchor), so the result is in view, not at the top of a long page."""
     me.need("ledgers:write")
     book = load_book(me, book_id)
+    ledger = me.read(lambda uow: get_ledger(uow, book_id, ledger_id))
     typed = text_of(form, "amount")
     try:
         amount = parse_amount(typed, book.exponent)
@@ -428,9 +454,11 @@ def set_ledger(
             mode="ledger",
             row_errors={ledger_id: explain(exc)},
             row_values={ledger_id: typed},
+            q=q[:100],
             status=422,
         )
-    return redirect(book_url(book_id, "opening-balances") + f"?mode=ledger#{ledger_id}")
+    query = urlencode({"mode": "ledger", **({"q": q[:100]} if q else {})})
+    return redirect(book_url(book_id, "opening-balances") + f"?{query}#{anchor(ledger)}")
 
 
 # --------------------------------------------------------------------------------- reverse

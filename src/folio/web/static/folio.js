@@ -125,10 +125,34 @@
     update();
   }
 
+  /* With a script, the account filter hides grid rows in place, so typed balances stay and
+   * every row is still booked; without one, the server filters (?q=). */
+  function initFilter(form, grid) {
+    var input = form.querySelector("input[name=q]");
+    var shown = document.getElementById("ob-shown");
+    function apply() {
+      var q = input.value.trim().toLowerCase(), count = 0, rows = grid.querySelectorAll("tbody tr");
+      rows.forEach(function (row) {
+        var number = row.dataset.number || "", text = (number + " " + (row.dataset.name || "")).toLowerCase();
+        var hit = !q || (/^\d+$/.test(q) ? number.indexOf(q) === 0 : text.indexOf(q) >= 0);
+        row.hidden = !hit;
+        if (hit) count += 1;
+      });
+      if (shown) shown.textContent = count + " of " + rows.length + " accounts shown; all are booked.";
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    input.addEventListener("input", apply);
+  }
+
   function init(root) {
     var scope = root && root.querySelectorAll ? root : document;
     var grid = scope.querySelector ? scope.querySelector("#ob-grid") : null;
-    if (grid && !grid.dataset.ready) { grid.dataset.ready = "1"; initGrid(grid); }
+    if (grid && !grid.dataset.ready) {
+      grid.dataset.ready = "1";
+      initGrid(grid);
+      var filter = document.getElementById("ob-filter");
+      if (filter && !new URLSearchParams(location.search).get("q")) initFilter(filter, grid);
+    }
     var entry = scope.querySelector ? scope.querySelector("#new-entry") : null;
     if (entry && !entry.dataset.ready) { entry.dataset.ready = "1"; initEntry(entry); }
   }
