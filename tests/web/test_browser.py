@@ -250,3 +250,38 @@ def test_the_german_journey_without_javascript(
     expect(page.locator("#p-2025-03 button:has-text('Reopen')")).to_be_visible()
     page.click("button:has-text('Sign out')")
     expect(page.locator("h1")).to_have_text("Sign in")
+
+
+@SQLITE
+def test_wide_pages_fit_at_1280(page: Any, admin_key: str, engine: Engine) -> None:
+    from folio.service.facade import Folio
+    from tests.builders import post
+
+    sign_in(page, admin_key)
+    create_book(
+        page, "Muster Handelsgesellschaft Nummer 1 mbH & Co. KG", "us_small_business", "USD"
+    )
+    page.goto("/ui/books")
+    book_id = create_book(page, "Acme GmbH", "skr04", "EUR")
+    page.goto("/ui/books")
+    clipped = page.evaluate(
+        "Array.from(document.querySelectorAll('#books td, #books th'))"
+        ".filter(c => c.scrollWidth > c.clientWidth).map(c => c.textContent.trim())"
+    )
+    assert clipped == []
+    box = page.locator("#books").evaluate(
+        "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+    )
+    assert box[0] <= box[1]  # the whole table is in its card, no hidden column
+    expect(page.locator("#books td.chart").first).to_have_text("US small business")
+
+    fo = Folio(engine, migrate=False)
+    post(fo, fo.get_book(book_id), "0100 D 123456789.00; 4400 C 123456789.00")
+    page.goto(f"/ui/books/{book_id}/reports?report=trial-balance&from=2025-01-01&to=2025-12-31")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    closing = page.locator('#trial-balance tr[data-number="4400"] td').last
+    expect(closing).to_have_text("123,456,789.00")
+    expect(closing).to_be_in_viewport()
+    page.goto(f"/ui/books/{book_id}/reports?report=balance-sheet&as_of=2025-12-31")
+    groups = page.locator("tr.group th:first-child").all_text_contents()
+    assert "Intangible assets" in groups and not [g for g in groups if "_" in g]

@@ -24,6 +24,13 @@ CHART_LABELS = {
     "us_small_business": "US small business",
     "empty": "Empty (only the system accounts)",
 }
+# The books table's column: short, and breakable where a slug is not (us_small_business).
+CHART_NAMES_SHORT = {
+    "skr04": "SKR04",
+    "skr03": "SKR03",
+    "us_small_business": "US small business",
+    "empty": "Empty",
+}
 FIELDS = {"name", "currency", "entries_start", "fiscal_year_start", "chart"}
 
 
@@ -45,6 +52,7 @@ def _page(
         "problems": problems,
         "charts": [(name, CHART_LABELS.get(name, name)) for name in CHART_NAMES],
         "can_create": can_create(me),
+        "chart_names": CHART_NAMES_SHORT,
     }
     return render(request, "books.html", context, viewer=me, status=status)
 
