@@ -5,6 +5,7 @@ with the tabs it may open and a way to sign out."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from fastapi import FastAPI
@@ -189,3 +190,17 @@ def test_the_header_names_the_key_not_its_id(app: FastAPI, engine: Engine) -> No
     header = named.get("/ui/books").text
     assert ">Buchhaltung Meier</span>" in header
     assert f">{made.credential.id}</span>" not in header
+
+
+def test_the_grid_offers_only_accounts_that_take_an_opening_balance_and_filters(ui: Ui) -> None:
+    book_id = ui.create_book()
+    for mode in ("set", "ledger"):
+        page = ui.get(f"/ui/books/{book_id}/opening-balances?mode={mode}").text
+        numbers = set(re.findall(r'<tr id="row-[^"]*"[^>]*data-number="(\d+)"', page))
+        assert {"0400", "1200", "1800", "2900"} <= numbers, mode
+        assert not numbers & {"9000", "9008", "9009", "9090", "4400"}, mode
+        found = ui.get(f"/ui/books/{book_id}/opening-balances?mode={mode}&q=18").text
+        assert set(re.findall(r'<tr id="row-[^"]*"[^>]*data-number="(\d+)"', found)) == {
+            n for n in numbers if n.startswith("18")
+        }
+        assert "accounts match “18”" in found
