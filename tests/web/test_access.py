@@ -25,6 +25,9 @@ PAGES = (
     "/reports?report=income-statement",
     "/reports/trial-balance.csv",
     "/periods",
+    "/years",
+    "/parties",
+    "/datev",
 )
 READ_SCOPES = "books:read ledgers:read journal:read periods:read reports:read"
 _POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]+)"')
