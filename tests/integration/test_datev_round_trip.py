@@ -158,3 +158,29 @@ def test_round_trip_of_a_random_multi_year_book(
     # A year can be exported once it has begun: through today's or the latest entry's.
     last = max([date.today().year, *(entry[0] for entry in entries)])
     round_trip(fo, book, tuple(year for year in YEARS if year <= last))
+
+
+def test_eb_values_that_leave_out_a_ledger_the_book_opens_are_refused(fo: Folio) -> None:
+    book = datev_book(fo)
+    rows = [
+        SetRow(1, 500_00, 0, "0400"),
+        SetRow(2, 200_00, 0, "1800"),
+        SetRow(3, 0, 700_00, "2000"),
+    ]
+    fo.book_opening_balances(book.id, None, rows)
+    post(fo, book, "1800 D 1.00; 4400 C 1.00", date(2026, 3, 1))
+    fresh = datev_book(fo, "Kopie")
+    fo.write(lambda uow: import_datev(uow, fresh.id, stapel(fo, book, 2025), SYSTEM))
+    lines = stapel(fo, book, 2026).decode("cp1252").split("\r\n")
+    without_0400 = [line for line in lines if ';"0400";' not in line and ";0400;" not in line]
+    assert len(without_0400) == len(lines) - 1
+    with pytest.raises(InvalidInput) as refused:
+        fo.write(
+            lambda uow: import_datev(
+                uow, fresh.id, "\r\n".join(without_0400).encode("cp1252"), SYSTEM
+            )
+        )
+    (problem,) = refused.value.data["rows"]
+    assert problem["field"] == "Konto"
+    assert "leave out ledger 0400" in problem["message"] and "500.00" in problem["message"]
+    assert len(fo.entries(fresh.id)) == 3  # 2025's set only: nothing of 2026 was booked

@@ -245,7 +245,7 @@ def _bookings(
             entries.append([])
             last_key = key
         entries[-1].append((row, debit, credit))
-    opening = _eb_plan(uow, book, eb, first_day, problems)
+    opening = _eb_plan(uow, book, eb, first_day, problems, accounts)
     _refuse(problems, "Buchungsstapel")
     intent_id = None
     items = set_rows = 0
@@ -294,9 +294,11 @@ def _eb_plan(
     eb: list[_Eb],
     first_day: date,
     problems: list[reader.Problem],
+    accounts: _Accounts,
 ) -> _Opening | None:
     """What the EB rows become: the book's opening balances (a book without entries), or
-    nothing once they are found equal to the book's own opening values."""
+    nothing once they are found equal to the book's own opening values (every ledger's: one
+    the file leaves out while the book opens it with a value is a difference too)."""
     if not eb:
         return None
     if uow.journal.last_date(book.id) is None:
@@ -349,6 +351,17 @@ def _eb_plan(
                                f"total {value / 10**book.exponent:.{book.exponent}f} (debit − "
                                f"credit), but the book opens fiscal year {fy.year} with "
                                f"{values.get(ledger_id, 0) / 10**book.exponent:.{book.exponent}f}")
+            )  # fmt: skip
+    carriers = {lg.id for lg in accounts.carriers.values()}
+    numbers = {lg.id: number for number, lg in accounts.ledgers.items()}
+    first = eb[0][0].line
+    for ledger_id, value in values.items():
+        if value and ledger_id not in found and ledger_id not in carriers:
+            problems.append(
+                reader.Problem(first, "Konto", f"the file's EB values leave out ledger "
+                               f"{numbers.get(ledger_id, ledger_id)}, which the book opens "
+                               f"fiscal year {fy.year} with "
+                               f"{value / 10**book.exponent:.{book.exponent}f} (debit − credit)")
             )  # fmt: skip
     return None
 
