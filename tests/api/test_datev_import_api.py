@@ -46,6 +46,12 @@ def trial(admin: httpx.Client, book: str) -> dict[str, tuple[str, str, str, str]
     }
 
 
+def people_of(admin: httpx.Client, book: str) -> list[tuple[str, ...]]:
+    listed = admin.get(f"/v1/books/{book}/parties").json()["data"]
+    keys = ("number", "kind", "name", "tax_id", "address")
+    return [tuple(party[key] for key in keys) for party in listed]
+
+
 def test_open_items_go_per_party_against_9008_and_come_back(admin: httpx.Client) -> None:
     book = datev_book(admin)
     base = f"/v1/books/{book}"
@@ -92,10 +98,10 @@ def test_open_items_go_per_party_against_9008_and_come_back(admin: httpx.Client)
     ]
 
     fresh = datev_book(admin)
-    for number, kind, name in (("10000", "customer", "Älpha AG"), ("70000", "supplier", "L")):
-        admin.post(
-            f"/v1/books/{fresh}/parties", json={"kind": kind, "name": name, "number": number}
-        )
+    parties = upload(admin, fresh, files["EXTF_Debitoren_Kreditoren.csv"])
+    assert parties.status_code == 201, parties.text
+    assert (parties.json()["kind"], parties.json()["parties"]) == ("debitoren_kreditoren", 2)
+    assert people_of(admin, fresh) == people_of(admin, book)
     done = upload(admin, fresh, stapel)
     assert done.status_code == 201, done.text
     assert {k: done.json()[k] for k in ("kind", "rows", "entries", "open_items")} == {
@@ -190,3 +196,55 @@ def test_cli_export_and_import(admin: httpx.Client, db_url: str, tmp_path: Path)
         and "INVALID_INPUT" in bad.output
         and "Nothing was imported" in bad.output
     )
+
+
+PARTY_HEADER = (
+    'EXTF;700;16;"Debitoren/Kreditoren";5;20250101120000000;;"FO";"Folio";"";29098;55003;'
+    "20250101;4;;;;;;;;;;;;;;;;;\r\n"
+)
+PARTY_COLUMNS = (
+    'Konto;"Name (Adressatentyp Unternehmen)";"Unternehmensgegenstand";'
+    '"Name (Adressatentyp natürl. Person)";"Vorname (Adressatentyp natürl. Person)";'
+    '"Name (Adressatentyp keine Angabe)";"Adressatentyp";"Kurzbezeichnung";"EU-Land";'
+    '"EU-UStID";"Anrede";"Titel/Akad. Grad";"Adelstitel";"Namensvorsatz";"Adressart";'
+    '"Straße";"Postfach";"Postleitzahl";"Ort"\r\n'
+)
+
+
+def party_file(*rows: str) -> bytes:
+    return (PARTY_HEADER + PARTY_COLUMNS + "".join(r + "\r\n" for r in rows)).encode("cp1252")
+
+
+def test_a_debitoren_kreditoren_file_sets_the_parties_or_names_every_bad_line(
+    admin: httpx.Client,
+) -> None:
+    book = datev_book(admin)
+    base = f"/v1/books/{book}"
+    admin.post(f"{base}/parties", json={"kind": "customer", "name": "Alt", "number": "10001"})
+    admin.post(f"{base}/parties", json={"kind": "supplier", "name": "Lief", "number": "70001"})
+    bad = upload(admin, book, party_file(
+        '10001;"Neu GmbH";;;;;"2";;"DE";"811569869";;;;;"STR";"Weg 2";;"50667";"Köln"',
+        '5000;"Zu kurz AG"',
+        '10002;;;;;;;;',
+        '10001;"Doppelt AG"',
+        '10003;;;"Müller";"Anna"',
+        '10004;"Lief als Kunde"',
+        '70001;"Kunde als Lieferant"',
+    ))  # fmt: skip
+    assert (bad.status_code, bad.json()["code"]) == (422, "INVALID_INPUT")
+    assert [(r["line"], r["field"]) for r in bad.json()["data"]["rows"]] == [
+        (4, "Konto"), (5, "Name"), (6, "Konto"),
+    ]  # fmt: skip
+    assert people_of(admin, book)[0][2] == "Alt"  # nothing was changed
+    good = upload(admin, book, party_file(
+        '10001;"Neu GmbH";;;;;"2";;"DE";"811569869";;;;;"STR";"Weg 2";;"50667";"Köln"',
+        '10003;;;"Müller";"Anna"',
+        '70002;;;;;"Lieferant ohne Typ"',
+    ))  # fmt: skip
+    assert (good.status_code, good.json()["parties"]) == (201, 3), good.text
+    assert people_of(admin, book) == [
+        ("10001", "customer", "Neu GmbH", "DE811569869", "Weg 2, 50667 Köln"),
+        ("10003", "customer", "Anna Müller", None, None),
+        ("70001", "supplier", "Lief", None, None),
+        ("70002", "supplier", "Lieferant ohne Typ", None, None),
+    ]

@@ -17,8 +17,10 @@ from folio.service.facade import Folio
 from folio.store.database import database_url
 
 T = TypeVar("T")
-console = Console()
-err_console = Console(stderr=True)
+# Messages are not wrapped (the terminal wraps them; a path or an id stays whole, and what
+# a script captures is one line); tables size themselves (print_table).
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 DatabaseOption = typer.Option(
     None,

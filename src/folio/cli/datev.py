@@ -1,4 +1,5 @@
-"""`folio datev import`: a DATEV Buchungsstapel or Summen- und Saldenliste into a book.
+"""`folio datev import`: a DATEV Buchungsstapel, Debitoren/Kreditoren or Summen- und
+Saldenliste into a book.
 
 The export is `folio export BOOK --format datev --year 2025`."""
 
@@ -28,8 +29,9 @@ def import_file(
     database: str = DatabaseOption,
 ) -> None:
     """Book an EXTF Buchungsstapel as journal entries (its EB values as the opening balances
-    of a book without entries), or a Summen- und Saldenliste as the opening-balance set. All
-    rows or none; every bad row is listed with its line and field."""
+    of a book without entries), a Debitoren/Kreditoren file as the customers and suppliers, or
+    a Summen- und Saldenliste as the opening-balance set. All rows or none; every bad row is
+    listed with its line and field."""
     data = file.read_bytes()
     fo = open_folio(database)
     rows = data.count(b"\n")
@@ -51,21 +53,7 @@ def import_file(
             bar.stop()
             _report(exc)
             raise typer.Exit(1) from exc
-    console.print(f"Imported {file.name}: {_summary(done)}", highlight=False)
-
-
-def _summary(done: Imported) -> str:
-    if done.kind == "saldenliste":
-        return (
-            f"Summen- und Saldenliste, {done.opening_rows} opening balances booked "
-            f"({done.skipped} rows left out)"
-        )
-    parts = [f"Buchungsstapel, {done.rows} rows, {done.entries} journal entries"]
-    if done.opening_rows:
-        parts.append(f"{done.opening_rows} opening balances ({done.open_items} open items)")
-    if done.eb_checked:
-        parts.append(f"{done.eb_checked} EB values equal to the book's")
-    return ", ".join(parts)
+    console.print(f"Imported {file.name}: {done.describe()}", highlight=False)
 
 
 def _report(exc: FolioError) -> None:

@@ -1,4 +1,5 @@
-"""Read DATEV files: an EXTF Buchungsstapel and a Summen- und Saldenliste (SuSa) as CSV.
+"""Read DATEV files: an EXTF Buchungsstapel, Debitoren/Kreditoren and a Summen- und Saldenliste
+(SuSa) as CSV.
 
 Pure: text in, rows and problems out; every problem names its file line and field, and
 reading goes on after one, so a file's every bad row is reported at once. The service decides
@@ -38,6 +39,23 @@ class Problem:
         return {"line": self.line, "field": self.field, "message": self.message}
 
 
+MAX_PROBLEMS = 1000  # reported at most; a file of nothing but errors would make a huge answer
+
+
+def refuse(problems: list[Problem], what: str) -> None:
+    """Nothing of a file with problems is imported: all of them (up to MAX_PROBLEMS) at once."""
+    if not problems:
+        return
+    problems.sort(key=lambda p: p.line)
+    shown = problems[:MAX_PROBLEMS]
+    raise InvalidInput(
+        f"{len(problems)} problems in the {what}; nothing was imported. "
+        + "; ".join(p.message for p in shown[:5])
+        + ("; ..." if len(problems) > 5 else ""),
+        {"field": "file", "rows": [p.as_data() for p in shown], "count": len(problems)},
+    )
+
+
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -48,6 +66,14 @@ def decode(data: bytes) -> str:
 def is_extf(text: str) -> bool:
     head = text.lstrip("\ufeff")[:6].replace('"', "")
     return head.startswith(("EXTF", "DTVF"))
+
+
+def category_of(text: str) -> int | None:
+    """The format category of an EXTF file's header (21 Buchungsstapel, 16 Debitoren/
+    Kreditoren, ...), None when line 1 does not say."""
+    first = next(rows_of(text.lstrip("\ufeff")), None)
+    field = first[1][2].strip() if first is not None and len(first[1]) > 2 else ""
+    return int(field) if field.isdigit() else None
 
 
 def rows_of(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -389,3 +415,63 @@ def _susa_columns(names: list[str], line: int) -> tuple[dict[str, int], str]:
         f"Line {line}: the headings need Saldo or EB-Wert beside Konto.",
         {"field": "columns", "line": line},
     )
+
+
+# ------------------------------------------------------------------- Debitoren/Kreditoren
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRow:
+    """A Debitor or Kreditor: its personal account number and what Folio keeps of it."""
+
+    line: int
+    number: str
+    name: str
+    tax_id: str | None
+    address: str | None
+
+
+_PARTY_NAMES = (
+    "Name (Adressatentyp Unternehmen)",
+    "Name (Adressatentyp keine Angabe)",
+    "Kurzbezeichnung",
+)
+
+
+def party_columns(fields: list[str]) -> dict[str, int]:
+    columns = {name.strip(): index for index, name in enumerate(fields)}
+    if "Konto" not in columns:
+        raise InvalidInput(
+            "Line 2 has no column Konto: this is not DATEV's Debitoren/Kreditoren layout.",
+            {"field": "Konto", "line": 2},
+        )
+    return columns
+
+
+def read_party(cells: list[str], columns: dict[str, int], line: int) -> PartyRow | Problem:
+    """A company's name, else a person's first and last name, else the name of no type, else
+    the short name; the USt-IdNr. as EU-Land and EU-UStID; the address as Straße,
+    `Postleitzahl Ort` and Adresszusatz, comma-separated (as the export splits it)."""
+
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    number = cell("Konto")
+    if not number.isdigit() or not number.isascii():
+        return Problem(line, "Konto", f"line {line}: Konto {number!r} is not an account number")
+    person = " ".join(
+        part
+        for part in (cell("Vorname (Adressatentyp natürl. Person)"),
+                     cell("Name (Adressatentyp natürl. Person)"))
+        if part
+    )  # fmt: skip
+    names = [cell(_PARTY_NAMES[0]), person, *(cell(name) for name in _PARTY_NAMES[1:])]
+    name = next((n for n in names if n), "")
+    if not name:
+        return Problem(line, "Name", f"line {line}: Debitor/Kreditor {number} has no name")
+    ustid = cell("EU-UStID").replace(" ", "")
+    tax_id = (cell("EU-Land") + ustid).upper() if ustid else None
+    town = " ".join(part for part in (cell("Postleitzahl"), cell("Ort")) if part)
+    parts = [part for part in (cell("Straße"), town, cell("Adresszusatz")) if part]
+    return PartyRow(line, number.lstrip("0") or "0", name, tax_id, ", ".join(parts) or None)

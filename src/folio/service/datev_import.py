@@ -13,6 +13,8 @@
   services (and rules) as any opening balance. Into a book with entries they are not booked:
   the book derives each year's opening itself, and they must equal it (a difference is a
   problem of the row).
+- A Debitoren/Kreditoren file (category 16) becomes the book's customers and suppliers
+  (service/datev_parties.py), so that a Buchungsstapel naming them can follow.
 - A Summen- und Saldenliste becomes the book's opening-balance set (service
   `book_opening_set`): each row's Saldo (or, without one, its EB-Wert) on its ledger. The
   carry-forward ledgers (9000, 9008, 9009) and personal accounts are left out (the control
@@ -35,12 +37,14 @@ from datetime import date
 
 from folio.domain import datev_reader as reader
 from folio.domain.books import Book
+from folio.domain.datev import PARTIES
 from folio.domain.errors import DatevFileImported, InvalidInput
 from folio.domain.fiscal_years import year_of
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, LedgerType, Role, Side
 from folio.domain.opening_balances import SetRow
 from folio.domain.parties import Party, PartyKind
+from folio.service.datev_parties import import_parties
 from folio.service.fiscal_years import figures
 from folio.service.open_items import CONTROL_ROLES, ItemInput, add_open_items
 from folio.service.opening_balances import book_opening_set
@@ -54,12 +58,11 @@ _Side = tuple[Ledger, "Party | None"]
 _Row = tuple[reader.BookingRow, _Side, _Side]  # a row with its debited and credited account
 _Eb = tuple[reader.BookingRow, Ledger, "Party | None", int]  # the ledger's value, debit − credit
 CARRIERS = (Role.OPENING_BALANCES, Role.RECEIVABLES_CARRY_FORWARD, Role.PAYABLES_CARRY_FORWARD)
-MAX_PROBLEMS = 1000  # reported at most; a file of nothing but errors would make a huge answer
 
 
 @dataclass(frozen=True, slots=True)
 class Imported:
-    kind: str  # "buchungsstapel" or "saldenliste"
+    kind: str  # "buchungsstapel", "saldenliste" or "debitoren_kreditoren"
     sha256: str
     rows: int
     entries: int  # journal entries booked
@@ -68,6 +71,25 @@ class Imported:
     eb_checked: int  # EB values compared with the book's own opening values
     skipped: int  # SuSa rows left out (carry-forward ledgers, personal accounts, zero)
     intent_id: str | None
+    parties: int = 0  # customers and suppliers created or updated
+
+    def describe(self) -> str:
+        """One line for a person: what the file was and what it booked."""
+        if self.kind == "debitoren_kreditoren":
+            return (
+                f"Debitoren/Kreditoren, {self.parties} customers and suppliers created or updated"
+            )
+        if self.kind == "saldenliste":
+            return (
+                f"Summen- und Saldenliste, {self.opening_rows} opening balances booked "
+                f"({self.skipped} rows left out)"
+            )
+        parts = [f"Buchungsstapel, {self.rows} rows, {self.entries} journal entries"]
+        if self.opening_rows:
+            parts.append(f"{self.opening_rows} opening balances ({self.open_items} open items)")
+        if self.eb_checked:
+            parts.append(f"{self.eb_checked} EB values equal to the book's")
+        return ", ".join(parts)
 
 
 def fingerprint(data: bytes) -> str:
@@ -93,7 +115,12 @@ def import_datev(
             {"sha256": digest, "imported_at": earlier.isoformat()},
         )
     text = reader.decode(data)
-    if reader.is_extf(text):
+    if reader.is_extf(text) and reader.category_of(text) == PARTIES:
+        rows = reader.rows_of(text)
+        next(rows)
+        read, changed = import_parties(uow, book_id, rows, actor)
+        result = Imported("debitoren_kreditoren", digest, read, 0, 0, 0, 0, 0, None, changed)
+    elif reader.is_extf(text):
         result = _bookings(uow, book, text, digest, actor, progress)
     else:
         result = _balance_list(uow, book, text, digest, actor)
@@ -117,19 +144,6 @@ def import_datev(
         },
     )
     return result
-
-
-def _refuse(problems: list[reader.Problem], what: str) -> None:
-    if not problems:
-        return
-    problems.sort(key=lambda p: p.line)
-    shown = problems[:MAX_PROBLEMS]
-    raise InvalidInput(
-        f"{len(problems)} problems in the {what}; nothing was imported. "
-        + "; ".join(p.message for p in shown[:5])
-        + ("; ..." if len(problems) > 5 else ""),
-        {"field": "file", "rows": [p.as_data() for p in shown], "count": len(problems)},
-    )
 
 
 # ------------------------------------------------------------------------ accounts
@@ -246,7 +260,7 @@ def _bookings(
             last_key = key
         entries[-1].append((row, debit, credit))
     opening = _eb_plan(uow, book, eb, first_day, problems, accounts)
-    _refuse(problems, "Buchungsstapel")
+    reader.refuse(problems, "Buchungsstapel")
     intent_id = None
     items = set_rows = 0
     if opening is not None:
@@ -486,7 +500,7 @@ def _balance_list(uow: UnitOfWork, book: Book, text: str, digest: str, actor: Ac
             SetRow(row.line, max(row.value, 0), max(-row.value, 0), ledger_number=number,
                    name=row.name or None, kind="line")
         )  # fmt: skip
-    _refuse(problems, f"Summen- und Saldenliste ({source})")
+    reader.refuse(problems, f"Summen- und Saldenliste ({source})")
     if result and retained is not None and result_line is not None:
         mine = next((r for r in set_rows if r.ledger_number == retained.number), None)
         value = result + ((mine.debit - mine.credit) if mine else 0)

@@ -29,7 +29,7 @@ _BODY: dict[str, Any] = {
 
 
 class DatevImportRead(BaseModel):
-    kind: str = Field(description="buchungsstapel or saldenliste")
+    kind: str = Field(description="buchungsstapel, saldenliste or debitoren_kreditoren")
     sha256: str = Field(description="The file's fingerprint; the same file again is 409.")
     rows: int
     entries: int = Field(description="Journal entries booked.")
@@ -38,6 +38,7 @@ class DatevImportRead(BaseModel):
     eb_checked: int = Field(description="EB values found equal to the book's own opening values.")
     skipped: int = Field(description="SuSa rows left out: 9000/9008/9009, personal accounts, 0.")
     intent_id: str | None
+    parties: int = Field(description="Customers and suppliers created or updated.")
 
     @classmethod
     def of(cls, done: datev_import.Imported) -> DatevImportRead:
@@ -45,6 +46,7 @@ class DatevImportRead(BaseModel):
             kind=done.kind, sha256=done.sha256, rows=done.rows, entries=done.entries,
             opening_rows=done.opening_rows, open_items=done.open_items,
             eb_checked=done.eb_checked, skipped=done.skipped, intent_id=done.intent_id,
+            parties=done.parties,
         )  # fmt: skip
 
 
@@ -52,12 +54,13 @@ class DatevImportRead(BaseModel):
     "/imports/datev",
     status_code=201,
     response_model=DatevImportRead,
-    summary="Import a DATEV Buchungsstapel or Summen- und Saldenliste",
+    summary="Import a DATEV Buchungsstapel, Debitoren/Kreditoren or Summen- und Saldenliste",
     openapi_extra=_BODY,
 )
 def import_datev(call: Annotated[Call, writes("journal:write")], book_id: BookId) -> Any:
     """An EXTF Buchungsstapel becomes journal entries (its EB values the opening balances of a
-    book without entries); a Summen- und Saldenliste the book's opening-balance set. All rows
+    book without entries); a Debitoren/Kreditoren file the book's customers and suppliers; a
+    Summen- und Saldenliste the book's opening-balance set. All rows
     or none: every bad row is listed in `data.rows` with its line and field (422
     INVALID_INPUT). The same file twice is 409 DATEV_FILE_IMPORTED. See docs/datev.md."""
     body = call.body

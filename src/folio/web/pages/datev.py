@@ -1,5 +1,6 @@
 """DATEV: the book's Beraternummer and Mandantennummer, a fiscal year's download for the tax
-advisor, and the upload of a Buchungsstapel or Summen- und Saldenliste. The rules are the
+advisor, and the upload of a Buchungsstapel, Debitoren/Kreditoren or Summen- und
+Saldenliste. The rules are the
 services' (service/datev_export.py, service/datev_import.py); everything works without
 JavaScript (the download is a plain GET form)."""
 
@@ -102,7 +103,9 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
     file = form.get("file")
     problems = Problems()
     if not isinstance(file, UploadFile) or not file.filename:
-        problems.fields["upload"] = "Choose a DATEV file (EXTF Buchungsstapel or Saldenliste)."
+        problems.fields["upload"] = (
+            "Choose a DATEV file (Buchungsstapel, Debitoren/Kreditoren or Saldenliste)."
+        )
     else:
         data = await file.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
@@ -113,10 +116,7 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
                     me.write,
                     lambda uow: datev_import.import_datev(uow, book_id, data, me.actor),
                 )
-                notice = (
-                    f"Imported {file.filename}: {done.rows} rows, {done.entries} journal "
-                    f"entries, {done.opening_rows} opening balances."
-                )
+                notice = f"Imported {file.filename}: {done.describe()}."
                 return await run_in_threadpool(lambda: _page(request, me, book_id, notice=notice))
             except FolioError as exc:
                 rows = exc.data.get("rows") if isinstance(exc.data, dict) else None
