@@ -5,15 +5,15 @@ JSON by default; `Accept: text/csv` or the XLSX media type returns the same repo
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
-from typing import IO, Annotated, Any, TextIO, cast
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import orjson
 from fastapi import Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from folio.api.deps import Call, reads
+from folio.api.downloads import as_text, spooled_download
 from folio.api.routes.common import BOOK, ID_PATTERN, BookId, router
 from folio.api.schemas.common import Day
 from folio.domain.errors import InvalidInput
@@ -225,62 +225,20 @@ def export(
     then streamed, so a large book neither holds a transaction open during the download nor
     sits in memory."""
     if export_format is exports.ExportFormat.DATEV:
-        return _datev(call, book_id, year)
-    spool: IO[str] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8")
-
-    def write(uow: UnitOfWork) -> None:
-        spool.seek(0)
-        spool.truncate()
-        exports.write_export(uow, book_id, export_format, cast(TextIO, spool))
-
-    try:
-        call.read(write)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := spool.read(64 * 1024):
-                yield chunk.encode("utf-8")
-        finally:
-            spool.close()
-
+        if year is None:
+            raise InvalidInput(
+                "A DATEV export is one fiscal year: add ?year=2025.", {"field": "year"}
+            )
+        return spooled_download(
+            call.read,
+            lambda uow, out: datev_export.export_year(uow, book_id, year, out),
+            "application/zip",
+            f"DATEV_{book_id}_{year}.zip",
+        )
     suffix = "journal" if export_format is exports.ExportFormat.HLEDGER else "beancount"
-    return StreamingResponse(
-        chunks(),
-        media_type="text/plain; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{book_id}.{suffix}"'},
-    )
-
-
-def _datev(call: Call, book_id: str, year: int | None) -> StreamingResponse:
-    if year is None:
-        raise InvalidInput("A DATEV export is one fiscal year: add ?year=2025.", {"field": "year"})
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+b")
-
-    def write(uow: UnitOfWork) -> None:
-        spool.seek(0)
-        spool.truncate()
-        datev_export.export_year(uow, book_id, year, spool)
-
-    try:
-        call.read(write)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := spool.read(64 * 1024):
-                yield chunk
-        finally:
-            spool.close()
-
-    return StreamingResponse(
-        chunks(),
-        media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="DATEV_{book_id}_{year}.zip"'},
+    return spooled_download(
+        call.read,
+        as_text(lambda uow, out: exports.write_export(uow, book_id, export_format, out)),
+        "text/plain; charset=utf-8",
+        f"{book_id}.{suffix}",
     )

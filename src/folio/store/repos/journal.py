@@ -291,18 +291,7 @@ class JournalRepo:
             ).all()
             if not rows:
                 return
-            by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
-            for line in self.conn.execute(
-                select(journal_lines)
-                .where(
-                    journal_lines.c.book_id == book_id,
-                    journal_lines.c.entry_id.in_(list(by_entry)),
-                )
-                .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
-            ):
-                by_entry[line.entry_id].append(line)
-            for row in rows:
-                yield row, by_entry[row.entry_id]
+            yield from self._with_lines(book_id, rows)
             after = rows[-1].journal_number
 
     def stream_dated(
@@ -328,19 +317,25 @@ class JournalRepo:
             ).all()
             if not rows:
                 return
-            by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
-            for line in self.conn.execute(
-                select(journal_lines)
-                .where(
-                    journal_lines.c.book_id == book_id,
-                    journal_lines.c.entry_id.in_(list(by_entry)),
-                )
-                .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
-            ):
-                by_entry[line.entry_id].append(line)
-            for row in rows:
-                yield row, by_entry[row.entry_id]
+            yield from self._with_lines(book_id, rows)
             after = (rows[-1].date, rows[-1].journal_number)
+
+    def _with_lines(
+        self, book_id: str, rows: Sequence[Row[Any]]
+    ) -> Iterator[tuple[Row[Any], list[Row[Any]]]]:
+        """Each entry row with its line rows, the lines of all of them read in one query."""
+        by_entry: dict[str, list[Row[Any]]] = {row.entry_id: [] for row in rows}
+        for line in self.conn.execute(
+            select(journal_lines)
+            .where(
+                journal_lines.c.book_id == book_id,
+                journal_lines.c.entry_id.in_(list(by_entry)),
+            )
+            .order_by(journal_lines.c.entry_id, journal_lines.c.line_no)
+        ):
+            by_entry[line.entry_id].append(line)
+        for row in rows:
+            yield row, by_entry[row.entry_id]
 
     def line_count(self, book_id: str) -> int:
         return int(

@@ -6,13 +6,13 @@ JavaScript (the download is a plain GET form)."""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
+from folio.api.downloads import spooled_download
 from folio.domain.errors import FolioError, InvalidInput
 from folio.service import books, datev_export, datev_import, fiscal_years
 from folio.web.app import redirect, render
@@ -56,28 +56,18 @@ def show(request: Request, book_id: str, me: Signed) -> Response:
 @pages.get("/books/{book_id}/datev/export")
 def download(request: Request, book_id: str, me: Signed, year: str = "") -> Response:
     me.need("reports:read")
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+b")
     try:
         if not year.isdigit():
             raise InvalidInput("Choose a fiscal year.", {"field": "year"})
-        me.read(lambda uow: datev_export.export_year(uow, book_id, int(year), spool))
+        return spooled_download(
+            me.read,
+            lambda uow, out: datev_export.export_year(uow, book_id, int(year), out),
+            "application/zip",
+            f"DATEV_{book_id}_{year}.zip",
+        )
     except FolioError as exc:
-        spool.close()
         problems = Problems(fields={"year": explain(exc)})
         return _page(request, me, book_id, problems, status=422)
-    spool.seek(0)
-
-    def chunks() -> Any:
-        try:
-            while chunk := spool.read(64 * 1024):
-                yield chunk
-        finally:
-            spool.close()
-
-    return StreamingResponse(
-        chunks(), media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="DATEV_{book_id}_{year}.zip"'},
-    )  # fmt: skip
 
 
 @pages.post("/books/{book_id}/datev/settings")
