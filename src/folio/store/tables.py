@@ -102,6 +102,7 @@ journal_entries = Table(
 )
 Index("ix_entries_book_date", journal_entries.c.book_id, journal_entries.c.date)
 Index("ix_entries_book_intent", journal_entries.c.book_id, journal_entries.c.intent_id)
+Index("ix_entries_book_reference", journal_entries.c.book_id, journal_entries.c.external_reference)
 
 journal_lines = Table(
     "journal_lines",

@@ -169,8 +169,8 @@ class JournalRepo:
         limit: int = 50,
     ) -> list[Entry]:
         """`text` is found anywhere in the description or the external reference, ignoring
-        case (ASCII case on SQLite); `external_reference` is matched exactly. Neither has an
-        index: both scan the book's entries in journal order until `limit` match."""
+        case (ASCII case on SQLite), scanning the book's entries in journal order until `limit`
+        match; `external_reference` is matched exactly, through its index."""
         query = (
             select(journal_entries)
             .where(journal_entries.c.book_id == book_id)
