@@ -14,10 +14,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from folio.api.errors import response_for
-from folio.domain.errors import InvalidInput
+from folio.domain.errors import FolioError, InvalidInput
 
 NATIVE_PREFIX = "/v1/"
 
@@ -33,11 +34,34 @@ def loads(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from exc
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:
         raise json.JSONDecodeError(str(exc) or "unparseable", text, 0) from exc
+    if "\\u0000" in text:  # JSON can carry NUL only escaped
+        try:
+            _refuse_nul(value, "body")
+        except RecursionError as exc:
+            raise json.JSONDecodeError("nested too deeply", text, 0) from exc
+    return value
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    """PostgreSQL stores no NUL character in text, SQLite does: refused on both engines alike,
+    before anything is read, so a book moves between them unchanged."""
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput(
+            f"{path} contains a NUL character (U+0000), which Folio does not store.",
+            {"field": path},
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, f"{path} key")
+            _refuse_nul(item, f"{path}.{key}" if path != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{index}]")
 
 
 class ExactJsonRequest(Request):
@@ -81,6 +105,8 @@ class FolioRoute(APIRoute):
                     refuse_unknown_query(request, allowed)
                 return await handler(ExactJsonRequest(request.scope, request.receive))
             except Exception as error:  # every error leaves as an envelope, never a traceback
+                if isinstance(error, HTTPException) and isinstance(error.__cause__, FolioError):
+                    error = error.__cause__  # raised while the body was read (FastAPI wraps it)
                 return response_for(error, request.url.path, request.headers.get("content-type"))
 
         return route_handler
