@@ -247,6 +247,8 @@ def unexpected_response(error: Exception, path: str = "") -> Response:
 def response_for(error: Exception, path: str = "", content_type: str | None = None) -> Response:
     """The envelope for `error`, raised by a request for `path` (for `STATUS_OVERRIDES`) whose
     body came as `content_type`."""
+    if isinstance(error, HTTPException) and isinstance(error.__cause__, FolioError):
+        error = error.__cause__  # raised while FastAPI read the body, which wraps it in a 400
     if isinstance(error, FolioError):
         return folio_error_response(error, path)
     if isinstance(error, RequestValidationError):

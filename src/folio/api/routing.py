@@ -14,11 +14,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from folio.api.errors import response_for
-from folio.domain.errors import FolioError, InvalidInput
+from folio.domain.errors import InvalidInput
 
 NATIVE_PREFIX = "/v1/"
 
@@ -105,8 +104,6 @@ class FolioRoute(APIRoute):
                     refuse_unknown_query(request, allowed)
                 return await handler(ExactJsonRequest(request.scope, request.receive))
             except Exception as error:  # every error leaves as an envelope, never a traceback
-                if isinstance(error, HTTPException) and isinstance(error.__cause__, FolioError):
-                    error = error.__cause__  # raised while the body was read (FastAPI wraps it)
                 return response_for(error, request.url.path, request.headers.get("content-type"))
 
         return route_handler
