@@ -136,14 +136,14 @@ def _raw_bulk(url: str, book_id: str, rows: int) -> float:
         ):
             lines.append(
                 (book_id, new_id("le"), entry_id, line_no, ledger_id, line_side, amount, None,
-                 "[]", DAY, i + 1, True)
+                 "[]", DAY, i + 1, True, None, None)
             )  # fmt: skip
         totals[ledgers[number]] = (debit, credit)
     offset_d = sum(c for _, c in totals.values())
     offset_c = sum(d for d, _ in totals.values())
     totals[offset] = (offset_d, offset_c)
     entry_sql = "INSERT INTO journal_entries VALUES (" + ", ".join(["?"] * 16) + ")"
-    line_sql = "INSERT INTO journal_lines VALUES (" + ", ".join(["?"] * 12) + ")"
+    line_sql = "INSERT INTO journal_lines VALUES (" + ", ".join(["?"] * 14) + ")"
     update_sql = (
         "UPDATE ledgers SET debits_posted = debits_posted + ?, "
         "credits_posted = credits_posted + ? WHERE book_id = ? AND ledger_id = ?"
