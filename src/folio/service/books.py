@@ -90,19 +90,7 @@ def list_books(
 
 
 def rename_book(uow: UnitOfWork, book_id: str, name: str, actor: Actor) -> Book:
-    get_book(uow, book_id)
-    cleaned = check_name(name)
-    uow.books.update(book_id, updated_at=utcnow(), name=cleaned)
-    audit(
-        uow,
-        actor,
-        "book.updated",
-        book_id=book_id,
-        target_type="book",
-        target_id=book_id,
-        details={"name": cleaned},
-    )
-    return get_book(uow, book_id)
+    return update_book(uow, book_id, actor, name=name)
 
 
 _UNSET: object = object()
