@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -16,11 +16,17 @@ from folio.domain import datev_reader as reader
 from folio.domain.books import Book
 from folio.domain.errors import DatevFileImported, InvalidInput
 from folio.domain.journal import PostingMode
+from folio.domain.ledgers import Side
 from folio.domain.opening_balances import SetRow
+from folio.domain.parties import PartyKind
+from folio.service.aging import aged_report
 from folio.service.books import update_book
 from folio.service.datev_export import export_year
 from folio.service.datev_import import import_datev
 from folio.service.facade import Folio
+from folio.service.journal import EntryCreate, LineInput
+from folio.service.open_items import ItemInput, add_open_items
+from folio.service.parties import PartyCreate, create_party
 from folio.service.reports import trial_balance
 from folio.service.runner import SYSTEM
 from tests.builders import make_book, post
@@ -184,3 +190,84 @@ def test_eb_values_that_leave_out_a_ledger_the_book_opens_are_refused(fo: Folio)
     assert problem["field"] == "Konto"
     assert "leave out ledger 0400" in problem["message"] and "500.00" in problem["message"]
     assert len(fo.entries(fresh.id)) == 3  # 2025's set only: nothing of 2026 was booked
+
+
+def open_by_party(fo: Folio, book: Book, on: date) -> dict[str | None, tuple[int, dict[str, int]]]:
+    """Per customer number: the open total, and the open amount of each opening item."""
+    report = fo.read(lambda uow: aged_report(uow, book.id, PartyKind.CUSTOMER, on))
+    return {
+        row.party.number if row.party else None: (
+            sum(item.open for item in row.items),
+            {item.document: item.open for item in row.items if item.document.startswith("OP-")},
+        )
+        for row in report.parties
+    }
+
+
+customers_st = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 200), amounts), max_size=4
+)  # opening items: (customer, days before the opening date, amount)
+payments_st = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from((2025, 2026)),
+        st.integers(1, 12),
+        amounts,
+        st.booleans(),
+        st.booleans(),
+    ),
+    max_size=6,
+)  # fmt: skip  (customer, year, month, amount, a payment (else an invoice), naming an item)
+
+
+@settings(max_examples=8)
+@given(opening=customers_st, moves=payments_st)
+def test_round_trip_with_customers_and_their_open_items(
+    fo: Folio, opening: list[tuple[int, int, int]], moves: list[tuple]
+) -> None:
+    """Customers, their opening items (EB per item against 9008), invoices and payments that
+    settle items, over two years: the Debitoren/Kreditoren file and each year's Stapel imported
+    into a fresh book give the same parties, trial balances, and open amount per customer and
+    opening item at every year's end."""
+    book = datev_book(fo)
+    numbers = []
+    for i in range(3):
+        command = PartyCreate(PartyKind.CUSTOMER, f"Kunde {i}", tax_id=f"DE81156986{i}",
+                              address=f"Weg {i}, 5066{i} Köln")  # fmt: skip
+        made = fo.write(lambda uow, c=command: create_party(uow, book.id, c, SYSTEM))
+        numbers.append(made)
+    if opening:
+        wanted = [
+            ItemInput(n + 1, numbers[c].id, None, f"OP-{n}", date(2025, 1, 1) - timedelta(back),
+                      date(2025, 1, 31), amount, path=f"items[{n}]")
+            for n, (c, back, amount) in enumerate(opening)
+        ]  # fmt: skip
+        fo.write(lambda uow: add_open_items(uow, book.id, wanted, SYSTEM))
+    for c, year, month, amount, payment, named in moves:
+        target = next((f"OP-{n}" for n, o in enumerate(opening) if o[0] == c), None)
+        party_line = LineInput(
+            Side.CREDIT if payment else Side.DEBIT, amount, ledger_number="1200",
+            party_id=numbers[c].id, settles=target if named and payment else None,
+        )  # fmt: skip
+        other = LineInput(Side.DEBIT if payment else Side.CREDIT, amount,
+                          ledger_number="1800" if payment else "4400")  # fmt: skip
+        fo.post_entry(book.id, EntryCreate(date=date(year, month, 15), lines=[party_line, other]))
+
+    fresh = datev_book(fo, "Kopie GmbH")
+    sink = io.BytesIO()
+    with fo.uow(write=False) as uow:
+        export_year(uow, book.id, 2025, sink)
+    people = zipfile.ZipFile(sink).read("EXTF_Debitoren_Kreditoren.csv")
+    fo.write(lambda uow: import_datev(uow, fresh.id, people, SYSTEM))
+    years = (2025, 2026)
+    for year in years:
+        fo.write(lambda uow, y=year: import_datev(uow, fresh.id, stapel(fo, book, y), SYSTEM))
+    copied = fo.read(lambda uow: uow.parties.search(fresh.id))
+    assert [(p.number, p.name, p.tax_id, p.address) for p in copied] == [
+        (p.number, p.name, p.tax_id, p.address) for p in numbers
+    ]
+    for year in years:
+        assert balances(fo, fresh, year) == balances(fo, book, year), year
+        end = date(year, 12, 31)
+        assert open_by_party(fo, fresh, end) == open_by_party(fo, book, end), year
+    assert fo.verify(fresh.id).ok
