@@ -42,3 +42,14 @@ def test_settings_download_and_upload(ui: Ui) -> None:
     assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/zip"
     stapel = zipfile.ZipFile(io.BytesIO(zipped.content)).read("EXTF_Buchungsstapel_2025.csv")
     assert b"50000,00" in stapel
+
+
+def test_an_upload_over_the_body_limit_gets_a_page_naming_the_command(ui: Ui) -> None:
+    book_id = ui.create_book(entries_start="2025-01-01")
+    big = b"x" * (8 * 1024 * 1024 + 1)
+    refused = ui.post(f"/ui/books/{book_id}/datev/import", {},
+                      files={"file": ("big.csv", big, "text/csv")})  # fmt: skip
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "folio datev import BOOK FILE" in refused.text and "8.0 MiB" in refused.text
+    assert ui.get(f"/ui/books/{book_id}/journal").status_code == 200  # the session goes on

@@ -84,7 +84,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         )
     app.state.auth_throttle = throttle.for_settings(settings.auth_throttle)
     errors.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, page_prefix=web.PREFIX
+    )
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     for module in (

@@ -2,7 +2,8 @@
 
 - A request body larger than `Settings.max_body_bytes` is 413 `PAYLOAD_TOO_LARGE` in the error
   envelope: at once when Content-Length says so, otherwise as soon as the bytes read pass the
-  limit (a chunked body is never held whole).
+  limit (a chunked body is never held whole). A browser's upload to the web interface gets a
+  page saying so instead, with the command that takes files of any size.
 - OPTIONS on a path answers 204 with `Allow` listing every method the path has; a method the
   path lacks is 405 with the same `Allow` (Starlette named only one route's methods).
 """
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,9 +29,10 @@ def too_large(limit: int) -> str:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, page_prefix: str | None = None) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.page_prefix = page_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -38,8 +40,11 @@ class BodyLimitMiddleware:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.limit:
-            response = envelope(
-                413, PAYLOAD_TOO_LARGE, too_large(self.limit), {"limit": self.limit}
+            page = self.page_prefix and str(scope.get("path", "")).startswith(self.page_prefix)
+            response = (
+                _too_large_page(self.limit, self.page_prefix or "")
+                if page
+                else envelope(413, PAYLOAD_TOO_LARGE, too_large(self.limit), {"limit": self.limit})
             )
             await response(scope, receive, send)
             return
@@ -56,6 +61,19 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counted, send)
+
+
+def _too_large_page(limit: int, home: str) -> Response:
+    megabytes = limit / 2**20
+    return HTMLResponse(
+        "<!doctype html><html lang=en><meta charset=utf-8><title>File too large</title>"
+        f"<h1>The file is too large</h1><p>This server takes uploads up to {megabytes:.1f} MiB "
+        "(<code>FOLIO_MAX_BODY_BYTES</code>). Larger files are imported with the command line, "
+        "which has no such limit: <code>folio datev import BOOK FILE</code>, <code>folio "
+        "opening-balances import BOOK FILE</code>, <code>folio open-items import BOOK FILE</code>."
+        f'</p><p><a href="{home}/books">Back to the books</a></p></html>',
+        status_code=413,
+    )
 
 
 def _content_length(scope: Scope) -> int | None:

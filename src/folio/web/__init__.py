@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+PREFIX = "/ui"
+
 
 def mount(app: FastAPI) -> None:
     """Attach the /ui pages and static files to the app, as a mounted sub-application."""
-    from folio.web.app import PREFIX, create_ui
+    from folio.web.app import create_ui
 
     app.mount(PREFIX, create_ui(app), name="ui")

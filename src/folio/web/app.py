@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from folio import __version__
 from folio.domain.errors import FolioError, InsufficientScope, NotFound
+from folio.web import PREFIX
 from folio.web.forms import explain, grouped, money, plain
 from folio.web.session import (
     CsrfRejected,
@@ -34,7 +35,6 @@ from folio.web.session import (
 
 log = logging.getLogger("folio.web")
 HERE = Path(__file__).parent
-PREFIX = "/ui"
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
