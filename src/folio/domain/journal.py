@@ -10,6 +10,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+import orjson
+
 from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
 from folio.domain.ledgers import Side
 
@@ -135,9 +137,34 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _canonical_fast(value: Any) -> str:
+    """`canonical_json` by orjson, several times faster. For strings, integers within 64 bits,
+    booleans, null, lists and dicts with string keys orjson writes the same text to the byte
+    (tests/unit/test_canonical_json.py compares them on every code point and on random values);
+    a float it writes differently (`1e16`, not `1e+16`), so a value holding one must not come
+    here, and a larger integer falls back to `canonical_json`."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return canonical_json(value)
+
+
+def _holds_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_float(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_float(item) for item in value)
+    return False
+
+
 def entry_hash(prev_hash: str, header: dict[str, Any], lines: Sequence[dict[str, Any]]) -> str:
-    """SHA-256 over the previous hash and a canonical form of the entry and its lines."""
-    body = canonical_json({"entry": header, "lines": list(lines)})
+    """SHA-256 over the previous hash and a canonical form of the entry and its lines. Only
+    free-form metadata can hold a float (lines hold strings and integers)."""
+    value = {"entry": header, "lines": list(lines)}
+    metadata = header.get("metadata")
+    body = canonical_json(value) if metadata and _holds_float(metadata) else _canonical_fast(value)
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
