@@ -21,7 +21,6 @@ from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, load_book, rout
 from folio.web.session import Viewer
 
 pages = router()
-MAX_UPLOAD = 8 * 1024 * 1024
 
 
 def _page(
@@ -97,21 +96,18 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
             "Choose a DATEV file (Buchungsstapel, Debitoren/Kreditoren or Saldenliste)."
         )
     else:
-        data = await file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            problems.fields["upload"] = "The file is larger than 8 MB; use `folio datev import`."
-        else:
-            try:
-                done = await run_in_threadpool(
-                    me.write,
-                    lambda uow: datev_import.import_datev(uow, book_id, data, me.actor),
-                )
-                notice = f"Imported {file.filename}: {done.describe()}."
-                return await run_in_threadpool(lambda: _page(request, me, book_id, notice=notice))
-            except FolioError as exc:
-                rows = exc.data.get("rows") if isinstance(exc.data, dict) else None
-                problems.form.extend(str(r["message"]) for r in rows or [])
-                problems.fields["upload"] = explain(exc)
+        data = await file.read()
+        try:
+            done = await run_in_threadpool(
+                me.write,
+                lambda uow: datev_import.import_datev(uow, book_id, data, me.actor),
+            )
+            notice = f"Imported {file.filename}: {done.describe()}."
+            return await run_in_threadpool(lambda: _page(request, me, book_id, notice=notice))
+        except FolioError as exc:
+            rows = exc.data.get("rows") if isinstance(exc.data, dict) else None
+            problems.form.extend(str(r["message"]) for r in rows or [])
+            problems.fields["upload"] = explain(exc)
     if problems.form or problems.fields:
         problems.form.insert(0, "Nothing was imported.")
     return await run_in_threadpool(lambda: _page(request, me, book_id, problems, status=422))

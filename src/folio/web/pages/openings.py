@@ -34,7 +34,6 @@ from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, load_book, rout
 from folio.web.session import Viewer
 
 pages = router()
-MAX_UPLOAD = 5 * 1024 * 1024
 MODES = ("set", "upload", "ledger")
 
 
@@ -402,21 +401,18 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
     if not isinstance(file, UploadFile) or not file.filename:
         problems.fields["file"] = "Choose a CSV or Excel file with the trial balance."
     else:
-        data = await file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            problems.fields["file"] = "The file is larger than 5 MB; split it or remove columns."
+        data = await file.read()
+        try:
+            parsed = await run_in_threadpool(_read_upload, file, data, book.exponent)
+            preview = await run_in_threadpool(_preview, me, book, parsed, file.filename)
+        except FolioError as exc:
+            problems.fields["file"] = explain(exc)
         else:
-            try:
-                parsed = await run_in_threadpool(_read_upload, file, data, book.exponent)
-                preview = await run_in_threadpool(_preview, me, book, parsed, file.filename)
-            except FolioError as exc:
-                problems.fields["file"] = explain(exc)
-            else:
-                return await run_in_threadpool(
-                    lambda: _page(
-                        request, me, book_id, mode="upload", preview=preview, set_date=set_date
-                    )
+            return await run_in_threadpool(
+                lambda: _page(
+                    request, me, book_id, mode="upload", preview=preview, set_date=set_date
                 )
+            )
     return await run_in_threadpool(
         lambda: _page(
             request, me, book_id, mode="upload", set_date=set_date, problems=problems, status=422

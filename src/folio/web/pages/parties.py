@@ -21,7 +21,6 @@ from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, load_book, rout
 from folio.web.session import Viewer
 
 pages = router()
-MAX_UPLOAD = 5 * 1024 * 1024
 KINDS = {kind.value for kind in PartyKind}
 
 
@@ -109,32 +108,27 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
     elif not isinstance(file, UploadFile) or not file.filename:
         problems.fields["upload"] = "Choose a CSV or Excel file with the open items."
     else:
-        data = await file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            problems.fields["upload"] = "The file is larger than 5 MB."
-        else:
-            try:
-                parsed = await run_in_threadpool(_read, file, data, book.exponent)
-                if parsed.problems:
-                    problems.form.extend(p.message for p in parsed.problems)
-                else:
-                    booked = await run_in_threadpool(
-                        me.write,
-                        lambda uow: open_items.import_open_items(
-                            uow, book_id, PartyKind(kind), parsed.items, parsed.names, me.actor
-                        ),
-                    )
-                    notice = (f"Booked {len(booked.items)} open items as the opening balance of "
-                              + ", ".join(f"{lg.number} {lg.name}" for lg in booked.ledgers)
-                              + ".")  # fmt: skip
-                    return await run_in_threadpool(
-                        lambda: _page(request, me, book_id, notice=notice)
-                    )
-            except FolioError as exc:
-                rows = exc.data.get("rows") if isinstance(exc.data, dict) else None
-                problems.form.extend(str(r["message"]) for r in rows or [])
-                if not rows:
-                    problems.fields["upload"] = explain(exc)
+        data = await file.read()
+        try:
+            parsed = await run_in_threadpool(_read, file, data, book.exponent)
+            if parsed.problems:
+                problems.form.extend(p.message for p in parsed.problems)
+            else:
+                booked = await run_in_threadpool(
+                    me.write,
+                    lambda uow: open_items.import_open_items(
+                        uow, book_id, PartyKind(kind), parsed.items, parsed.names, me.actor
+                    ),
+                )
+                notice = (f"Booked {len(booked.items)} open items as the opening balance of "
+                          + ", ".join(f"{lg.number} {lg.name}" for lg in booked.ledgers)
+                          + ".")  # fmt: skip
+                return await run_in_threadpool(lambda: _page(request, me, book_id, notice=notice))
+        except FolioError as exc:
+            rows = exc.data.get("rows") if isinstance(exc.data, dict) else None
+            problems.form.extend(str(r["message"]) for r in rows or [])
+            if not rows:
+                problems.fields["upload"] = explain(exc)
     if problems.form:
         problems.form.insert(0, "Nothing was booked.")
     return await run_in_threadpool(lambda: _page(request, me, book_id, problems, status=422))
