@@ -22,7 +22,7 @@ from folio.domain.errors import InvalidAmount, InvalidInput
 from folio.domain.money import parse_minor, parse_written_amount
 from folio.domain.opening_balances import RowProblem
 from folio.service.open_items import ItemInput
-from folio.service.trial_balance_files import csv_lines, xlsx_lines
+from folio.service.trial_balance_files import cell, csv_lines, header_columns, xlsx_lines
 
 _HEADERS = {
     "party": ("party", "party_number", "number", "customer", "supplier", "account", "konto",
@@ -70,7 +70,10 @@ def parse_item_rows(
         if all(str(c).strip() == "" for c in cells):
             continue
         if columns is None:
-            columns, german = _header(cells, line)
+            columns, german = header_columns(
+                cells, line, _HEADERS, _GERMAN, ("party", "document", "date", "amount"),
+                "party, document, date and amount (or Konto, Belegnummer, Belegdatum, Betrag)",
+            )  # fmt: skip
             mark = "," if german else mark
             continue
         try:
@@ -86,28 +89,6 @@ def parse_item_rows(
         raise InvalidInput("The file is empty: expected a header row and open items.",
                            {"field": "file"})  # fmt: skip
     return ParsedItems(items, names, problems)
-
-
-def _header(cells: list[object], line: int) -> tuple[dict[str, int], bool]:
-    names = [str(c).strip().lower() for c in cells]
-    columns = {}
-    for key, aliases in _HEADERS.items():
-        for index, name in enumerate(names):
-            if name in aliases:
-                columns[key] = index
-                break
-    missing = [key for key in ("party", "document", "date", "amount") if key not in columns]
-    if missing:
-        raise InvalidInput(
-            f"Line {line}: the header row needs the columns party, document, date and amount "
-            f"(or Konto, Belegnummer, Belegdatum, Betrag); missing: {', '.join(missing)}.",
-            {"field": "file", "line": line, "missing": missing},
-        )
-    return columns, bool(set(names) & _GERMAN)
-
-
-def _cell(cells: list[object], index: int | None) -> object:
-    return "" if index is None or index >= len(cells) else cells[index]
 
 
 def _day(value: object, field: str) -> date | None:
@@ -130,14 +111,14 @@ def _day(value: object, field: str) -> date | None:
 def _item(
     line: int, cells: list[object], columns: dict[str, int], exponent: int, mark: str
 ) -> tuple[ItemInput, str]:
-    raw_party = _cell(cells, columns["party"])
+    raw_party = cell(cells, columns["party"])
     number = str(int(raw_party)) if isinstance(raw_party, (int, float)) else str(raw_party).strip()
     if not number.isdigit():
         raise ValueError(f"the party number {number!r} is not a number")
-    document_date = _day(_cell(cells, columns["date"]), "date")
+    document_date = _day(cell(cells, columns["date"]), "date")
     if document_date is None:
         raise ValueError("the date is missing")
-    amount_cell = _cell(cells, columns["amount"])
+    amount_cell = cell(cells, columns["amount"])
     try:
         if isinstance(amount_cell, float):
             amount = parse_minor(Decimal(repr(amount_cell)), exponent, field="amount")
@@ -148,16 +129,16 @@ def _item(
                                           decimal_mark=mark)  # fmt: skip
     except InvalidAmount as exc:
         raise ValueError(f"amount {exc.message}") from None
-    description = str(_cell(cells, columns.get("description"))).strip() or None
+    description = str(cell(cells, columns.get("description"))).strip() or None
     item = ItemInput(
         index=line,
         party_id=None,
         party_number=number,
-        document_number=str(_cell(cells, columns["document"])).strip(),
+        document_number=str(cell(cells, columns["document"])).strip(),
         document_date=document_date,
-        due_date=_day(_cell(cells, columns.get("due")), "due date"),
+        due_date=_day(cell(cells, columns.get("due")), "due date"),
         amount=amount,
         description=description,
         kind="line",
     )
-    return item, str(_cell(cells, columns.get("name"))).strip()
+    return item, str(cell(cells, columns.get("name"))).strip()

@@ -144,7 +144,10 @@ def parse_rows(
         if all(str(c).strip() == "" for c in cells):
             continue
         if columns is None:
-            columns, german = _header(cells, line_number)
+            columns, german = header_columns(
+                cells, line_number, _HEADERS, _GERMAN, ("number", "debit", "credit"),
+                "number, debit and credit (or Konto, Soll, Haben)",
+            )  # fmt: skip
             mark = "," if german else mark
             continue
         row, problem = _row(line_number, cells, columns, exponent, mark)
@@ -159,25 +162,36 @@ def parse_rows(
     return ParsedFile(rows, problems)
 
 
-def _header(cells: list[object], line_number: int) -> tuple[dict[str, int], bool]:
+def header_columns(
+    cells: list[object],
+    line: int,
+    headers: dict[str, tuple[str, ...]],
+    german: set[str],
+    required: tuple[str, ...],
+    named: str,
+) -> tuple[dict[str, int], bool]:
+    """Each known column's index in a header row (the first alias that matches), and whether
+    the header is German (then amounts use a decimal comma). `named` says the required
+    columns to a person, in English and German."""
     names = [str(c).strip().lower() for c in cells]
     columns = {}
-    for key, aliases in _HEADERS.items():
+    for key, aliases in headers.items():
         for index, name in enumerate(names):
             if name in aliases:
                 columns[key] = index
                 break
-    missing = [key for key in ("number", "debit", "credit") if key not in columns]
+    missing = [key for key in required if key not in columns]
     if missing:
         raise InvalidInput(
-            f"Line {line_number}: the header row needs the columns number, debit and credit "
-            f"(or Konto, Soll, Haben); missing: {', '.join(missing)}.",
-            {"field": "file", "line": line_number, "missing": missing},
+            f"Line {line}: the header row needs the columns {named}; missing: "
+            f"{', '.join(missing)}.",
+            {"field": "file", "line": line, "missing": missing},
         )
-    return columns, bool(set(names) & _GERMAN)
+    return columns, bool(set(names) & german)
 
 
-def _cell(cells: list[object], index: int | None) -> object:
+def cell(cells: list[object], index: int | None) -> object:
+    """The cell at `index`, empty when the column is absent or the row shorter."""
     if index is None or index >= len(cells):
         return ""
     return cells[index]
@@ -186,11 +200,11 @@ def _cell(cells: list[object], index: int | None) -> object:
 def _row(
     line: int, cells: list[object], columns: dict[str, int], exponent: int, mark: str
 ) -> tuple[SetRow | None, RowProblem | None]:
-    raw_number = _cell(cells, columns["number"])
+    raw_number = cell(cells, columns["number"])
     number = (
         str(int(raw_number)) if isinstance(raw_number, (int, float)) else str(raw_number).strip()
     )
-    name_cell = _cell(cells, columns.get("name"))
+    name_cell = cell(cells, columns.get("name"))
     name = str(name_cell).strip() or None
     if isinstance(raw_number, (int, float)) and len(number) < 4:
         number = number.zfill(4)  # spreadsheets drop the leading zeros of SKR numbers
@@ -204,7 +218,7 @@ def _row(
     amounts = []
     for key in ("debit", "credit"):
         try:
-            amounts.append(_amount(_cell(cells, columns[key]), exponent, key, mark))
+            amounts.append(_amount(cell(cells, columns[key]), exponent, key, mark))
         except InvalidAmount as exc:
             return None, RowProblem(
                 line, "INVALID_BALANCE_ENTRY", f"line {line}: {key} {exc.message}", number
