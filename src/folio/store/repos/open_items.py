@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from folio.domain.parties import OpenItem
+from folio.store.repos.chunks import rows_where_in
 from folio.store.tables import journal_lines, open_items
-
-_IN_CHUNK = 1000
 
 
 def _item(row: Any) -> OpenItem:
@@ -59,17 +58,8 @@ class OpenItemRepo:
         return _item(row) if row else None
 
     def many(self, book_id: str, item_ids: Sequence[str]) -> dict[str, OpenItem]:
-        wanted = sorted(set(item_ids))
-        found: dict[str, OpenItem] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            for row in self.conn.execute(
-                select(open_items).where(
-                    open_items.c.book_id == book_id,
-                    open_items.c.item_id.in_(wanted[start : start + _IN_CHUNK]),
-                )
-            ):
-                found[row.item_id] = _item(row)
-        return found
+        rows = rows_where_in(self.conn, open_items, book_id, "item_id", item_ids)
+        return {row.item_id: _item(row) for row in rows}
 
     def of_ledger(self, book_id: str, ledger_id: str) -> list[OpenItem]:
         return [

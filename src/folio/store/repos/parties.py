@@ -12,9 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from folio.domain.parties import Party, PartyKind
+from folio.store.repos.chunks import rows_where_in
 from folio.store.tables import parties, party_number_ranges
-
-_IN_CHUNK = 1000
 
 
 def _party(row: Any) -> Party:
@@ -72,30 +71,12 @@ class PartyRepo:
         return _party(row) if row else None
 
     def many(self, book_id: str, party_ids: Sequence[str]) -> dict[str, Party]:
-        wanted = sorted(set(party_ids))
-        found: dict[str, Party] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            for row in self.conn.execute(
-                select(parties).where(
-                    parties.c.book_id == book_id,
-                    parties.c.party_id.in_(wanted[start : start + _IN_CHUNK]),
-                )
-            ):
-                found[row.party_id] = _party(row)
-        return found
+        rows = rows_where_in(self.conn, parties, book_id, "party_id", party_ids)
+        return {row.party_id: _party(row) for row in rows}
 
     def by_numbers(self, book_id: str, numbers: Sequence[str]) -> dict[str, Party]:
-        wanted = sorted(set(numbers))
-        found: dict[str, Party] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            for row in self.conn.execute(
-                select(parties).where(
-                    parties.c.book_id == book_id,
-                    parties.c.number.in_(wanted[start : start + _IN_CHUNK]),
-                )
-            ):
-                found[row.number] = _party(row)
-        return found
+        rows = rows_where_in(self.conn, parties, book_id, "number", numbers)
+        return {row.number: _party(row) for row in rows}
 
     def search(
         self,
