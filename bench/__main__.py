@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench import datev, env, imports, posting, reads, years
+from bench import aging, datev, env, imports, posting, reads, years
 
 QUICK = os.environ.get("FOLIO_BENCH_QUICK") == "1"
 SECONDS = int(os.environ.get("FOLIO_BENCH_SECONDS", "3" if QUICK else "20"))
@@ -138,6 +138,13 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
             add(f"12 DATEV Buchungsstapel import, {large:,} vs {small:,} bookings (us/booking)",
                 kind, dv[str(large)]["us_per_booking"], dv[str(small)]["us_per_booking"], r,
                 "<= 1.5", r <= 1.5, dv[str(large)]["load"], "us")  # fmt: skip
+        ag = results.get("aging", {}).get(kind)
+        if ag:
+            small, large = sorted(int(n) for n in ag if n.isdigit())
+            r = ag["ratio_per_line"]
+            add(f"13 aged receivables, {large:,} vs {small:,} control-ledger lines (us/line)",
+                kind, ag[str(large)]["us_per_line"], ag[str(small)]["us_per_line"], r,
+                "<= 1.5", r <= 1.5, ag[str(large)]["load"], "us")  # fmt: skip
         yr = results.get("years", {}).get(kind)
         if yr:
             five, one = yr["five_years"]["p50_ms"], yr["one_year"]["p50_ms"]
@@ -161,7 +168,7 @@ def render(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-STEPS = ("posting", "imports", "linear", "reads", "years", "datev")
+STEPS = ("posting", "imports", "linear", "reads", "years", "datev", "aging")
 
 
 def main() -> int:
@@ -185,6 +192,7 @@ def main() -> int:
             ("imports", lambda kind: imports.run(dbs, kind, IMPORT_ROWS, MEMORY_ROWS)),
             ("linear", lambda kind: imports.linear(dbs, kind, LINEAR_ROWS)),
             ("datev", lambda kind: datev.run(dbs, kind, LINEAR_ROWS)),
+            ("aging", lambda kind: aging.run(dbs, kind, LINEAR_ROWS)),
         ):
             if name not in steps:
                 continue

@@ -1,0 +1,128 @@
+"""Open items under any sequence of calls, on both engines: customers' invoices, payments that
+name an opening item or none, reversals of any of them. A model keeps every item's open amount
+and the receivables ledger's balance; after every step the aged report must agree with it item
+by item, its total must equal the ledger's balance, and `verify` must pass."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from folio.domain.journal import PostingMode
+from folio.domain.ledgers import Side
+from folio.domain.parties import PartyKind
+from folio.service.aging import item_states
+from folio.service.facade import Folio
+from folio.service.journal import EntryCreate, LineInput
+from folio.service.open_items import ItemInput, add_open_items
+from folio.service.parties import PartyCreate, create_party
+from folio.service.runner import SYSTEM
+from tests.builders import make_book
+
+START = date(2025, 1, 1)
+EXAMPLES = int(os.environ.get("FOLIO_ITEM_EXAMPLES", "20" if os.environ.get("CI") else "10"))
+amounts = st.integers(min_value=1, max_value=500_000)
+
+
+class OpenItems(RuleBasedStateMachine):
+    def __init__(self, fo: Folio) -> None:
+        super().__init__()
+        self.fo = fo
+
+    @initialize(opening=st.lists(st.tuples(st.integers(0, 2), amounts), min_size=1, max_size=4))
+    def open_book(self, opening: list[tuple[int, int]]) -> None:
+        book = make_book(self.fo, chart="skr04", entries_start=START)
+        self.book = book.id
+        self.customers = [
+            self.fo.write(lambda uow, i=i: create_party(
+                uow, book.id, PartyCreate(PartyKind.CUSTOMER, f"Kunde {i}"), SYSTEM
+            )).id
+            for i in range(3)
+        ]  # fmt: skip
+        wanted = [
+            ItemInput(n + 1, self.customers[c], None, f"OP-{n}", START - timedelta(days=5),
+                      START + timedelta(days=30), amount)
+            for n, (c, amount) in enumerate(opening)
+        ]  # fmt: skip
+        self.fo.write(lambda uow: add_open_items(uow, book.id, wanted, SYSTEM))
+        self.items = {
+            f"OP-{n}": (self.customers[c], amount) for n, (c, amount) in enumerate(opening)
+        }
+        self.open = {document: amount for document, (_, amount) in self.items.items()}
+        self.balance = sum(self.open.values())
+        # entry id -> (effect on the ledger, the item it moved or None)
+        self.posted: dict[str, tuple[int, str | None]] = {}
+        self.reversed: set[str] = set()
+        self.day = START
+
+    def _post(self, party: str, amount: int, payment: bool, settles: str | None) -> None:
+        self.day += timedelta(days=1)
+        line = LineInput(Side.CREDIT if payment else Side.DEBIT, amount, ledger_number="1200",
+                         party_id=party, settles=settles)  # fmt: skip
+        other = LineInput(Side.DEBIT if payment else Side.CREDIT, amount,
+                          ledger_number="1800" if payment else "4400")  # fmt: skip
+        entry = self.fo.post_entry(self.book, EntryCreate(date=self.day, lines=[line, other]))
+        effect = -amount if payment else amount
+        self.posted[entry.id] = (effect, settles)
+        self.balance += effect
+        if settles is not None:
+            self.open[settles] += effect
+
+    @rule(customer=st.integers(0, 2), amount=amounts)
+    def invoice(self, customer: int, amount: int) -> None:
+        self._post(self.customers[customer], amount, payment=False, settles=None)
+
+    @rule(data=st.data(), amount=amounts)
+    def pay_an_item(self, data: st.DataObject, amount: int) -> None:
+        document = data.draw(st.sampled_from(sorted(self.items)))
+        self._post(self.items[document][0], amount, payment=True, settles=document)
+
+    @rule(customer=st.integers(0, 2), amount=amounts)
+    def pay_on_account(self, customer: int, amount: int) -> None:
+        self._post(self.customers[customer], amount, payment=True, settles=None)
+
+    @rule(data=st.data())
+    def reverse(self, data: st.DataObject) -> None:
+        live = sorted(set(self.posted) - self.reversed)
+        if not live:
+            return
+        entry_id = data.draw(st.sampled_from(live))
+        self.fo.reverse_entry(self.book, entry_id, mode=PostingMode.ORIGINAL_PERIOD)
+        self.reversed.add(entry_id)
+        effect, settles = self.posted[entry_id]
+        self.balance -= effect
+        if settles is not None:
+            self.open[settles] -= effect
+
+    @invariant()
+    def the_report_agrees_with_the_model(self) -> None:
+        if not hasattr(self, "book"):
+            return
+        on = self.day + timedelta(days=1)
+        _, states, balance = self.fo.read(
+            lambda uow: item_states(uow, self.book, PartyKind.CUSTOMER, on)
+        )
+        assert balance == self.balance
+        assert sum(state.open for state in states) == self.balance
+        explicit = {s.document: s.open for s in states if s.explicit}
+        assert explicit == self.open
+        ledger = self.fo.ledger_by_number(self.book, "1200")
+        assert self.fo.balance(self.book, ledger.id, on).balance == self.balance
+        assert self.fo.verify(self.book).ok
+
+
+def test_open_items_hold_under_any_sequence(fo: Folio) -> None:
+    run_state_machine_as_test(
+        lambda: OpenItems(fo),
+        settings=settings(max_examples=EXAMPLES, stateful_step_count=10, deadline=None),
+    )
