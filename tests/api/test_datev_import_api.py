@@ -159,6 +159,10 @@ def test_import_errors(admin: httpx.Client) -> None:
     unbalanced = upload(admin, book, SUSA.replace("50.000,00;S", "50.001,00;S").encode())
     assert (unbalanced.status_code, unbalanced.json()["code"]) == (422, "BALANCE_MISMATCH")
     assert upload(admin, book, b"nothing here").status_code == 422
+    binary = upload(admin, book, b"\xff\xd8\xff\xe0\x00\x10JFIF\x81")  # a JPEG's start
+    assert (binary.status_code, binary.json()["code"]) == (422, "INVALID_INPUT")
+    assert binary.json()["data"] == {"field": "file", "offset": 10}
+    assert "neither UTF-8 nor Windows-1252" in binary.json()["error"]
     assert admin.get(f"/v1/books/{book}/journal-entries").json()["data"] == []
     other = datev_book(admin)
     post_entry(admin, other, "1800 D 10.00; 4400 C 10.00", on="2025-02-01")

@@ -57,10 +57,19 @@ def refuse(problems: list[Problem], what: str) -> None:
 
 
 def decode(data: bytes) -> str:
+    """DATEV writes Windows-1252; a file saved again as UTF-8 is read as such."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
+    except UnicodeDecodeError as exc:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no character in cp1252
+        raise InvalidInput(
+            f"The file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X} "
+            f"at offset {exc.start}); DATEV files are Windows-1252 CSV.",
+            {"field": "file", "offset": exc.start},
+        ) from exc
 
 
 def is_extf(text: str) -> bool:
