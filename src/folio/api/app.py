@@ -9,13 +9,14 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
 from folio import __version__, web
-from folio.api import bench_endpoint, compat, errors, throttle
+from folio.api import bench_endpoint, compat, deps, errors, throttle
 from folio.api.limits import BodyLimitMiddleware, MethodsMiddleware
 from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import (
@@ -112,9 +113,22 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     for compat_router in compat.ROUTERS:
         app.include_router(compat_router)
     web.mount(app)
+    _document_security(app)
     if os.environ.get("FOLIO_BENCH_ENDPOINTS") == "1":
         app.include_router(bench_endpoint.api)
     return app
+
+
+def _document_security(app: FastAPI) -> None:
+    """The bearer scheme that every route's security requirement names (`deps.documented`)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # made once, then FastAPI's cached copy
+        schema.setdefault("components", {}).setdefault("securitySchemes", deps.SECURITY_SCHEMES)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:

@@ -1,21 +1,30 @@
 """Per-request plumbing: who calls (bearer token → principal), with which scope, on which book.
 
 Each endpoint declares its scope once, as `call: Call = reads("books:read")` or
-`writes("books:write")`; FastAPI's `Security` carries the scope into the authentication
-dependency and keeps it on the route, where `route_scopes` (and the scope tests) find it.
+`writes("books:write")`; FastAPI's `Security` carries the scope into the one dependency that
+authenticates and reads the headers, and keeps it on the route, where `route_scopes` (and the
+scope tests) find it.
+
+One dependency node, reading the request's headers itself, instead of a tree of them (the
+bearer scheme, the token check, one node per header): FastAPI 0.165 spends about as much
+solving a dependency tree as Folio spends booking an entry (BENCHMARKS.md). What the tree
+gave the OpenAPI document, the security requirement and the two write headers, `documented`
+gives each route instead.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Header, Request, Security
+from fastapi import Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+from fastapi.security import SecurityScopes
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -29,11 +38,13 @@ from folio.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
-bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearer",
-    description="An API key (`fol_...`) or an access token from `POST /v1/auth/token`.",
-)
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key (`fol_...`) or an access token from `POST /v1/auth/token`.",
+    }
+}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 MAX_IDEMPOTENCY_KEY = 200
 MAX_MODIFIED_BY = 200
@@ -65,19 +76,22 @@ def throttled(request: Request) -> AbstractContextManager[None]:
     return throttle.guard(client_address(request))
 
 
-async def authenticated(
-    security_scopes: SecurityScopes,
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> auth.Principal:
-    """The caller, checked against the route's book (404 if not theirs) and scope (403).
+def bearer_token(request: Request) -> str | None:
+    """The token of `Authorization: Bearer <token>`, read as FastAPI's `HTTPBearer` reads it."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    return token if scheme.lower() == "bearer" and token else None
+
+
+async def authenticated(request: Request, scopes: Sequence[str]) -> auth.Principal:
+    """The caller, checked against the route's book (404 if not theirs) and scopes (403).
 
     On the event loop: a token verified moments ago is known without the database, and a
     worker thread is taken only to verify one (a thread hop less on nearly every request).
     """
-    if credentials is None or not credentials.credentials:
+    token = bearer_token(request)
+    if token is None:
         raise Unauthenticated("Send Authorization: Bearer <API key or access token>.")
-    token, engine = credentials.credentials, engine_of(request)
+    engine = engine_of(request)
     known = auth.VERIFIED.get(engine, token)
     if known is not None:
         principal = known
@@ -89,7 +103,7 @@ async def authenticated(
     book_id = request.path_params.get("book_id")
     if isinstance(book_id, str) and not principal.sees_book(book_id):
         raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
-    for scope in security_scopes.scopes:
+    for scope in scopes:
         if not principal.allows(scope):
             raise InsufficientScope(f"This needs the {scope} scope.", {"required": scope})
     return principal
@@ -120,8 +134,7 @@ class Call:
     ) -> Response:
         """Run a write; with an Idempotency-Key its response is stored in the same transaction."""
         if self.idempotency_key is None:
-            result = group_commit.write(UnitOfWork(self.engine), fn)
-            return Response(render(result).model_dump_json(), status_code=status, media_type=JSON)
+            return _rendered(render(group_commit.write(UnitOfWork(self.engine), fn)), status)
         produced: list[str] = []
 
         def render_stored(result: T) -> tuple[int, str]:
@@ -143,6 +156,24 @@ class Call:
             stored.body, status_code=stored.status_code, media_type=JSON, headers=headers
         )
 
+    async def write_async(
+        self,
+        fn: Callable[[UnitOfWork], T],
+        render: Callable[[T], BaseModel],
+        *,
+        status: int = 200,
+        book_id: str | None = None,
+    ) -> Response:
+        """`write` for an async endpoint: the request waits on the event loop, not a thread."""
+        if self.idempotency_key is not None:  # rare enough to take a worker thread
+            return await run_in_threadpool(self.write, fn, render, status=status, book_id=book_id)
+        result = await group_commit.write_async(UnitOfWork(self.engine), fn)
+        return _rendered(render(result), status)
+
+
+def _rendered(model: BaseModel, status: int) -> Response:
+    return Response(model.model_dump_json(), status_code=status, media_type=JSON)
+
 
 def _actor(request: Request, principal: auth.Principal, modified_by: str | None) -> Actor:
     return Actor(
@@ -150,10 +181,8 @@ def _actor(request: Request, principal: auth.Principal, modified_by: str | None)
     )
 
 
-def read_call(
-    request: Request,
-    principal: Annotated[auth.Principal, Security(authenticated)],
-) -> Call:
+async def read_call(security_scopes: SecurityScopes, request: Request) -> Call:
+    principal = await authenticated(request, security_scopes.scopes)
     return Call(
         engine=engine_of(request),
         principal=principal,
@@ -165,24 +194,10 @@ def read_call(
     )
 
 
-async def write_call(
-    request: Request,
-    principal: Annotated[auth.Principal, Security(authenticated)],
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="Makes a retry safe: the first response is stored and replayed.",
-        ),
-    ] = None,
-    modified_by: Annotated[
-        str | None,
-        Header(
-            alias="Modified-By",
-            description="Who acts on whose behalf; recorded on entries and in the audit log.",
-        ),
-    ] = None,
-) -> Call:
+async def write_call(security_scopes: SecurityScopes, request: Request) -> Call:
+    principal = await authenticated(request, security_scopes.scopes)
+    idempotency_key = request.headers.get("Idempotency-Key")
+    modified_by = request.headers.get("Modified-By")
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidInput(
             f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
@@ -202,6 +217,37 @@ async def write_call(
         body=await request.body(),
         idempotency_key=idempotency_key,
     )
+
+
+def _header(name: str, description: str) -> dict[str, Any]:
+    schema = {"anyOf": [{"type": "string"}, {"type": "null"}], "title": name}
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "schema": {**schema, "description": description},
+        "description": description,
+    }
+
+
+WRITE_HEADERS = [
+    _header("Idempotency-Key", "Makes a retry safe: the first response is stored and replayed."),
+    _header("Modified-By", "Who acts on whose behalf; recorded on entries and in the audit log."),
+]
+
+
+def documented(dependant: Dependant) -> dict[str, Any]:
+    """The OpenAPI a route gets from `reads`/`writes`: its security requirement with its
+    scopes, and a write's two headers (for the route's `openapi_extra`)."""
+    pending, found = [dependant], {}
+    while pending:
+        node = pending.pop()
+        if node.call is read_call or node.call is write_call:
+            found = {"security": [{"bearer": list(route_scopes_of(dependant))}]}
+            if node.call is write_call:
+                found["parameters"] = WRITE_HEADERS
+        pending.extend(node.dependencies)
+    return found
 
 
 def reads(scope: str) -> Any:
@@ -225,8 +271,12 @@ def unbound(call: Call) -> Call:
 
 def route_scopes(route: APIRoute) -> set[str]:
     """Every scope a route demands, read from its dependency tree."""
+    return route_scopes_of(route.dependant)
+
+
+def route_scopes_of(dependant: Dependant) -> set[str]:
     found: set[str] = set()
-    pending = [route.dependant]
+    pending = [dependant]
     while pending:
         dependant = pending.pop()
         found.update(dependant.own_oauth_scopes or ())

@@ -16,6 +16,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
+from folio.api.deps import documented
 from folio.api.errors import response_for
 from folio.domain.errors import InvalidInput
 
@@ -91,6 +92,12 @@ def refuse_unknown_query(request: Request, allowed: set[str]) -> None:
 
 
 class FolioRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        extra = documented(self.dependant)
+        if extra:
+            self.openapi_extra = {**extra, **(self.openapi_extra or {})}
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         # The native API only: the compatible endpoints ignore unknown parameters, as the

@@ -1,10 +1,11 @@
 """Group commit: concurrent writes on one engine share a transaction, each as if run alone.
 
 A server posting one entry per request pays, per write, the book lock taken and released and
-the commit's flush (BENCHMARKS.md). `write` here queues a write while another runs on the same
-engine; the next leader runs up to `MAX_BATCH` queued writes one after another in one
-`runner.write` and commits once. Everything else stays `runner.write`'s: a write that runs
-alone (nothing queued behind the leader) is exactly `runner.write`.
+the commit's flush (BENCHMARKS.md). Each engine has one writer thread while writes are queued:
+it takes up to `MAX_BATCH` of them at a time, runs them one after another in one `runner.write`
+and commits once. A write that finds nothing queued runs alone, exactly as `runner.write`.
+Callers wait on their thread (`write`) or on their event loop (`write_async`, which never
+blocks the loop and takes no worker thread while it waits).
 
 Every outcome is that of running the writes serially, in queue order, without savepoints:
 
@@ -13,20 +14,22 @@ Every outcome is that of running the writes serially, in queue order, without sa
   what those wrote, as it would serially), and the writes after it form the next pass. Each
   write runs at most twice, so a batch full of failures costs linear time;
 - a write that meets a database error, and every write of a pass whose transaction could not
-  commit (or begin), runs again on its own through `runner.write`, with its retries, in its
-  caller's thread.
+  commit (or begin), runs again on its own through `runner.write`, with its retries, for its
+  caller.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 
 from folio.service import runner
 from folio.store.uow import UnitOfWork
@@ -34,75 +37,105 @@ from folio.store.uow import UnitOfWork
 T = TypeVar("T")
 
 MAX_BATCH = 64
+IDLE_SECONDS = 2.0  # a writer thread with nothing queued for this long ends
 
 
 def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
     """`runner.write(uow, fn)`, sharing its transaction with writes queued meanwhile."""
-    group = _group(uow.engine)
     if runner.in_write(uow.engine):  # inside a write: it joins the open transaction
         return runner.write(uow, fn)
-    job = Job(fn)
-    with group.lock:
-        group.queue.append(job)
-        lead = group.leader is None
-        if lead:
-            group.leader = threading.get_ident()
-    if not lead:
-        job.done.wait()
-    if lead or job.promoted:
-        group.lead(uow)
+    done = threading.Event()
+    job = Job(fn, uow, done.set)
+    _group(uow.engine).submit(job)
+    done.wait()
     if job.alone:
         return runner.write(uow, fn)
-    if job.error is not None:
-        raise job.error
-    result: T = job.result
+    result: T = job.outcome()
     return result
+
+
+async def write_async(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
+    """`write` for a caller on an event loop: it awaits the writer thread's outcome."""
+    loop = asyncio.get_running_loop()
+    settled: asyncio.Future[None] = loop.create_future()
+
+    def notify() -> None:
+        loop.call_soon_threadsafe(_settle, settled)
+
+    job = Job(fn, uow, notify)
+    _group(uow.engine).submit(job)
+    await asyncio.shield(settled)  # a cancelled caller's write still runs to its end
+    if job.alone:
+        return await run_in_threadpool(runner.write, uow, fn)
+    result: T = job.outcome()
+    return result
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @dataclass(slots=True, eq=False)
 class Job:
-    """One queued write and its outcome."""
+    """One queued write, how to tell its caller, and its outcome."""
 
     fn: Callable[[UnitOfWork], Any]
-    done: threading.Event = field(default_factory=threading.Event)
+    uow: UnitOfWork
+    notify: Callable[[], None]
     result: Any = None
     error: BaseException | None = None
     alone: bool = False  # to run again on its own (runner.write, with retries)
-    promoted: bool = False  # woken to lead the next batch
+
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class _Group:
-    """One engine's queue of writes and its leader, the thread running a batch."""
+    """One engine's queue of writes and whether its writer thread runs."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.queued = threading.Condition(self.lock)
         self.queue: list[Job] = []
-        self.leader: int | None = None
+        self.writer: threading.Thread | None = None
 
     def waiting(self) -> int:
         with self.lock:
             return len(self.queue)
 
-    def lead(self, uow: UnitOfWork) -> None:
-        """Run one batch (the queue's head, up to MAX_BATCH), then hand leadership on."""
+    def submit(self, job: Job) -> None:
         with self.lock:
-            self.leader = threading.get_ident()
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-        try:
-            run_batch(uow, batch)
-        finally:
-            successor: Job | None = None
+            self.queue.append(job)
+            if self.writer is not None:
+                self.queued.notify()
+                return
+            self.writer = threading.Thread(
+                target=self._write, name="folio-group-commit", daemon=True
+            )
+        self.writer.start()
+
+    def _write(self) -> None:
+        """Run batches while writes are queued; end after IDLE_SECONDS without any."""
+        while True:
             with self.lock:
-                if self.queue:
-                    successor = self.queue[0]
-                    successor.promoted = True
-                    self.leader = -1  # taken: the successor leads next
-                else:
-                    self.leader = None
-            for job in batch:
-                job.done.set()
-            if successor is not None:
-                successor.done.set()
+                if not self.queue:
+                    self.queued.wait(IDLE_SECONDS)
+                if not self.queue:
+                    self.writer = None
+                    return
+                batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
+            try:
+                run_batch(batch[0].uow, batch)
+            except BaseException as exc:  # run_batch settles each job; this never leaves
+                for job in batch:  # a caller waiting should it ever fail itself
+                    if not job.alone:
+                        job.error = exc
+            finally:
+                for job in batch:
+                    job.notify()
 
 
 class _Failed(Exception):

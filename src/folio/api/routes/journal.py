@@ -30,7 +30,7 @@ def _render(result: tuple[Book, Entry]) -> EntryRead:
 
 
 @api.post("/journal-entries", status_code=201, response_model=EntryRead, summary="Post an entry")
-def post_entry(
+async def post_entry(
     call: Annotated[Call, writes("journal:write")], book_id: BookId, body: EntryCreate
 ) -> Response:
     """Lines name a ledger by `ledger_id` or `ledger_number` and carry a `debit` or `credit`."""
@@ -39,7 +39,7 @@ def post_entry(
         book = journal.posting_book(uow, book_id)
         return book, journal.post_entry(uow, book_id, body.command(book), call.actor)
 
-    return call.write(post, _render, status=201, book_id=book_id)
+    return await call.write_async(post, _render, status=201, book_id=book_id)
 
 
 @api.get("/journal-entries", response_model=Page[EntryRead], summary="List entries")
