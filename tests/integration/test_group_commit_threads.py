@@ -7,6 +7,7 @@ does not depend on timing; the engine's commits are counted to see the sharing.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -188,4 +189,42 @@ def test_many_threads_posting_through_group_commit_lose_nothing(engine: Engine) 
     entries = fo.entries(book_id, limit=1000)
     assert [e.journal_number for e in entries] == list(range(1, len(booked) + 1))
     assert fo.ledger(book_id, bank).debits_posted == sum(booked)
+    assert fo.verify(book_id).ok
+
+
+def test_writes_awaited_on_an_event_loop_share_commits_and_get_their_own_outcomes(
+    engine: Engine, commits: list[int]
+) -> None:
+    """`write_async` (the API's posting route): nine writes awaited at once behind a held one,
+    one of them refused; the loop is never blocked and each caller gets its own outcome."""
+    fo, book_id, bank, sales = _setup(engine)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_uow: UnitOfWork) -> str:
+        started.set()
+        assert release.wait(30)
+        return "held"
+
+    fns = [_posting(book_id, bank, sales, n) for n in range(1, 10)]
+    fns[4] = _posting(book_id, bank, sales, 5, other=4)  # unbalanced
+    before = len(commits)
+
+    async def run() -> list[Any]:
+        held = asyncio.ensure_future(group_commit.write_async(UnitOfWork(engine), hold))
+        await asyncio.to_thread(started.wait, 30)
+        calls = [
+            asyncio.ensure_future(group_commit.write_async(UnitOfWork(engine), fn)) for fn in fns
+        ]
+        while group_commit._group(engine).waiting() < len(fns):  # queued, the loop still free
+            await asyncio.sleep(0.001)
+        release.set()
+        return await asyncio.gather(held, *calls, return_exceptions=True)
+
+    held, *outcomes = asyncio.run(run())
+    assert held == "held"
+    assert isinstance(outcomes[4], UnbalancedEntry)
+    booked = [outcome.journal_number for i, outcome in enumerate(outcomes) if i != 4]
+    assert booked == list(range(1, 9))
+    assert len(commits) - before == 3  # the holder; the four before the refused; the four after
+    assert fo.ledger(book_id, bank).debits_posted == sum(range(1, 10)) - 5
     assert fo.verify(book_id).ok
