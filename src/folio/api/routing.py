@@ -107,7 +107,7 @@ class FolioRoute(APIRoute):
 
         async def route_handler(request: Request) -> Response:
             try:
-                if strict:
+                if strict and request.scope["query_string"]:
                     refuse_unknown_query(request, allowed)
                 return await handler(ExactJsonRequest(request.scope, request.receive))
             except Exception as error:  # every error leaves as an envelope, never a traceback
