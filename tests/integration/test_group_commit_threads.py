@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from folio.domain.errors import UnbalancedEntry
+from folio.domain.errors import InvalidAmount, UnbalancedEntry
 from folio.domain.ledgers import Side
 from folio.service import group_commit, journal, runner
 from folio.service.facade import Folio
@@ -55,7 +55,11 @@ def commits(engine: Engine) -> Iterator[list[int]]:
     event.remove(engine, "commit", count)
 
 
-def _batched(engine: Engine, fns: list[Callable[[UnitOfWork], Any]]) -> list[Outcome]:
+def _batched(
+    engine: Engine,
+    fns: list[Callable[[UnitOfWork], Any]],
+    merges: list[group_commit.Merge | None] | None = None,
+) -> list[Outcome]:
     """Run `fns` on threads of their own, queued in order behind a write that holds the lead."""
     group = group_commit._group(engine)
     started, release = threading.Event(), threading.Event()
@@ -69,7 +73,8 @@ def _batched(engine: Engine, fns: list[Callable[[UnitOfWork], Any]]) -> list[Out
 
     def call(index: int, fn: Callable[[UnitOfWork], Any]) -> None:
         try:
-            outcomes[index] = ("ok", group_commit.write(UnitOfWork(engine), fn))
+            merge = merges[index] if merges else None
+            outcomes[index] = ("ok", group_commit.write(UnitOfWork(engine), fn, merge))
         except Exception as exc:
             outcomes[index] = ("error", exc)
 
@@ -227,4 +232,99 @@ def test_writes_awaited_on_an_event_loop_share_commits_and_get_their_own_outcome
     assert booked == list(range(1, 9))
     assert len(commits) - before == 3  # the holder; the four before the refused; the four after
     assert fo.ledger(book_id, bank).debits_posted == sum(range(1, 10)) - 5
+    assert fo.verify(book_id).ok
+
+
+def _merged_posting(
+    book_id: str, debit: str, credit: str, amount: int, other: int | None = None, **actor: Any
+) -> tuple[Callable[[UnitOfWork], Any], group_commit.Merge]:
+    """A posting as the API's route submits it: its own function, and how it merges."""
+    lines = [
+        LineInput(Side.DEBIT, amount, ledger_id=debit),
+        LineInput(Side.CREDIT, amount if other is None else other, ledger_id=credit),
+    ]
+    who = runner.Actor(**{"principal_id": "key_1", **actor})
+
+    def command_of(_book: Any) -> EntryCreate:
+        if amount < 0:
+            raise InvalidAmount("The amount cannot be read.", {"field": "lines[0].debit"})
+        return EntryCreate(START, lines)
+
+    def fn(uow: UnitOfWork) -> Any:
+        return journal.posting_book(uow, book_id), journal.post_entry(
+            uow, book_id, command_of(journal.posting_book(uow, book_id)), who
+        )
+
+    return fn, journal.posting_merge(book_id, command_of, who)
+
+
+def test_postings_queued_together_merge_into_one_write_each_refused_alone(
+    engine: Engine, commits: list[int]
+) -> None:
+    """Six postings of one principal run as one merged write: the unbalanced one and the one
+    whose amount cannot be read get their own errors, the others are booked in queue order,
+    each with its own audit event; one commit for all (the holder's aside)."""
+    fo, book_id, bank, sales = _setup(engine)
+    made = [
+        _merged_posting(book_id, bank, sales, 1, request_id="r1"),
+        _merged_posting(book_id, bank, sales, 2, other=3, request_id="r2"),  # unbalanced
+        _merged_posting(book_id, bank, sales, 4, request_id="r3"),
+        _merged_posting(book_id, bank, sales, -1, request_id="r4"),  # unreadable amount
+        _merged_posting(book_id, bank, sales, 8, request_id="r5"),
+        _merged_posting(book_id, bank, sales, 16, request_id="r6"),
+    ]
+    before = len(commits)
+    outcomes = _batched(engine, [fn for fn, _ in made], [merge for _, merge in made])
+    assert [kind for kind, _ in outcomes] == ["ok", "error", "ok", "error", "ok", "ok"]
+    assert isinstance(outcomes[1][1], UnbalancedEntry)
+    assert isinstance(outcomes[3][1], InvalidAmount)
+    booked = [outcomes[i][1][1] for i in (0, 2, 4, 5)]
+    assert [entry.journal_number for entry in booked] == [1, 2, 3, 4]
+    assert [entry.lines[0].amount for entry in booked] == [1, 4, 8, 16]
+    assert len({entry.intent_id for entry in booked}) == 4  # each a posting of its own
+    assert len(commits) - before == 2
+    assert fo.ledger(book_id, bank).debits_posted == 29
+    events = [
+        event
+        for event in fo.read(lambda uow: uow.audit.search(book_id, limit=100))
+        if event.action == "journal_entry.posted"
+    ]
+    assert sorted(e.request_id for e in events) == ["r1", "r3", "r5", "r6"]
+    assert fo.verify(book_id).ok
+
+
+def test_postings_of_different_principals_do_not_merge(engine: Engine, commits: list[int]) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    made = [
+        _merged_posting(book_id, bank, sales, 1),
+        _merged_posting(book_id, bank, sales, 2, principal_id="key_2"),
+        _merged_posting(book_id, bank, sales, 4, modified_by="clerk"),
+    ]
+    outcomes = _batched(engine, [fn for fn, _ in made], [merge for _, merge in made])
+    entries = [entry for _, (_book, entry) in outcomes]
+    assert [(e.created_by, e.modified_by) for e in entries] == [
+        ("key_1", None), ("key_2", None), ("key_1", "clerk")
+    ]  # fmt: skip
+    assert fo.verify(book_id).ok
+
+
+def test_a_merged_run_that_fails_runs_each_of_its_writes_again_alone(
+    engine: Engine, commits: list[int]
+) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+
+    def broken(_uow: UnitOfWork, _items: list[Any]) -> list[Any]:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    fns = [_posting(book_id, bank, sales, n) for n in (1, 2, 3)]
+    merges = [group_commit.Merge("same", n, broken) for n in (1, 2, 3)]
+    before = len(commits)
+    outcomes = _batched(engine, [_posting(book_id, bank, sales, 9), *fns], [None, *merges])
+    assert [kind for kind, _ in outcomes] == ["ok"] * 4
+    assert outcomes[0][1].journal_number == 1
+    assert sorted(entry.journal_number for _, entry in outcomes) == [1, 2, 3, 4]
+    # the holder; the first write again after the failed pass; then each merged write alone,
+    # on its caller's thread
+    assert len(commits) - before == 1 + 1 + 3
+    assert fo.ledger(book_id, bank).debits_posted == 15
     assert fo.verify(book_id).ok

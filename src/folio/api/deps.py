@@ -163,11 +163,13 @@ class Call:
         *,
         status: int = 200,
         book_id: str | None = None,
+        merge: group_commit.Merge | None = None,
     ) -> Response:
-        """`write` for an async endpoint: the request waits on the event loop, not a thread."""
+        """`write` for an async endpoint: the request waits on the event loop, not a thread.
+        `merge`: how the write may run together with like writes (group_commit.Merge)."""
         if self.idempotency_key is not None:  # rare enough to take a worker thread
             return await run_in_threadpool(self.write, fn, render, status=status, book_id=book_id)
-        result = await group_commit.write_async(UnitOfWork(self.engine), fn)
+        result = await group_commit.write_async(UnitOfWork(self.engine), fn, merge)
         return _rendered(render(result), status)
 
 

@@ -7,6 +7,10 @@ and commits once. A write that finds nothing queued runs alone, exactly as `runn
 Callers wait on their thread (`write`) or on their event loop (`write_async`, which never
 blocks the loop and takes no worker thread while it waits).
 
+A write may say how it runs together with like writes (`Merge`): queued writes one after
+another with the same merge key run as one call (the single posting: many entries checked one
+by one, then written with one statement per table instead of one per entry each).
+
 Every outcome is that of running the writes serially, in queue order, without savepoints:
 
 - a write that fails with its own error (a refused posting) ends the pass; the writes before
@@ -15,7 +19,9 @@ Every outcome is that of running the writes serially, in queue order, without sa
   write runs at most twice, so a batch full of failures costs linear time;
 - a write that meets a database error, and every write of a pass whose transaction could not
   commit (or begin), runs again on its own through `runner.write`, with its retries, for its
-  caller.
+  caller;
+- a merged run refuses a write by its own rules without writing anything for it; should the
+  run itself fail, each of its writes runs again on its own.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,12 +46,26 @@ MAX_BATCH = 64
 IDLE_SECONDS = 2.0  # a writer thread with nothing queued for this long ends
 
 
-def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """How a write runs together with the like writes queued right after it.
+
+    `run(uow, items)` does, for the `item` of each write with the same `key`, what each
+    write's own function would, in order, and answers one outcome per item: its result, or
+    the exception that refused it (having written nothing for it).
+    """
+
+    key: Hashable
+    item: Any
+    run: Callable[[UnitOfWork, list[Any]], list[Any]]
+
+
+def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T], merge: Merge | None = None) -> T:
     """`runner.write(uow, fn)`, sharing its transaction with writes queued meanwhile."""
     if runner.in_write(uow.engine):  # inside a write: it joins the open transaction
         return runner.write(uow, fn)
     done = threading.Event()
-    job = Job(fn, uow, done.set)
+    job = Job(fn, uow, done.set, merge)
     _group(uow.engine).submit(job)
     done.wait()
     if job.alone:
@@ -54,7 +74,9 @@ def write(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
     return result
 
 
-async def write_async(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
+async def write_async(
+    uow: UnitOfWork, fn: Callable[[UnitOfWork], T], merge: Merge | None = None
+) -> T:
     """`write` for a caller on an event loop: it awaits the writer thread's outcome."""
     loop = asyncio.get_running_loop()
     settled: asyncio.Future[None] = loop.create_future()
@@ -62,7 +84,7 @@ async def write_async(uow: UnitOfWork, fn: Callable[[UnitOfWork], T]) -> T:
     def notify() -> None:
         loop.call_soon_threadsafe(_settle, settled)
 
-    job = Job(fn, uow, notify)
+    job = Job(fn, uow, notify, merge)
     _group(uow.engine).submit(job)
     await asyncio.shield(settled)  # a cancelled caller's write still runs to its end
     if job.alone:
@@ -83,6 +105,7 @@ class Job:
     fn: Callable[[UnitOfWork], Any]
     uow: UnitOfWork
     notify: Callable[[], None]
+    merge: Merge | None = None
     result: Any = None
     error: BaseException | None = None
     alone: bool = False  # to run again on its own (runner.write, with retries)
@@ -141,9 +164,10 @@ class _Group:
 class _Failed(Exception):
     """A write of a pass failed: the pass's transaction is rolled back."""
 
-    def __init__(self, index: int, error: Exception) -> None:
+    def __init__(self, index: int, error: Exception, end: int | None = None) -> None:
         super().__init__(index, error)
         self.index, self.error = index, error
+        self.end = index + 1 if end is None else end  # a merged run: every write it held
 
 
 def run_batch(uow: UnitOfWork, batch: list[Job]) -> None:
@@ -160,31 +184,40 @@ def run_batch(uow: UnitOfWork, batch: list[Job]) -> None:
         failed = _pass(uow, pending)
         if failed is None:
             return
-        index, error = failed
-        if isinstance(error, DBAPIError):
+        index, end, error = failed
+        if end - index > 1:  # a merged run failed as a whole
+            _all_alone(pending[index:end])
+        elif isinstance(error, DBAPIError):
             pending[index].alone = True
         else:
             pending[index].error = error
-        before, pending = pending[:index], pending[index + 1 :]
+        before, pending = pending[:index], pending[end:]
         if before and _pass(uow, before) is not None:  # they passed a moment ago
             _all_alone(before)
 
 
-def _pass(uow: UnitOfWork, jobs: list[Job]) -> tuple[int, Exception] | None:
-    """Run `jobs` in one transaction: None once committed, else which failed and how."""
+def _pass(uow: UnitOfWork, jobs: list[Job]) -> tuple[int, int, Exception] | None:
+    """Run `jobs` in one transaction: None once committed, else which failed and how (the
+    failing write, or the merged run, from index to end)."""
 
     def run_all(uow: UnitOfWork) -> None:
-        for index, job in enumerate(jobs):
+        index = 0
+        while index < len(jobs):
+            end, merge = _merged_until(jobs, index), jobs[index].merge
             try:
-                job.result = job.fn(uow)
+                if end - index > 1 and merge is not None:
+                    _run_merged(uow, merge, jobs[index:end])
+                else:
+                    jobs[index].result = jobs[index].fn(uow)
             except Exception as exc:
-                raise _Failed(index, exc) from exc
+                raise _Failed(index, exc, end) from exc
+            index = end
 
     try:
         runner.write(uow, run_all)
     except _Failed as failed:
         _clear(jobs)
-        return failed.index, failed.error
+        return failed.index, failed.end, failed.error
     except BaseException as exc:  # no transaction, or no commit: each runs again on its own
         _all_alone(jobs)
         if not isinstance(exc, Exception):
@@ -193,9 +226,28 @@ def _pass(uow: UnitOfWork, jobs: list[Job]) -> tuple[int, Exception] | None:
     return None
 
 
+def _merged_until(jobs: list[Job], index: int) -> int:
+    """The end of the run of writes from `index` that merge with it (index + 1 if none)."""
+    merge, end = jobs[index].merge, index + 1
+    if merge is None:
+        return end
+    while end < len(jobs) and (other := jobs[end].merge) is not None and other.key == merge.key:
+        end += 1
+    return end
+
+
+def _run_merged(uow: UnitOfWork, merge: Merge, jobs: list[Job]) -> None:
+    outcomes = merge.run(uow, [other.item for job in jobs if (other := job.merge) is not None])
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            job.result, job.error = None, outcome
+        else:
+            job.result, job.error = outcome, None
+
+
 def _clear(jobs: list[Job]) -> None:
     for job in jobs:
-        job.result = None
+        job.result, job.error = None, None
 
 
 def _all_alone(jobs: list[Job]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from folio.domain.books import Book
 from folio.domain.errors import (
     AlreadyReversed,
+    AmountOverflow,
+    FolioError,
     InvalidInput,
     InvalidSettlement,
     NotFound,
@@ -25,9 +28,17 @@ from folio.domain.journal import (
     check_description,
     mirror,
 )
-from folio.domain.ledgers import Side
+from folio.domain.ledgers import Ledger, Side
+from folio.service import group_commit
 from folio.service.books import get_book
-from folio.service.posting import lock_book, write_entries
+from folio.service.posting import (
+    MAX_TOTAL,
+    Posting,
+    check_drafts,
+    check_periods_open,
+    lock_book,
+    write_entries,
+)
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
@@ -156,6 +167,96 @@ def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor
         metadata=dict(command.metadata),
     )
     [entry] = write_entries(uow, book_id, [draft], actor=actor, locked=locked)
+    _audit_posted(uow, actor, book_id, entry)
+    return entry
+
+
+CommandOf = Callable[[Book], EntryCreate]  # reads a request with the book's decimals
+
+
+def posting_merge(book_id: str, command_of: CommandOf, actor: Actor) -> group_commit.Merge:
+    """How a single posting runs merged with the postings queued right after it on the same
+    book by the same principal (`post_each`); their entries share `created_by`/`modified_by`."""
+    key = ("post_entry", book_id, actor.principal_id, actor.modified_by)
+    return group_commit.Merge(
+        key, (command_of, actor), lambda uow, items: post_each(uow, book_id, items)
+    )
+
+
+def post_each(
+    uow: UnitOfWork, book_id: str, items: Sequence[tuple[CommandOf, Actor]]
+) -> list[tuple[Book, Entry] | FolioError]:
+    """Post each item as `post_entry` would, one after another: each is checked against the
+    book, its ledgers, periods and the totals of the items before it, and refused alone by
+    its own error; then the entries that pass are written at once, one statement per table.
+    Every item's principal and Modified-By are the same (`posting_merge`'s key)."""
+    locked = lock_book(uow, book_id)
+    book = locked[0]
+    drafts: list[EntryDraft | FolioError] = []
+    for command_of, _actor in items:
+        try:
+            command = command_of(book)
+            check_description(command.description)
+            drafts.append(
+                EntryDraft(
+                    date=command.date,
+                    lines=resolve_lines(uow, book_id, command.lines),
+                    description=command.description,
+                    kind=EntryKind.MANUAL,
+                    external_reference=command.external_reference,
+                    metadata=dict(command.metadata),
+                )
+            )
+        except FolioError as exc:
+            drafts.append(exc)
+    named = {line.ledger_id for d in drafts if isinstance(d, EntryDraft) for line in d.lines}
+    ledgers = uow.ledgers.many(book_id, named, lock=True)
+    added: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for index, draft in enumerate(drafts):
+        if isinstance(draft, EntryDraft):
+            try:
+                check_drafts(
+                    book, [draft], ledgers, allow_archived=False, first_index=0, many=False
+                )
+                check_periods_open(uow, book_id, {draft.date})
+                _add_totals(draft, ledgers, added)
+            except FolioError as exc:
+                drafts[index] = exc
+    passed = [draft for draft in drafts if isinstance(draft, EntryDraft)]
+    posting = Posting(uow, book_id, actor=items[0][1], locked=locked, keep=True, one_intent=False)
+    if passed:
+        posting.add(passed, ledgers=ledgers, checked=True)
+    entries = iter(posting.done().entries)
+    outcomes: list[tuple[Book, Entry] | FolioError] = []
+    for (_command_of, actor), draft in zip(items, drafts, strict=True):
+        if isinstance(draft, FolioError):
+            outcomes.append(draft)
+            continue
+        entry = next(entries)
+        _audit_posted(uow, actor, book_id, entry)
+        outcomes.append((book, entry))
+    return outcomes
+
+
+def _add_totals(draft: EntryDraft, ledgers: dict[str, Ledger], added: dict[str, list[int]]) -> None:
+    """Count `draft` towards its ledgers' totals after the drafts before it, or refuse it as
+    posting it alone would (AmountOverflow) when a total would pass the 64-bit limit."""
+    mine: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in draft.lines:
+        mine[line.ledger_id][0 if line.side is Side.DEBIT else 1] += line.amount
+    for ledger_id, (debits, credits) in mine.items():
+        ledger, before = ledgers[ledger_id], added[ledger_id]
+        if (
+            ledger.debits_posted + before[0] + debits > MAX_TOTAL
+            or ledger.credits_posted + before[1] + credits > MAX_TOTAL
+        ):
+            raise AmountOverflow(data={"ledger_id": ledger_id})
+    for ledger_id, (debits, credits) in mine.items():
+        added[ledger_id][0] += debits
+        added[ledger_id][1] += credits
+
+
+def _audit_posted(uow: UnitOfWork, actor: Actor, book_id: str, entry: Entry) -> None:
     audit(
         uow,
         actor,
@@ -165,7 +266,6 @@ def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor
         target_id=entry.id,
         details={"journal_number": entry.journal_number},
     )
-    return entry
 
 
 def get_entry(uow: UnitOfWork, book_id: str, entry_id: str) -> Entry:

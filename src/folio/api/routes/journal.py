@@ -39,7 +39,8 @@ async def post_entry(
         book = journal.posting_book(uow, book_id)
         return book, journal.post_entry(uow, book_id, body.command(book), call.actor)
 
-    return await call.write_async(post, _render, status=201, book_id=book_id)
+    merge = journal.posting_merge(book_id, body.command, call.actor)
+    return await call.write_async(post, _render, status=201, book_id=book_id, merge=merge)
 
 
 @api.get("/journal-entries", response_model=Page[EntryRead], summary="List entries")
