@@ -82,7 +82,7 @@ async def write_async(
     settled: asyncio.Future[None] = loop.create_future()
 
     def notify() -> None:
-        loop.call_soon_threadsafe(_settle, settled)
+        loop.call_soon_threadsafe(_resolve, settled)
 
     job = Job(fn, uow, notify, merge)
     _group(uow.engine).submit(job)
@@ -93,7 +93,7 @@ async def write_async(
     return result
 
 
-def _settle(future: asyncio.Future[None]) -> None:
+def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
 
@@ -150,15 +150,21 @@ class _Group:
                     self.writer = None
                     return
                 batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            try:
-                run_batch(batch[0].uow, batch)
-            except BaseException as exc:  # run_batch settles each job; this never leaves
-                for job in batch:  # a caller waiting should it ever fail itself
-                    if not job.alone:
-                        job.error = exc
-            finally:
-                for job in batch:
-                    job.notify()
+            _settle(batch)
+            del batch  # an idle writer holds no job (nor its engine) while it waits
+
+
+def _settle(batch: list[Job]) -> None:
+    """Run `batch` and tell each caller, whatever happens."""
+    try:
+        run_batch(batch[0].uow, batch)
+    except BaseException as exc:  # run_batch settles each job; should it ever fail itself,
+        for job in batch:  # no caller is left waiting
+            if not job.alone:
+                job.error = exc
+    finally:
+        for job in batch:
+            job.notify()
 
 
 class _Failed(Exception):
