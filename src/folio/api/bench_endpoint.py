@@ -1,7 +1,8 @@
 """Benchmark-only endpoints, mounted by `create_app` only when FOLIO_BENCH_ENDPOINTS=1.
 
-`POST /bench/echo` is the framework ceiling of `bench/`: the same app, middleware and body
-validation (`EntryCreate`) as `POST .../journal-entries`, without auth or database.
+`POST /bench/echo` is the framework ceiling of `bench/`: the same app, middleware, body
+validation (`EntryCreate`) and route shape (async, on the event loop) as `POST
+.../journal-entries`, without auth or database.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def ping() -> Response:
 
 
 @api.post("/echo", status_code=201)
-def echo(body: EntryCreate) -> Response:
+async def echo(body: EntryCreate) -> Response:
     return Response(
         b'{"lines":%d}' % len(body.lines), status_code=201, media_type="application/json"
     )
