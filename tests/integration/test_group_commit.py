@@ -39,8 +39,9 @@ def _posting(book_id: str, debit: str, credit: str, on: date, amount: int) -> Ca
 
 
 def _run(engine: Engine, *fns: Callable[..., Any]) -> list[group_commit.Job]:
-    jobs = [group_commit.Job(fn) for fn in fns]
-    group_commit.run_batch(UnitOfWork(engine), jobs)
+    uow = UnitOfWork(engine)
+    jobs = [group_commit.Job(fn, uow, lambda: None) for fn in fns]
+    group_commit.run_batch(uow, jobs)
     return jobs
 
 
