@@ -111,7 +111,6 @@ def test_format_then_parse_is_identity(minor: int, exponent: int) -> None:
     assert parse_minor(format_minor(minor, exponent), exponent) == minor
 
 
-
 @given(
     st.from_regex(r"\A[0-9]{1,19}(\.[0-9]{1,5})?\Z") | st.text("0123456789.-+ e", max_size=22),
     st.sampled_from([0, 2, 3]),
