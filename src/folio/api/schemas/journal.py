@@ -42,10 +42,8 @@ class LineCreate(Input):
         return self
 
     def command(self, index: int, exponent: int) -> journal.LineInput:
-        if self.debit is not None:
-            side, value = Side.DEBIT, self.debit
-        else:
-            side, value = Side.CREDIT, self.credit
+        side = Side.DEBIT if self.debit is not None else Side.CREDIT
+        value = self.debit if self.debit is not None else self.credit
         amount = plain_minor(value, exponent)  # the common case, without the field's name
         if amount is None:
             amount = parse_minor(value, exponent, field=f"lines[{index}].{side.value}")
