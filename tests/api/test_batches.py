@@ -290,6 +290,33 @@ def test_the_library_posts_batches_and_sets_many_openings(fo: Folio) -> None:
     assert fo.verify(book_id).ok
 
 
+def test_a_batch_refuses_exactly_the_entries_that_would_overflow_a_ledger(fo: Folio) -> None:
+    """Near the 64-bit limit the batch is checked entry by entry: the entries before count
+    towards a ledger's totals, so the tenth entry of 10^18 - 1 minor units overflows."""
+    book_id, ids = _fo_book(fo)
+    largest = 10**18 - 1
+    commands = [
+        EntryCreate(
+            START,
+            [
+                LineInput(Side.DEBIT, largest, ledger_id=ids["1000"]),
+                LineInput(Side.CREDIT, largest, ledger_id=ids["4000" if n % 2 else "3000"]),
+            ],
+        )
+        for n in range(11)
+    ]
+    result = fo.post_entries(book_id, commands, atomic=False)
+    refused = [i for i, o in enumerate(result.outcomes) if isinstance(o, Exception)]
+    assert refused == [9, 10]
+    assert [o.code for o in result.outcomes if isinstance(o, Exception)] == ["AMOUNT_OVERFLOW"] * 2
+    assert fo.ledger(book_id, ids["1000"]).debits_posted == 9 * largest
+    assert fo.ledger(book_id, ids["3000"]).credits_posted == 5 * largest
+    with pytest.raises(BatchRejected) as whole:
+        fo.post_entries(book_id, commands[:1])
+    assert [p["index"] for p in whole.value.data["errors"]] == [0]
+    assert fo.verify(book_id).ok
+
+
 def test_the_cli_posts_a_batch_file_and_sets_many_openings(
     fo: Folio, db_url: str, tmp_path: Path
 ) -> None:

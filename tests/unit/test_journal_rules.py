@@ -7,7 +7,7 @@ from folio.domain.errors import (
     InvalidPeriodTransition,
     UnbalancedEntry,
 )
-from folio.domain.ids import is_id, new_id
+from folio.domain.ids import is_id, new_id, new_ids
 from folio.domain.journal import Line, LineDraft, entry_hash, mirror, validate_lines
 from folio.domain.ledgers import Side
 from folio.domain.periods import PeriodAction, PeriodStatus, parse_period, transition
@@ -66,6 +66,15 @@ def test_ids_have_prefix_and_22_base58_characters() -> None:
         assert not set(value[len(prefix) + 1 :]) & set("0OIl")
     assert len({new_id("je") for _ in range(1000)}) == 1000
     assert not is_id("je_short", "je")
+
+
+def test_ids_made_at_once_are_ids_like_the_others_and_all_distinct() -> None:
+    many = new_ids("le", 2000)  # more random digits than one draw of 4 KB gives
+    assert len(set(many)) == 2000 and all(is_id(value, "le") for value in many)
+    assert new_ids("je", 0) == []
+    assert sorted([new_id("je"), *new_ids("je", 3)])[0][:11] <= new_id("je")[:11]  # time first
+    with pytest.raises(ValueError, match="unknown id prefix"):
+        new_ids("xx", 1)
 
 
 def test_period_transitions() -> None:

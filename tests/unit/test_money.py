@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from folio.domain.errors import CurrencyMismatch, InvalidAmount, InvalidInput
-from folio.domain.money import MAX_MINOR, Money, currency_exponent, format_minor, parse_minor
+from folio.domain.money import (
+    MAX_MINOR,
+    Money,
+    currency_exponent,
+    format_minor,
+    parse_minor,
+    plain_minor,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +109,32 @@ def test_format(minor: int, exponent: int, text: str) -> None:
 @given(st.integers(min_value=-MAX_MINOR, max_value=MAX_MINOR), st.sampled_from([0, 2, 3]))
 def test_format_then_parse_is_identity(minor: int, exponent: int) -> None:
     assert parse_minor(format_minor(minor, exponent), exponent) == minor
+
+
+@given(
+    st.from_regex(r"\A[0-9]{1,19}(\.[0-9]{1,5})?\Z") | st.text("0123456789.-+ e", max_size=22),
+    st.sampled_from([0, 2, 3]),
+)
+def test_the_plain_path_answers_as_decimal_arithmetic(text: str, exponent: int) -> None:
+    """Plain strings take integer arithmetic, with the same minor units as the exact decimal
+    value; what it cannot decide (too many decimals, too long, signed, not a number) it leaves
+    to the general path, which is unchanged."""
+    plain = plain_minor(text, exponent)
+    if plain is None:
+        return
+    scaled = Decimal(text).scaleb(exponent)
+    assert scaled == scaled.to_integral_value() and abs(scaled) <= MAX_MINOR
+    assert plain == int(scaled) == parse_minor(f" {text} ", exponent)
+
+
+@pytest.mark.parametrize(
+    ("text", "exponent", "minor"),
+    [("12", 2, 1200), ("0.5", 2, 50), ("007.10", 2, 710), ("999999999999999.999", 3, MAX_MINOR)],
+)
+def test_plain_amounts(text: str, exponent: int, minor: int) -> None:
+    assert plain_minor(text, exponent) == minor
+
+
+@pytest.mark.parametrize("value", ["1.234", "-1", "+1", " 1", "1e3", "1234567890123456", 5, None])
+def test_what_the_plain_path_leaves_to_the_general_one(value: object) -> None:
+    assert plain_minor(value, 2) is None

@@ -168,6 +168,22 @@ def entry_hash(prev_hash: str, header: dict[str, Any], lines: Sequence[dict[str,
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
+_last_instant: tuple[datetime | None, str] = (None, "")
+
+
+def _instant(at: datetime) -> str:
+    """`at` in ISO form with microseconds. The entries of a chunk share one `created_at`
+    object, and formatting an aware datetime costs several microseconds: the last one is
+    remembered by identity (an equal datetime in another zone writes differently)."""
+    global _last_instant
+    last = _last_instant
+    if last[0] is at:
+        return last[1]
+    text = at.isoformat(timespec="microseconds")
+    _last_instant = (at, text)
+    return text
+
+
 def hash_header(
     *,
     entry_id: str,
@@ -190,7 +206,7 @@ def hash_header(
         "book_id": book_id,
         "journal_number": journal_number,
         "date": entry_date.isoformat(),
-        "created_at": created_at.isoformat(timespec="microseconds"),
+        "created_at": _instant(created_at),
         "description": description,
         "kind": kind,
         "is_opening_balance": is_opening_balance,

@@ -43,6 +43,10 @@ KNOWN_CURRENCIES = frozenset(
 # 18 significant digits of minor units: well inside a signed 64-bit integer.
 MAX_MINOR = 10**18 - 1
 _DECIMAL_STRING = re.compile(r"^[+-]?(\d+)(\.(\d+))?$")
+# What nearly every client sends: unsigned ASCII digits, at most 15 before the point (so the
+# amount cannot be too large for any exponent up to 3), and a fraction of at most 3 digits.
+_PLAIN = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,3}))?")
+_POWERS = (1, 10, 100, 1000)
 
 
 def currency_exponent(currency: str) -> int:
@@ -60,12 +64,31 @@ def normalize_currency(currency: str) -> str:
     return code
 
 
+def plain_minor(value: object, exponent: int) -> int | None:
+    """`parse_minor` of a plain decimal string ("1234.5", "12") that fits the exponent, in
+    integer arithmetic; None for anything else (`parse_minor` decides it, or says why not)."""
+    if type(value) is not str or not 0 <= exponent <= 3:
+        return None
+    match = _PLAIN.fullmatch(value)
+    if match is None:
+        return None
+    whole, fraction = match.groups()
+    if fraction is None:
+        return int(whole) * _POWERS[exponent]
+    if len(fraction) > exponent:
+        return None  # "1.230" may still fit, "1.234" does not: the general path says which
+    return int(whole) * _POWERS[exponent] + int(fraction) * _POWERS[exponent - len(fraction)]
+
+
 def parse_minor(value: object, exponent: int, *, field: str = "amount") -> int:
     """Parse a JSON number or decimal string into exact minor units.
 
     Accepts int, Decimal and strings like "1000.00" or "-5". Floats are refused outright:
     they have already lost the exact value the caller meant.
     """
+    plain = plain_minor(value, exponent)
+    if plain is not None:
+        return plain
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidAmount(
             f"{field}: pass amounts as decimal strings or exact numbers, not floats.",

@@ -103,7 +103,10 @@ def resolve_lines(
                     f"lines[{index}]: no ledger numbered {line.ledger_number} in this book.",
                     {"field": f"lines[{index}].ledger_number", "ledger_number": line.ledger_number},
                 )
-        party_id, item_id = _party_and_item(uow, book_id, index, line, ledger_id)
+        if line.party_id is None and line.settles is None:
+            party_id, item_id = None, None
+        else:
+            party_id, item_id = _party_and_item(uow, book_id, index, line, ledger_id)
         drafts.append(
             LineDraft(
                 ledger_id, line.side, line.amount, line.description, line.tags, party_id, item_id

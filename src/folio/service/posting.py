@@ -25,7 +25,7 @@ from folio.domain.errors import (
     UnbalancedEntry,
     UnknownLedger,
 )
-from folio.domain.ids import new_id
+from folio.domain.ids import new_id, new_ids
 from folio.domain.journal import (
     Entry,
     EntryDraft,
@@ -46,6 +46,7 @@ from folio.store.uow import UnitOfWork
 
 MAX_TOTAL = 2**63 - 1
 CHUNK = 1000  # drafts checked, hashed and written at a time
+_SIDE = {side: side.value for side in Side}  # an enum's .value is a slow descriptor
 
 
 def _where(index: int, many: bool, field: str) -> str:
@@ -259,15 +260,19 @@ def _write_chunk(
     entry_rows: list[EntryRow] = []
     line_rows: list[LineRow] = []
 
-    for draft in drafts:
+    entry_ids = new_ids("je", len(drafts))
+    intents = [] if one_intent else new_ids("int", len(drafts))
+    line_ids = iter(new_ids("le", sum(len(draft.lines) for draft in drafts)))
+    for at, draft in enumerate(drafts):
         number += 1
-        entry_id = new_id("je")
-        intent = one_intent or new_id("int")
+        entry_id = entry_ids[at]
+        intent = one_intent or intents[at]
+        kind = draft.kind.value
         if booked is not None:
             booked.append((entry_id, number))
         lines = tuple(
             Line(
-                new_id("le"),
+                next(line_ids),
                 d.ledger_id,
                 d.side,
                 d.amount,
@@ -285,7 +290,7 @@ def _write_chunk(
             entry_date=draft.date,
             created_at=now,
             description=draft.description,
-            kind=draft.kind.value,
+            kind=kind,
             is_opening_balance=draft.is_opening_balance,
             intent_id=intent,
             reverses_id=draft.reverses_id,
@@ -301,7 +306,7 @@ def _write_chunk(
                 hash_line(
                     ln.id,
                     ln.ledger_id,
-                    ln.side.value,
+                    _SIDE[ln.side],
                     ln.amount,
                     ln.description,
                     ln.tags,
@@ -318,7 +323,7 @@ def _write_chunk(
                 draft.date,
                 now,
                 draft.description,
-                draft.kind.value,
+                kind,
                 draft.is_opening_balance,
                 intent,
                 draft.reverses_id,
@@ -338,7 +343,7 @@ def _write_chunk(
                     entry_id,
                     line_no,
                     ln.ledger_id,
-                    ln.side.value,
+                    _SIDE[ln.side],
                     ln.amount,
                     ln.description,
                     _json(list(ln.tags)),

@@ -50,6 +50,10 @@ AmountOut = Annotated[
 ]
 
 
+_DAYS: dict[str, date] = {}  # texts already read: a batch's 1,000 entries share a few dates
+_DAYS_KEPT = 4096
+
+
 def _day(value: object) -> date:
     """A date as a client writes it: the text YYYY-MM-DD, in Folio's range (`dates.py`)."""
     if isinstance(value, date):  # built in Python (tests, the library), not parsed
@@ -59,7 +63,13 @@ def _day(value: object) -> date:
         return value
     if not isinstance(value, str):
         raise ValueError("expected a date written YYYY-MM-DD, such as 2025-01-31")
-    return read_day(value)
+    day = _DAYS.get(value)
+    if day is None:
+        day = read_day(value)  # raises for anything that is not a day Folio accepts
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        _DAYS[value] = day
+    return day
 
 
 DATE_RANGE = f"Dates run from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."

@@ -11,7 +11,7 @@ from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
 from folio.domain.journal import Entry, EntryKind, PostingMode
 from folio.domain.ledgers import Side
-from folio.domain.money import format_minor, parse_minor
+from folio.domain.money import format_minor, parse_minor, plain_minor
 from folio.service import journal
 
 
@@ -44,9 +44,12 @@ class LineCreate(Input):
     def command(self, index: int, exponent: int) -> journal.LineInput:
         side = Side.DEBIT if self.debit is not None else Side.CREDIT
         value = self.debit if self.debit is not None else self.credit
+        amount = plain_minor(value, exponent)  # the common case, without the field's name
+        if amount is None:
+            amount = parse_minor(value, exponent, field=f"lines[{index}].{side.value}")
         return journal.LineInput(
             side=side,
-            amount=parse_minor(value, exponent, field=f"lines[{index}].{side.value}"),
+            amount=amount,
             ledger_id=self.ledger_id,
             ledger_number=self.ledger_number,
             description=self.description,
