@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from starlette.concurrency import run_in_threadpool
 
 from folio.service import runner
 from folio.store.uow import UnitOfWork
@@ -88,7 +87,7 @@ async def write_async(
     _group(uow.engine).submit(job)
     await asyncio.shield(settled)  # a cancelled caller's write still runs to its end
     if job.alone:
-        return await run_in_threadpool(runner.write, uow, fn)
+        return await asyncio.to_thread(runner.write, uow, fn)
     result: T = job.outcome()
     return result
 
