@@ -40,6 +40,7 @@ from folio.domain.opening_balances import (
 )
 from folio.domain.periods import PeriodStatus, period_of
 from folio.service.books import get_book
+from folio.service.collector import bulk_booking
 from folio.service.journal import record_reversals, reversal_draft
 from folio.service.ledgers import get_ledger
 from folio.service.opening_state import LedgerOpening, offset_ledger, opening_rows
@@ -285,8 +286,21 @@ def book_opening_set(
     with the set beyond the rows themselves. Booking stops at the first problem while checking
     goes on, so that the error lists every bad row; it is one transaction, so nothing lasts.
     Refusals keep their order whatever the set's size: the rows' problems, the date, the
-    totals, an owner already there, then a closed period.
+    totals, an owner already there, then a closed period. The rows (parsed by the caller) and
+    everything else alive are left out of garbage collections meanwhile (`bulk_booking`).
     """
+    with bulk_booking():
+        return _book_opening_set(uow, book_id, day, rows, actor, date_field)
+
+
+def _book_opening_set(
+    uow: UnitOfWork,
+    book_id: str,
+    day: date | None,
+    rows: Sequence[SetRow],
+    actor: Actor,
+    date_field: str,
+) -> SetResult:
     locked = lock_book(uow, book_id)
     book = locked[0]
     if not any(not row.skipped for row in rows):
