@@ -179,6 +179,7 @@ class _SetCheck:
     def __init__(self, uow: UnitOfWork, book: Book, rows: Sequence[SetRow]) -> None:
         self.uow, self.book = uow, book
         self.offset = offset_ledger(uow, book.id)
+        self.mid_year = book.starts_mid_year  # computed from the book's dates: once, not per row
         self.problems = amount_problems(rows)
         self.bad = {p.index for p in self.problems}
         self.first: dict[str, SetRow] = {}
@@ -200,7 +201,7 @@ class _SetCheck:
                 continue
             ledger = found.get(row.ledger_id or by_number.get(row.ledger_number or "") or "")
             refused = (
-                refusal(ledger, offset_id=offset.id, mid_year=book.starts_mid_year)
+                refusal(ledger, offset_id=offset.id, mid_year=self.mid_year)
                 if ledger
                 else ("ACCOUNTS_NOT_FOUND", f"account {row.ref} does not exist in this book")
             )

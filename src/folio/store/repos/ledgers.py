@@ -63,6 +63,10 @@ _LOCK_PG = (
     "ORDER BY ledger_id FOR UPDATE"
 )
 _LOCK_SQLITE = "SELECT {names} FROM ledgers WHERE book_id = ? AND ledger_id IN ({marks})"
+# Numbers to ids (an import's chunk of 1,000), on the driver too: SQLAlchemy rendered and
+# PostgreSQL planned an IN list of 1,000 bound values afresh for every chunk.
+_NUMBERS_PG = "SELECT number, ledger_id FROM ledgers WHERE book_id = %s AND number = ANY(%s)"
+_NUMBERS_SQLITE = "SELECT number, ledger_id FROM ledgers WHERE book_id = ? AND number IN ({marks})"
 
 
 _ADD_TOTALS = (
@@ -85,10 +89,6 @@ _MANY = (
         ledgers.c.ledger_id.in_(bindparam("b_ids", expanding=True)),
     )
     .order_by(ledgers.c.ledger_id)
-)
-_IDS_FOR_NUMBERS = select(ledgers.c.number, ledgers.c.ledger_id).where(
-    ledgers.c.book_id == bindparam("b_book_id"),
-    ledgers.c.number.in_(bindparam("b_numbers", expanding=True)),
 )
 # PostgreSQL takes at most 65,535 parameters a statement: long IN lists go in chunks.
 _IN_CHUNK = 10_000
@@ -128,10 +128,15 @@ class LedgerRepo:
         if not wanted:
             return {}
         found: dict[str, str] = {}
+        postgres = self.conn.dialect.name == "postgresql"
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start : start + _IN_CHUNK]
-            rows = self.conn.execute(_IDS_FOR_NUMBERS, {"b_book_id": book_id, "b_numbers": chunk})
-            found.update((row.number, row.ledger_id) for row in rows)
+            if postgres:
+                rows = driver.run(self.conn, _NUMBERS_PG, (book_id, chunk), fetch=True)
+            else:
+                statement = _NUMBERS_SQLITE.format(marks=", ".join("?" * len(chunk)))
+                rows = driver.run(self.conn, statement, (book_id, *chunk), fetch=True)
+            found.update(rows)
         return found
 
     def many(
