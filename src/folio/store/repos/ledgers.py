@@ -34,6 +34,13 @@ _COLUMNS = (
 )
 
 
+# Stored values to members by a dict: calling the enum for each of an import's 100,000
+# ledgers showed in its profile.
+_TYPES = {member.value: member for member in LedgerType}
+_SIDES = {member.value: member for member in Side}
+_ROLES = {member.value: member for member in Role}
+
+
 def _ledger(row: Sequence[Any]) -> Ledger:
     """A row of `_COLUMNS`, from SQLAlchemy or the driver."""
     (book_id, ledger_id, number, name, kind, subtype, normal, parent_id, role, archived,
@@ -43,11 +50,11 @@ def _ledger(row: Sequence[Any]) -> Ledger:
         book_id=book_id,
         number=number,
         name=name,
-        type=LedgerType(kind),
+        type=_TYPES[kind],
         subtype=subtype,
-        normal_balance=Side(normal),
+        normal_balance=_SIDES[normal],
         parent_id=parent_id,
-        role=Role(role) if role else None,
+        role=_ROLES[role] if role else None,
         archived=bool(archived),
         debits_posted=debits,
         credits_posted=credits,
