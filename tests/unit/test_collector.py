@@ -1,33 +1,69 @@
-"""The garbage collector during bulk bookings: frozen while any runs, restored after."""
+"""The garbage collector during bulk bookings: no full collection while any runs, the
+thresholds restored after."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from folio.service.collector import bulk_booking
+from folio.service.collector import NO_FULL_COLLECTIONS, bulk_booking
 
 
-def test_objects_alive_at_the_start_are_left_out_of_collections_until_the_end() -> None:
-    assert gc.get_freeze_count() == 0
-    rows = [[i] for i in range(1000)]
+@pytest.fixture
+def full_collections() -> Iterator[list[int]]:
+    counted: list[int] = []
+
+    def count(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            counted.append(1)
+
+    gc.callbacks.append(count)
+    yield counted
+    gc.callbacks.remove(count)
+
+
+def _hold_many_objects() -> list[list[int]]:
+    return [[i] for i in range(400_000)]  # enough to start full collections on the defaults
+
+
+def test_no_full_collection_runs_while_a_bulk_booking_holds_many_objects(
+    full_collections: list[int],
+) -> None:
+    _hold_many_objects()
+    assert full_collections  # the defaults collect fully
+    full_collections.clear()
     with bulk_booking():
-        assert gc.get_freeze_count() >= len(rows)
-        assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
+        held = _hold_many_objects()
+        assert gc.isenabled() and gc.get_threshold()[2] == NO_FULL_COLLECTIONS
+    assert full_collections == []
+    assert len(held) == 400_000
 
 
-def test_nested_bookings_unfreeze_only_when_the_last_ends() -> None:
+def test_nested_bookings_restore_the_thresholds_only_when_the_last_ends() -> None:
+    before = gc.get_threshold()
     with bulk_booking():
-        frozen = gc.get_freeze_count()
         with bulk_booking():
-            assert gc.get_freeze_count() == frozen  # not frozen again: nothing new moved
-        assert gc.get_freeze_count() == frozen
-    assert gc.get_freeze_count() == 0
+            assert gc.get_threshold()[2] == NO_FULL_COLLECTIONS
+        assert gc.get_threshold()[2] == NO_FULL_COLLECTIONS
+    assert gc.get_threshold() == before
 
 
-def test_a_failing_booking_unfreezes_too() -> None:
+def test_a_failing_booking_restores_the_thresholds_too() -> None:
+    before = gc.get_threshold()
     with pytest.raises(RuntimeError), bulk_booking():
         raise RuntimeError("refused")
-    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
+
+
+def test_the_servers_startup_freeze_survives_a_booking() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with bulk_booking():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -5,9 +5,12 @@ objects a row) for its whole length while each chunk it books leaves a few thous
 behind long enough to reach the oldest generation, and CPython starts a full collection
 whenever that generation has grown by a quarter: 3 full collections booking 10,000 rows, 22
 booking 100,000, each over all the rows, so the import grew faster than its size
-(BENCHMARKS.md). `bulk_booking` moves everything alive when it starts into the collector's
-permanent generation (`gc.freeze`) and back when the last concurrent one ends: collections
-during the import then walk only what the import made since, and no object is kept alive.
+(BENCHMARKS.md). `bulk_booking` holds full collections off while any import of the process
+runs (the oldest generation's threshold raised out of reach); the young generations are still
+collected, and the thresholds come back when the last concurrent import ends.
+
+Not `gc.freeze()`: the API server freezes what it holds at startup (`api/app.py`), and a
+`gc.unfreeze()` after an import would undo that for good.
 """
 
 from __future__ import annotations
@@ -19,20 +22,24 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _open = 0  # bulk bookings running in this process (threads of one server)
+_saved: tuple[int, int, int] | None = None
+NO_FULL_COLLECTIONS = 2**30
 
 
 @contextmanager
 def bulk_booking() -> Iterator[None]:
-    """Freeze what is alive for the duration; unfreeze when the last one in the process ends."""
-    global _open
+    """Full collections held off for the duration; restored when the last one ends."""
+    global _open, _saved
     with _lock:
         if _open == 0:
-            gc.freeze()
+            _saved = gc.get_threshold()
+            gc.set_threshold(_saved[0], _saved[1], NO_FULL_COLLECTIONS)
         _open += 1
     try:
         yield
     finally:
         with _lock:
             _open -= 1
-            if _open == 0:
-                gc.unfreeze()
+            if _open == 0 and _saved is not None:
+                gc.set_threshold(*_saved)
+                _saved = None
