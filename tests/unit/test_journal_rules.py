@@ -72,6 +72,10 @@ def test_ids_made_at_once_are_ids_like_the_others_and_all_distinct() -> None:
     many = new_ids("le", 2000)  # more random digits than one draw of 4 KB gives
     assert len(set(many)) == 2000 and all(is_id(value, "le") for value in many)
     assert new_ids("je", 0) == []
+    # one by one and at once, they draw on the same pool without handing out digits twice
+    mixed = [new_id("le") for _ in range(100)] + new_ids("le", 100)
+    mixed += [new_id("le") for _ in range(100)] + new_ids("le", 1)
+    assert len({value[-14:] for value in mixed}) == 301
     assert sorted([new_id("je"), *new_ids("je", 3)])[0][:11] <= new_id("je")[:11]  # time first
     with pytest.raises(ValueError, match="unknown id prefix"):
         new_ids("xx", 1)

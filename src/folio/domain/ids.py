@@ -47,20 +47,23 @@ def _time_digits(ms: int) -> str:
     return text
 
 
-def _random_digits() -> str:
+def _draw(need: int) -> str:
+    """`need` random digits from this thread's pool, refilled 4 KB (or more) at a time."""
     digits: str = getattr(_pool, "digits", "")
     at: int = getattr(_pool, "at", 0)
-    if at + _RANDOM_LENGTH > len(digits):
-        digits, at = os.urandom(4096).translate(_DIGITS, _DROP).decode(), 0
+    if at + need > len(digits):
+        digits, at = "", 0
+        while len(digits) < need:  # about a tenth of the bytes are dropped
+            digits += os.urandom(max(4096, 2 * need)).translate(_DIGITS, _DROP).decode()
         _pool.digits = digits
-    _pool.at = at + _RANDOM_LENGTH
-    return digits[at : at + _RANDOM_LENGTH]
+    _pool.at = at + need
+    return digits[at : at + need]
 
 
 def new_id(prefix: str) -> str:
     if prefix not in PREFIXES:
         raise ValueError(f"unknown id prefix {prefix!r}")
-    return f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}{_random_digits()}"
+    return f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}{_draw(_RANDOM_LENGTH)}"
 
 
 def new_ids(prefix: str, count: int) -> list[str]:
@@ -70,9 +73,7 @@ def new_ids(prefix: str, count: int) -> list[str]:
         raise ValueError(f"unknown id prefix {prefix!r}")
     head = f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}"
     need = count * _RANDOM_LENGTH
-    drawn = ""
-    while len(drawn) < need:
-        drawn += os.urandom(max(4096, need)).translate(_DIGITS, _DROP).decode()
+    drawn = _draw(need)
     return [head + drawn[at : at + _RANDOM_LENGTH] for at in range(0, need, _RANDOM_LENGTH)]
 
 
