@@ -263,9 +263,9 @@ def documented(dependant: Dependant) -> dict[str, Any]:
     while pending:
         node = pending.pop()
         if node.call is read_call or node.call is write_call:
-            found = {"security": [{"bearer": list(route_scopes_of(dependant))}]}
+            found = {"security": [{"bearer": sorted(route_scopes_of(dependant))}]}
             if node.call is write_call:
-                found["parameters"] = WRITE_HEADERS
+                found["parameters"] = list(WRITE_HEADERS)
         pending.extend(node.dependencies)
     return found
 

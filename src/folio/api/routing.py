@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from fastapi.utils import deep_dict_update
 from starlette.responses import Response
 
 from folio.api.deps import documented
@@ -95,8 +96,9 @@ class FolioRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
         extra = documented(self.dependant)
-        if extra:
-            self.openapi_extra = {**extra, **(self.openapi_extra or {})}
+        if extra:  # merged as FastAPI merges openapi_extra into the operation (lists joined)
+            deep_dict_update(extra, self.openapi_extra or {})
+            self.openapi_extra = extra
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
