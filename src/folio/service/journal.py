@@ -158,17 +158,29 @@ def posting_book(uow: UnitOfWork, book_id: str) -> Book:
     return lock_book(uow, book_id)[0]
 
 
-def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:
+def manual_draft(
+    uow: UnitOfWork,
+    book_id: str,
+    command: EntryCreate,
+    by_number: Mapping[str, str] | None = None,
+) -> EntryDraft:
+    """A caller's entry as a draft: its description checked, its lines' ledgers, parties and
+    items resolved (`by_number`: ledger ids already looked up by number)."""
     check_description(command.description)
-    locked = lock_book(uow, book_id)
-    draft = EntryDraft(
+    return EntryDraft(
         date=command.date,
-        lines=resolve_lines(uow, book_id, command.lines),
+        lines=resolve_lines(uow, book_id, command.lines, by_number),
         description=command.description,
         kind=EntryKind.MANUAL,
         external_reference=command.external_reference,
         metadata=dict(command.metadata),
     )
+
+
+def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:
+    check_description(command.description)
+    locked = lock_book(uow, book_id)
+    draft = manual_draft(uow, book_id, command)
     [entry] = write_entries(uow, book_id, [draft], actor=actor, locked=locked)
     _audit_posted(uow, actor, book_id, entry)
     return entry
@@ -198,18 +210,7 @@ def post_each(
     drafts: list[EntryDraft | FolioError] = []
     for command_of, _actor in items:
         try:
-            command = command_of(book)
-            check_description(command.description)
-            drafts.append(
-                EntryDraft(
-                    date=command.date,
-                    lines=resolve_lines(uow, book_id, command.lines),
-                    description=command.description,
-                    kind=EntryKind.MANUAL,
-                    external_reference=command.external_reference,
-                    metadata=dict(command.metadata),
-                )
-            )
+            drafts.append(manual_draft(uow, book_id, command_of(book)))
         except FolioError as exc:
             drafts.append(exc)
     named = {line.ledger_id for d in drafts if isinstance(d, EntryDraft) for line in d.lines}
@@ -222,7 +223,7 @@ def post_each(
                     book, [draft], ledgers, allow_archived=False, first_index=0, many=False
                 )
                 check_periods_open(uow, book_id, {draft.date})
-                _add_totals(draft, ledgers, added)
+                count_totals(draft, ledgers, added)
             except FolioError as exc:
                 drafts[index] = exc
     passed = [draft for draft in drafts if isinstance(draft, EntryDraft)]
@@ -241,7 +242,9 @@ def post_each(
     return outcomes
 
 
-def _add_totals(draft: EntryDraft, ledgers: dict[str, Ledger], added: dict[str, list[int]]) -> None:
+def count_totals(
+    draft: EntryDraft, ledgers: dict[str, Ledger], added: dict[str, list[int]]
+) -> None:
     """Count `draft` towards its ledgers' totals after the drafts before it, or refuse it as
     posting it alone would (AmountOverflow) when a total would pass the 64-bit limit."""
     mine: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from folio.domain.books import Book
-from folio.domain.errors import AmountOverflow, BatchRejected, FolioError
-from folio.domain.journal import EntryDraft, EntryKind, check_description
-from folio.domain.ledgers import Ledger, Side
+from folio.domain.errors import BatchRejected, FolioError
+from folio.domain.journal import EntryDraft
+from folio.domain.ledgers import Ledger
 from folio.domain.periods import PeriodStatus, period_of
-from folio.service.journal import EntryCreate, ledger_numbers, resolve_lines
+from folio.service.journal import EntryCreate, count_totals, ledger_numbers, manual_draft
 from folio.service.posting import (
     CHUNK,
     MAX_TOTAL,
@@ -91,17 +91,7 @@ def post_entries(
             outcomes.append(command)
             continue
         try:
-            check_description(command.description)
-            outcomes.append(
-                EntryDraft(
-                    date=command.date,
-                    lines=resolve_lines(uow, book_id, command.lines, by_number),
-                    description=command.description,
-                    kind=EntryKind.MANUAL,
-                    external_reference=command.external_reference,
-                    metadata=dict(command.metadata),
-                )
-            )
+            outcomes.append(manual_draft(uow, book_id, command, by_number))
         except FolioError as exc:
             outcomes.append(exc)
     ledger_ids = {ln.ledger_id for d in outcomes if isinstance(d, EntryDraft) for ln in d.lines}
@@ -167,22 +157,9 @@ def _check_each(
             check_drafts(book, [draft], ledgers, allow_archived=False, first_index=index, many=True)
             if closed and period_of(draft.date) in closed:
                 check_periods_open(uow, book.id, {draft.date})  # raises, with the message
-            mine: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for line in draft.lines:
-                mine[line.ledger_id][0 if line.side is Side.DEBIT else 1] += line.amount
-            for ledger_id, (debits, credits) in mine.items():
-                ledger, before = ledgers[ledger_id], added[ledger_id]
-                if (
-                    ledger.debits_posted + before[0] + debits > MAX_TOTAL
-                    or ledger.credits_posted + before[1] + credits > MAX_TOTAL
-                ):
-                    raise AmountOverflow(data={"ledger_id": ledger_id})
+            count_totals(draft, ledgers, added)
         except FolioError as exc:
             outcomes[index] = at_entry(index, exc)
-            continue
-        for ledger_id, (debits, credits) in mine.items():
-            added[ledger_id][0] += debits
-            added[ledger_id][1] += credits
 
 
 def _all_pass(book: Book, ledgers: dict[str, Ledger], drafts: list[EntryDraft]) -> bool:
