@@ -131,20 +131,18 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                 add(f"4 {what} as of a past date, 1.1M lines (ratio = hledger/folio)", kind,
                     mine, theirs, r, "<= 200 ms, >= 20x", mine <= 200 and r >= 20,
                     rd[key]["load"], "ms")  # fmt: skip
-        dv = results.get("datev", {}).get(kind)
-        if dv:
-            small, large = sorted(int(n) for n in dv if n.isdigit())
-            r = dv["ratio_per_booking"]
-            add(f"12 DATEV Buchungsstapel import, {large:,} vs {small:,} bookings (us/booking)",
-                kind, dv[str(large)]["us_per_booking"], dv[str(small)]["us_per_booking"], r,
-                "<= 1.5", r <= 1.5, dv[str(large)]["load"], "us")  # fmt: skip
-        ag = results.get("aging", {}).get(kind)
-        if ag:
-            small, large = sorted(int(n) for n in ag if n.isdigit())
-            r = ag["ratio_per_line"]
-            add(f"13 aged receivables, {large:,} vs {small:,} control-ledger lines (us/line)",
-                kind, ag[str(large)]["us_per_line"], ag[str(small)]["us_per_line"], r,
-                "<= 1.5", r <= 1.5, ag[str(large)]["load"], "us")  # fmt: skip
+        for step, unit, label in (
+            ("datev", "booking", "12 DATEV Buchungsstapel import, {large:,} vs {small:,} bookings"),
+            ("aging", "line", "13 aged receivables, {large:,} vs {small:,} control-ledger lines"),
+        ):
+            # a step timed at two sizes, per unit of input: linear when the ratio stays near 1
+            got = results.get(step, {}).get(kind)
+            if got:
+                small, large = sorted(int(n) for n in got if n.isdigit())
+                r, per = got[f"ratio_per_{unit}"], f"us_per_{unit}"
+                add(label.format(large=large, small=small) + f" (us/{unit})", kind,
+                    got[str(large)][per], got[str(small)][per], r, "<= 1.5", r <= 1.5,
+                    got[str(large)]["load"], "us")  # fmt: skip
         yr = results.get("years", {}).get(kind)
         if yr:
             five, one = yr["five_years"]["p50_ms"], yr["one_year"]["p50_ms"]
