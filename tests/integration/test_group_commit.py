@@ -9,9 +9,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from folio.domain.errors import InvalidInput, PeriodLocked, UnbalancedEntry
+from folio.domain.errors import FolioError, InvalidInput, PeriodLocked, UnbalancedEntry
 from folio.domain.journal import Entry
 from folio.domain.ledgers import Side
 from folio.domain.periods import PeriodAction
@@ -119,3 +121,81 @@ def test_a_period_locked_earlier_in_the_batch_refuses_the_writes_after_it(
         "period.lock",
         "journal_entry.posted",
     ]
+
+
+class _RolledBack(Exception):
+    """Ends a transaction whose outcome was read, so the same state serves again."""
+
+
+_KINDS = st.sampled_from(["ok", "ok", "big", "big", "unbalanced", "locked", "early", "unknown"])
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(kinds=st.lists(_KINDS, min_size=1, max_size=12), amounts=st.lists(st.integers(1, 999)))
+def test_merged_postings_end_exactly_as_the_same_postings_one_after_another(
+    engine: Engine, kinds: list[str], amounts: list[int]
+) -> None:
+    """`journal.post_each` (merged single postings) against `post_entry` called in turn on
+    the same state: the same refusals with the same codes, messages and data, the same
+    entries, the same ledger totals. Amounts near 2**63 make later entries overflow."""
+    fo, book_id, bank, sales = _setup(engine)
+    fo.write(
+        lambda uow: periods.change_period(uow, book_id, "2025-03", PeriodAction.LOCK, runner.SYSTEM)
+    )
+    commands = []
+    for index, kind in enumerate(kinds):
+        amount = amounts[index % len(amounts)] if amounts else 5
+        amount = 5 * 10**18 if kind == "big" else amount
+        day = {"locked": date(2025, 3, 9), "early": date(2024, 12, 31)}.get(kind, START)
+        debit = "ldg_unknown" if kind == "unknown" else bank
+        lines = [
+            LineInput(Side.DEBIT, amount, ledger_id=debit),
+            LineInput(Side.CREDIT, amount + (kind == "unbalanced"), ledger_id=sales),
+        ]
+        commands.append(EntryCreate(day, lines, description=f"n{index}"))
+
+    def seen(uow: UnitOfWork, outcomes: list[Any]) -> list[Any]:
+        totals = {
+            lid: (lg.debits_posted, lg.credits_posted)
+            for lid, lg in uow.ledgers.many(book_id, {bank, sales}).items()
+        }
+        return [_shape(o) for o in outcomes] + [totals]
+
+    def serially(uow: UnitOfWork) -> None:
+        outcomes: list[Any] = []
+        for command in commands:
+            try:
+                outcomes.append(journal.post_entry(uow, book_id, command, runner.SYSTEM))
+            except FolioError as exc:
+                outcomes.append(exc)
+        raise _RolledBack(seen(uow, outcomes))
+
+    def merged(uow: UnitOfWork) -> None:
+        items = [(lambda _book, c=c: c, runner.SYSTEM) for c in commands]
+        outcomes = [
+            o if isinstance(o, Exception) else o[1] for o in journal.post_each(uow, book_id, items)
+        ]
+        raise _RolledBack(seen(uow, outcomes))
+
+    results = []
+    for run in (serially, merged):
+        try:
+            fo.write(run)
+        except _RolledBack as done:
+            results.append(done.args[0])
+    assert results[0] == results[1]
+    assert fo.verify(book_id).ok
+
+
+def _shape(outcome: Any) -> Any:
+    """What two runs must share: an error's class, message and data; an entry's number, date,
+    description and lines (ids are new each run)."""
+    if isinstance(outcome, Exception):
+        return type(outcome).__name__, str(outcome), getattr(outcome, "data", None)
+    assert isinstance(outcome, Entry)
+    lines = [(ln.ledger_id, ln.side, ln.amount) for ln in outcome.lines]
+    return outcome.journal_number, outcome.date, outcome.description, lines
