@@ -7,7 +7,7 @@ from folio.domain.errors import (
     InvalidPeriodTransition,
     UnbalancedEntry,
 )
-from folio.domain.ids import is_id, new_id, new_ids
+from folio.domain.ids import is_id, new_id, new_ids, random_hex
 from folio.domain.journal import Line, LineDraft, entry_hash, mirror, validate_lines
 from folio.domain.ledgers import Side
 from folio.domain.periods import PeriodAction, PeriodStatus, parse_period, transition
@@ -79,6 +79,13 @@ def test_ids_made_at_once_are_ids_like_the_others_and_all_distinct() -> None:
     assert sorted([new_id("je"), *new_ids("je", 3)])[0][:11] <= new_id("je")[:11]  # time first
     with pytest.raises(ValueError, match="unknown id prefix"):
         new_ids("xx", 1)
+
+
+def test_random_hex_is_hex_and_never_handed_out_twice() -> None:
+    drawn = [random_hex(24) for _ in range(1000)]  # 24,000 digits: several refills of 4 KB
+    assert all(len(value) == 24 and int(value, 16) >= 0 for value in drawn)
+    assert len(set(drawn)) == 1000
+    assert random_hex(0) == "" and len(random_hex(10_000)) == 10_000
 
 
 def test_period_transitions() -> None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-import secrets
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from folio.domain.ids import random_hex
 
 HEADER = "X-Request-ID"
 _SANE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
 
 def new_request_id() -> str:
-    return "req_" + secrets.token_hex(12)
+    return "req_" + random_hex(24)
 
 
 class RequestIdMiddleware:

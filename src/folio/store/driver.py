@@ -6,6 +6,7 @@ SQLAlchemy's execution context and result machinery cost more than the statement
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -35,3 +36,12 @@ def run(
         raise DBAPIError.instance(statement, params, exc, dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+def sqlite_value(value: Any) -> Any:
+    """What SQLAlchemy's SQLite types store: ISO dates, naive UTC datetimes with microseconds."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
@@ -176,15 +176,6 @@ _SQLITE_MONTHLY = _SQLITE_PERIOD.format(t="ledger_monthly_totals", k="month")
 _SQLITE_HEAD = "UPDATE books SET last_journal_number = ?, last_hash = ? WHERE book_id = ?"
 
 
-def _sqlite_value(value: Any) -> Any:
-    """What SQLAlchemy's SQLite types store: ISO dates, naive UTC datetimes with microseconds."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 class SqliteJournalWriter:
     def write(self, conn: Connection, batch: JournalWrite) -> None:
         book_id = batch.book_id
@@ -197,7 +188,7 @@ class SqliteJournalWriter:
             _SQLITE_ENTRY,
             [
                 (book_id, e[0], e[1], e[2].isoformat(),
-                 stamps.get(e[3]) or stamps.setdefault(e[3], _sqlite_value(e[3])), *e[4:])
+                 stamps.get(e[3]) or stamps.setdefault(e[3], driver.sqlite_value(e[3])), *e[4:])
                 for e in batch.entries
             ],
         )  # fmt: skip

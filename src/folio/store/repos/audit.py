@@ -6,34 +6,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, Text, bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from folio.domain.ids import new_id
+from folio.store import driver
 from folio.store.tables import audit_events
-from folio.store.types import UtcDateTime
 
 # seq orders a book's events; the book row (or the writer lock on SQLite) serializes it. One
-# statement reads the last seq and appends (a round trip less on every write).
-_RECORD = audit_events.insert().from_select(
-    [
-        "book_id", "event_id", "seq", "occurred_at", "actor", "modified_by", "action",
-        "target_type", "target_id", "request_id", "details",
-    ],
-    select(
-        bindparam("a_book_id", type_=String()),
-        bindparam("a_event_id", type_=String()),
-        func.coalesce(func.max(audit_events.c.seq), 0).cast(BigInteger) + 1,
-        bindparam("a_at", type_=UtcDateTime()),
-        bindparam("a_actor", type_=String()),
-        bindparam("a_modified_by", type_=String()),
-        bindparam("a_action", type_=String()),
-        bindparam("a_target_type", type_=String()),
-        bindparam("a_target_id", type_=String()),
-        bindparam("a_request_id", type_=String()),
-        bindparam("a_details", type_=Text()),
-    ).where(audit_events.c.book_id == bindparam("a_book_id", type_=String())),
+# statement reads the last seq and appends (a round trip less on every write). It runs on the
+# driver (DESIGN §1), one executemany for a transaction's events: through SQLAlchemy's
+# execution context it was a tenth of the group-commit writer's time per posting (py-spy).
+_COLUMNS = (
+    "book_id", "event_id", "seq", "occurred_at", "actor", "modified_by", "action",
+    "target_type", "target_id", "request_id", "details",
 )  # fmt: skip
+
+
+def _record(mark: str, seq: str) -> str:
+    values = ", ".join([mark, mark, seq, *[mark] * (len(_COLUMNS) - 3)])
+    return (
+        f"INSERT INTO audit_events ({', '.join(_COLUMNS)}) SELECT {values} "
+        f"FROM audit_events WHERE book_id = {mark}"
+    )
+
+
+_RECORD = {
+    "sqlite": _record("?", "COALESCE(MAX(seq), 0) + 1"),
+    "postgresql": _record("%s", "CAST(COALESCE(MAX(seq), 0) AS BIGINT) + 1"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class AuditRepo:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
 
     def record(
         self,
@@ -72,26 +73,24 @@ class AuditRepo:
         request_id: str | None,
         details: dict[str, Any],
     ) -> None:
+        if at.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        book = book_id or ""
         self._pending.append(
-            {
-                "a_book_id": book_id or "",
-                "a_event_id": new_id("aud"),
-                "a_at": at,
-                "a_actor": actor,
-                "a_modified_by": modified_by,
-                "a_action": action,
-                "a_target_type": target_type,
-                "a_target_id": target_id,
-                "a_request_id": request_id,
-                "a_details": json.dumps(details, sort_keys=True, default=str),
-            }
-        )
+            (
+                book, new_id("aud"), at, actor, modified_by, action, target_type, target_id,
+                request_id, json.dumps(details, sort_keys=True, default=str), book,
+            )
+        )  # fmt: skip
 
     def flush(self) -> None:
         """Write the recorded events, in order."""
         if self._pending:
             pending, self._pending = self._pending, []
-            self.conn.execute(_RECORD, pending)
+            dialect = self.conn.dialect.name
+            if dialect == "sqlite":
+                pending = [(*row[:2], driver.sqlite_value(row[2]), *row[3:]) for row in pending]
+            driver.run(self.conn, _RECORD[dialect], pending, many=True)
 
     def search(self, book_id: str, *, after_seq: int = 0, limit: int = 50) -> Sequence[AuditEvent]:
         self.flush()
