@@ -17,6 +17,15 @@ WRITE_OPTION = "folio_write"
 # checkout (`pool_pre_ping`) cost a round trip per transaction, two per request (bench/).
 PING_AFTER_IDLE = 5.0
 SQLITE_CACHE_KB = 65536
+# SQLite checkpoints the write-ahead log in the commit that takes it past this many pages
+# (default 1,000, 4 MB): that commit copies them back into the database and syncs it. A
+# 1,000-entry batch dirties a few thousand pages, so at 1,000 every batch's commit
+# checkpointed: 27-29 ms per commit in process, 16 ms at 10,000 pages, 7-9 ms with none
+# (bench notes in BENCHMARKS.md). Fewer checkpoints copy a page written by many commits once.
+# A checkpoint never blocks readers; a log past JOURNAL_SIZE_LIMIT is cut back to it once
+# checkpointed, so a large import's log does not keep its disk space.
+SQLITE_CHECKPOINT_PAGES = 10_000
+SQLITE_JOURNAL_SIZE_LIMIT = 64 * 2**20
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
 
@@ -103,6 +112,8 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         # insert at a random key (ids are random) reads pages back, and an import slows down
         # as it goes (100,000 rows cost 15x 10,000). 64 MB per connection, taken as used.
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
