@@ -235,23 +235,8 @@ class SqliteJournalWriter:
 
 class PostgresJournalWriter:
     def write(self, conn: Connection, batch: JournalWrite) -> None:
-        days: dict[date, str] = {}  # a batch's rows share a few dozen days
-
-        def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
-            return (
-                (lid, days.get(when) or days.setdefault(when, when.isoformat()), *sums)
-                for (lid, when), sums in sorted(period.items())
-            )
-
-        params: dict[str, Any] = {
-            "book_id": batch.book_id,
-            "number": batch.head[0],
-            "hash": batch.head[1],
-            "t": _json_rows((lid, d, c) for lid, (d, c) in sorted(batch.totals.items())),
-            "d": _json_rows(period_rows(batch.daily)),
-            "m": _json_rows(period_rows(batch.monthly)),
-        }
         if len(batch.lines) <= PG_ONE_STATEMENT_LINES:
+            params = _totals_params(batch)
             params |= {"e": _json_rows(batch.entries), "l": _json_rows(batch.lines)}
             driver.run(conn, _PG_WRITE, params)
             return
@@ -270,7 +255,30 @@ class PostgresJournalWriter:
                 copy.set_types(_PG_COPY_LINE_TYPES)
                 for line in batch.lines:
                     copy.write_row((book_id, *line))
+                # All but the last buffer of lines is sent: the server inserts them and checks
+                # their foreign keys while the totals' rows are made (the book stays locked
+                # meanwhile, so time made here is time every other writer of the book waits).
+                params = _totals_params(batch)
         driver.run(conn, _PG_WRITE_TOTALS, params)
+
+
+def _totals_params(batch: JournalWrite) -> dict[str, Any]:
+    days: dict[date, str] = {}  # a batch's rows share a few dozen days
+
+    def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
+        return (
+            (lid, days.get(when) or days.setdefault(when, when.isoformat()), *sums)
+            for (lid, when), sums in sorted(period.items())
+        )
+
+    return {
+        "book_id": batch.book_id,
+        "number": batch.head[0],
+        "hash": batch.head[1],
+        "t": _json_rows((lid, d, c) for lid, (d, c) in sorted(batch.totals.items())),
+        "d": _json_rows(period_rows(batch.daily)),
+        "m": _json_rows(period_rows(batch.monthly)),
+    }
 
 
 # A journal this much larger than the planner believes has its statistics refreshed (below).
