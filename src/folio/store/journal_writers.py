@@ -7,7 +7,7 @@ driver's cursor (DESIGN §1: hot paths use cached statements or the driver direc
 - SQLite: one `executemany` per table (in process, round trips are cheap).
 - PostgreSQL: one statement for a posting (data-modifying CTEs over rows sent as one JSON text
   per table; foreign keys are checked at its end); a larger batch sends entries and lines by
-  `COPY`, then the totals and the head in one statement.
+  binary `COPY`, then the totals and the head in one statement over `jsonb` rows.
 """
 
 from __future__ import annotations
@@ -104,44 +104,60 @@ _PERIOD_SET = (
 PG_ONE_STATEMENT_LINES = 64
 
 
-def _rows(param: str, types: Sequence[str]) -> str:
+def _rows(param: str, types: Sequence[str], json: str = "json") -> str:
     """Rows sent as one JSON array of arrays: the driver passes a string as is, where array
-    parameters were built element by element in Python (half a posting's driver time)."""
+    parameters were built element by element in Python (half a posting's driver time).
+
+    `json` for a posting's few rows; `jsonb` for a batch's thousands: `->>` on a `json` row
+    parses it again for each field (a third of the totals statement of a 1,000-entry batch),
+    on `jsonb` it reads the parsed value."""
     fields = ", ".join(
         f"r->>{i}" if kind == "text" else f"(r->>{i})::{kind}" for i, kind in enumerate(types)
     )
-    return f"SELECT %(book_id)s, {fields} FROM json_array_elements(%({param})s::json) AS r"
+    return f"SELECT %(book_id)s, {fields} FROM {json}_array_elements(%({param})s::{json}) AS r"
 
 
-def _pg_period_cte(name: str, table: str, key: str) -> str:
+def _pg_period_cte(name: str, table: str, key: str, json: str) -> str:
     columns = ("ledger_id", key, "debits", "credits", "ob_debits", "ob_credits")
     types = ("text", "date", "bigint", "bigint", "bigint", "bigint")
     return (
         f"{name} AS (INSERT INTO {table} (book_id, {', '.join(columns)}) "
-        f"{_rows(name, types)} "
+        f"{_rows(name, types, json)} "
         f"ON CONFLICT (book_id, ledger_id, {key}) DO UPDATE SET {_PERIOD_SET.format(t=table)})"
     )
 
 
-_PG_COPY_ENTRIES = f"COPY journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
-_PG_COPY_LINES = f"COPY journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) FROM STDIN"
-_PG_TOTALS = (
-    "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + (d->>1)::bigint, "
-    "credits_posted = ledgers.credits_posted + (d->>2)::bigint "
-    "FROM json_array_elements(%(t)s::json) AS d "
-    "WHERE ledgers.book_id = %(book_id)s AND ledgers.ledger_id = d->>0), "
-    f"{_pg_period_cte('d', 'ledger_daily_totals', 'day')}, "
-    f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month')} "
-    "UPDATE books SET last_journal_number = %(number)s, last_hash = %(hash)s "
-    "WHERE book_id = %(book_id)s"
+def _pg_totals(json: str) -> str:
+    return (
+        "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + (d->>1)::bigint, "
+        "credits_posted = ledgers.credits_posted + (d->>2)::bigint "
+        f"FROM {json}_array_elements(%(t)s::{json}) AS d "
+        "WHERE ledgers.book_id = %(book_id)s AND ledgers.ledger_id = d->>0), "
+        f"{_pg_period_cte('d', 'ledger_daily_totals', 'day', json)}, "
+        f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month', json)} "
+        "UPDATE books SET last_journal_number = %(number)s, last_hash = %(hash)s "
+        "WHERE book_id = %(book_id)s"
+    )
+
+
+# Binary COPY: the driver dumps each value by the column's type in C, about a third of the
+# Python time of the text format's row formatting (1,000 entries and 2,000 lines: 14 ms of
+# Python down to 5 ms; the server's time did not change measurably).
+_PG_COPY_ENTRIES = (
+    f"COPY journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
 )
+_PG_COPY_LINES = (
+    f"COPY journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+)
+_PG_COPY_ENTRY_TYPES = ("text", *_ENTRY_TYPES)
+_PG_COPY_LINE_TYPES = ("text", *_LINE_TYPES)
 _PG_WRITE = (
     f"WITH e AS (INSERT INTO journal_entries (book_id, {', '.join(_ENTRY_COLUMNS)}) "
     f"{_rows('e', _ENTRY_TYPES)}), "
     f"l AS (INSERT INTO journal_lines (book_id, {', '.join(_LINE_COLUMNS)}) "
-    f"{_rows('l', _LINE_TYPES)}), {_PG_TOTALS}"
+    f"{_rows('l', _LINE_TYPES)}), {_pg_totals('json')}"
 )
-_PG_WRITE_TOTALS = f"WITH {_PG_TOTALS}"
+_PG_WRITE_TOTALS = f"WITH {_pg_totals('jsonb')}"
 
 
 def _json_rows(rows: Iterable[Sequence[Any]]) -> str:
@@ -210,18 +226,8 @@ class SqliteJournalWriter:
 
 class PostgresJournalWriter:
     def write(self, conn: Connection, batch: JournalWrite) -> None:
-        def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
-            return ((lid, when, *sums) for (lid, when), sums in sorted(period.items()))
-
-        params: dict[str, Any] = {
-            "book_id": batch.book_id,
-            "number": batch.head[0],
-            "hash": batch.head[1],
-            "t": _json_rows((lid, d, c) for lid, (d, c) in sorted(batch.totals.items())),
-            "d": _json_rows(period_rows(batch.daily)),
-            "m": _json_rows(period_rows(batch.monthly)),
-        }
         if len(batch.lines) <= PG_ONE_STATEMENT_LINES:
+            params = _totals_params(batch)
             params |= {"e": _json_rows(batch.entries), "l": _json_rows(batch.lines)}
             driver.run(conn, _PG_WRITE, params)
             return
@@ -229,15 +235,41 @@ class PostgresJournalWriter:
         # in C), then the totals and the head.
         connection = conn.connection.driver_connection
         assert connection is not None
+        book_id = batch.book_id
         with connection.cursor() as cursor:
             with cursor.copy(_PG_COPY_ENTRIES) as copy:
+                copy.set_types(_PG_COPY_ENTRY_TYPES)
                 for row in batch.entries:
-                    copy.write_row((batch.book_id, *row))
+                    copy.write_row((book_id, *row))
             _keep_statistics_current(cursor, batch.head[0])
             with cursor.copy(_PG_COPY_LINES) as copy:
+                copy.set_types(_PG_COPY_LINE_TYPES)
                 for line in batch.lines:
-                    copy.write_row((batch.book_id, *line))
+                    copy.write_row((book_id, *line))
+                # All but the last buffer of lines is sent: the server inserts them and checks
+                # their foreign keys while the totals' rows are made (the book stays locked
+                # meanwhile, so time made here is time every other writer of the book waits).
+                params = _totals_params(batch)
         driver.run(conn, _PG_WRITE_TOTALS, params)
+
+
+def _totals_params(batch: JournalWrite) -> dict[str, Any]:
+    days: dict[date, str] = {}  # a batch's rows share a few dozen days
+
+    def period_rows(period: PeriodTotals) -> Iterator[tuple[Any, ...]]:
+        return (
+            (lid, days.get(when) or days.setdefault(when, when.isoformat()), *sums)
+            for (lid, when), sums in sorted(period.items())
+        )
+
+    return {
+        "book_id": batch.book_id,
+        "number": batch.head[0],
+        "hash": batch.head[1],
+        "t": _json_rows((lid, d, c) for lid, (d, c) in sorted(batch.totals.items())),
+        "d": _json_rows(period_rows(batch.daily)),
+        "m": _json_rows(period_rows(batch.monthly)),
+    }
 
 
 # A journal this much larger than the planner believes has its statistics refreshed (below).
