@@ -112,3 +112,23 @@ def test_description_limit_is_input_error() -> None:
 
     with pytest.raises(InvalidInput):
         check_description("x" * 513)
+
+
+def test_line_problems_are_reported_in_line_order() -> None:
+    """The first line's problem first, whether its amount or its description; the field names
+    the line (validate_lines checks each line in one pass)."""
+    long = "x" * 513
+    with pytest.raises(InvalidInput) as first:
+        validate_lines(
+            [LineDraft("a", D, 10, description=long), LineDraft("b", C, 0), LineDraft("c", C, 10)]
+        )
+    assert first.value.data["field"] == "lines[0].description"  # type: ignore[attr-defined]
+    with pytest.raises(InvalidEntry) as second:
+        validate_lines(
+            [LineDraft("a", D, 10), LineDraft("b", C, 0, description=long), LineDraft("c", C, 10)]
+        )
+    assert second.value.data == {"field": "lines[1]", "index": 1}  # type: ignore[attr-defined]
+    validate_lines([LineDraft("a", D, 10, description="x" * 512), LineDraft("b", C, 10)])
+    with pytest.raises(UnbalancedEntry) as totals:
+        validate_lines([LineDraft("a", D, 7), LineDraft("b", C, 3), LineDraft("c", D, 1)])
+    assert totals.value.data == {"total_debit": 8, "total_credit": 3}  # type: ignore[attr-defined]

@@ -102,15 +102,19 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
         raise InvalidEntry(
             "A journal entry needs at least two lines.", {"field": "lines", "count": len(lines)}
         )
+    debits = credits = 0
     for index, line in enumerate(lines):
         if line.amount <= 0:
             raise InvalidEntry(
                 f"lines[{index}]: the amount must be greater than zero.",
                 {"field": f"lines[{index}]", "index": index},
             )
-        check_description(line.description, field_name=f"lines[{index}].description")
-    debits = sum(line.amount for line in lines if line.side is Side.DEBIT)
-    credits = sum(line.amount for line in lines if line.side is Side.CREDIT)
+        if line.description is not None:  # the field's name only when there is one to check
+            check_description(line.description, field_name=f"lines[{index}].description")
+        if line.side is Side.DEBIT:
+            debits += line.amount
+        elif line.side is Side.CREDIT:
+            credits += line.amount
     if debits == 0 or credits == 0:
         raise InvalidEntry(
             "A journal entry needs at least one debit line and one credit line.",

@@ -338,7 +338,7 @@ def _book_opening_set(
             continue
         ledgers, read = check.chunk(chunk, lock=True)
         owned.update(lg.id for lg in ledgers.values() if lg.id in owners and lg.id not in itemized)
-        for row in chunk:
+        for row in chunk if itemized else ():
             ledger = ledgers.get(row.index)
             if ledger is not None and ledger.id in itemized:
                 if row.debit - row.credit != items_total.get(ledger.id, 0):

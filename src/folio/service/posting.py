@@ -29,6 +29,7 @@ from folio.domain.ids import new_id, new_ids
 from folio.domain.journal import (
     Entry,
     EntryDraft,
+    EntryKind,
     Line,
     check_description,
     entry_hash,
@@ -47,6 +48,7 @@ from folio.store.uow import UnitOfWork
 MAX_TOTAL = 2**63 - 1
 CHUNK = 1000  # drafts checked, hashed and written at a time
 _SIDE = {side: side.value for side in Side}  # an enum's .value is a slow descriptor
+_KIND = {kind: kind.value for kind in EntryKind}
 
 
 def _where(index: int, many: bool, field: str) -> str:
@@ -64,6 +66,7 @@ def check_drafts(
 ) -> None:
     """Every posting rule. `first_index` and `many` place a chunk's drafts in the whole call:
     error fields name `entries[i]` when it posts more than one."""
+    good_days: set[date] = set()  # dates `check_day` passed: a chunk's drafts share a few
     for index, draft in enumerate(drafts, start=first_index):
         try:
             validate_lines(draft.lines)
@@ -99,7 +102,8 @@ def check_drafts(
                     "closed_through": book.closed_through.isoformat(),
                 },
             )
-        check_day(draft.date, _where(index, many, "date"))
+        if draft.date not in good_days:
+            good_days.add(check_day(draft.date, _where(index, many, "date")))
         for line_index, line in enumerate(draft.lines):
             ledger = ledgers.get(line.ledger_id)
             if ledger is None:
@@ -267,22 +271,11 @@ def _write_chunk(
         number += 1
         entry_id = entry_ids[at]
         intent = one_intent or intents[at]
-        kind = draft.kind.value
+        kind = _KIND[draft.kind]
         if booked is not None:
             booked.append((entry_id, number))
-        lines = tuple(
-            Line(
-                next(line_ids),
-                d.ledger_id,
-                d.side,
-                d.amount,
-                d.description,
-                d.tags,
-                d.party_id,
-                d.item_id,
-            )
-            for d in draft.lines
-        )
+        # (id, draft) per line: a `Line` object only for an entry that is kept
+        lines = [(next(line_ids), d) for d in draft.lines]
         header = hash_header(
             entry_id=entry_id,
             book_id=book_id,
@@ -304,16 +297,16 @@ def _write_chunk(
             header,
             [
                 hash_line(
-                    ln.id,
-                    ln.ledger_id,
-                    _SIDE[ln.side],
-                    ln.amount,
-                    ln.description,
-                    ln.tags,
-                    ln.party_id,
-                    ln.item_id,
+                    line_id,
+                    d.ledger_id,
+                    _SIDE[d.side],
+                    d.amount,
+                    d.description,
+                    d.tags,
+                    d.party_id,
+                    d.item_id,
                 )
-                for ln in lines
+                for line_id, d in lines
             ],
         )
         entry_rows.append(
@@ -335,29 +328,31 @@ def _write_chunk(
                 digest,
             )
         )
-        month = draft.date.replace(day=1)
-        for line_no, ln in enumerate(lines):
+        day = draft.date
+        month = day.replace(day=1)
+        ob = 2 if draft.is_opening_balance else 0
+        for line_no, (line_id, d) in enumerate(lines):
             line_rows.append(
                 LineRow(
-                    ln.id,
+                    line_id,
                     entry_id,
                     line_no,
-                    ln.ledger_id,
-                    _SIDE[ln.side],
-                    ln.amount,
-                    ln.description,
-                    _json(list(ln.tags)),
-                    draft.date,
+                    d.ledger_id,
+                    _SIDE[d.side],
+                    d.amount,
+                    d.description,
+                    _json(list(d.tags)),
+                    day,
                     number,
                     draft.is_opening_balance,
-                    ln.party_id,
-                    ln.item_id,
+                    d.party_id,
+                    d.item_id,
                 )
             )
-            column = (0 if ln.side is Side.DEBIT else 1) + (2 if draft.is_opening_balance else 0)
-            deltas[ln.ledger_id][column % 2] += ln.amount
-            daily[(ln.ledger_id, draft.date)][column] += ln.amount
-            monthly[(ln.ledger_id, month)][column] += ln.amount
+            column = (0 if d.side is Side.DEBIT else 1) + ob
+            deltas[d.ledger_id][column % 2] += d.amount
+            daily[(d.ledger_id, day)][column] += d.amount
+            monthly[(d.ledger_id, month)][column] += d.amount
         if kept is not None:
             kept.append(
                 Entry(
@@ -377,9 +372,15 @@ def _write_chunk(
                     modified_by=actor.modified_by,
                     prev_hash=prev_hash,
                     hash=digest,
-                    lines=lines,
+                    lines=tuple(
+                        Line(
+                            line_id, d.ledger_id, d.side, d.amount, d.description, d.tags,
+                            d.party_id, d.item_id,
+                        )
+                        for line_id, d in lines
+                    ),
                 )
-            )
+            )  # fmt: skip
         prev_hash = digest
 
     for ledger_id, (debits, credits) in deltas.items():

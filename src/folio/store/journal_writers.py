@@ -200,18 +200,26 @@ class SqliteJournalWriter:
             driver.run(conn, statement, rows, many=True)
 
         stamps: dict[datetime, str] = {}  # a chunk's entries share one created_at
+        days: dict[date, str] = {}  # and a few dates; rows unpacked by name (bench/: 4x faster)
         run(
             _SQLITE_ENTRY,
             [
-                (book_id, e[0], e[1], e[2].isoformat(),
-                 stamps.get(e[3]) or stamps.setdefault(e[3], driver.sqlite_value(e[3])), *e[4:])
-                for e in batch.entries
+                (book_id, entry, number, days.get(day) or days.setdefault(day, day.isoformat()),
+                 stamps.get(at) or stamps.setdefault(at, driver.sqlite_value(at)), text, kind, ob,
+                 intent, reverses, reference, metadata, by, modified, prev, digest)
+                for entry, number, day, at, text, kind, ob, intent, reverses, reference, metadata,
+                by, modified, prev, digest in batch.entries
             ],
         )  # fmt: skip
         run(
             _SQLITE_LINE,
-            [(book_id, *ln[:8], ln.date.isoformat(), *ln[9:]) for ln in batch.lines],
-        )
+            [
+                (book_id, line_id, entry, no, ledger, side, amount, text, tags,
+                 days.get(day) or days.setdefault(day, day.isoformat()), number, ob, party, item)
+                for line_id, entry, no, ledger, side, amount, text, tags, day, number, ob, party,
+                item in batch.lines
+            ],
+        )  # fmt: skip
         run(_SQLITE_TOTALS, [(d, c, book_id, lid) for lid, (d, c) in sorted(batch.totals.items())])
         for statement, period in ((_SQLITE_DAILY, batch.daily), (_SQLITE_MONTHLY, batch.monthly)):
             run(

@@ -102,7 +102,14 @@ journal_entries = Table(
 )
 Index("ix_entries_book_date", journal_entries.c.book_id, journal_entries.c.date)
 Index("ix_entries_book_intent", journal_entries.c.book_id, journal_entries.c.intent_id)
-Index("ix_entries_book_reference", journal_entries.c.book_id, journal_entries.c.external_reference)
+# Partial: most entries carry no reference (migration 0009); reads name one, which implies it.
+Index(
+    "ix_entries_book_reference",
+    journal_entries.c.book_id,
+    journal_entries.c.external_reference,
+    sqlite_where=journal_entries.c.external_reference.is_not(None),
+    postgresql_where=journal_entries.c.external_reference.is_not(None),
+)
 
 journal_lines = Table(
     "journal_lines",
@@ -138,7 +145,14 @@ Index(
     journal_lines.c.journal_number,
 )
 Index("ix_lines_book_number", journal_lines.c.book_id, journal_lines.c.journal_number)
-Index("ix_lines_book_item", journal_lines.c.book_id, journal_lines.c.item_id)
+# Partial: most lines name no open item (migration 0009).
+Index(
+    "ix_lines_book_item",
+    journal_lines.c.book_id,
+    journal_lines.c.item_id,
+    sqlite_where=journal_lines.c.item_id.is_not(None),
+    postgresql_where=journal_lines.c.item_id.is_not(None),
+)
 
 
 def _totals_table(name: str, key: str) -> Table:
