@@ -64,6 +64,8 @@ def test_the_servers_startup_freeze_survives_a_booking() -> None:
         frozen = gc.get_freeze_count()
         with bulk_booking():
             pass
-        assert gc.get_freeze_count() == frozen
+        # gc.unfreeze() would empty the permanent generation; a frozen object that another
+        # thread of the test process frees meanwhile leaves it (a few dozen in a full run)
+        assert gc.get_freeze_count() > frozen // 2
     finally:
         gc.unfreeze()
