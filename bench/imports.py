@@ -281,29 +281,48 @@ def run(dbs: Databases, kind: str, rows: int, memory_rows: int) -> dict[str, obj
     return results
 
 
-def linear(dbs: Databases, kind: str, sizes: tuple[int, int]) -> dict[str, object]:
+# Runs of each size in `linear`; the figure is the fastest. On this 2-core VM the same import
+# varied by a third from run to run at load 1 (10,000 rows: 1.10-1.58 s), more than the 10%
+# the ratio's bound allows: the fastest run is the one least disturbed, for both sizes alike.
+LINEAR_RUNS = 3
+
+
+def linear(
+    dbs: Databases, kind: str, sizes: tuple[int, int], runs: int = LINEAR_RUNS
+) -> dict[str, object]:
     """The same import at two sizes, each into a fresh database (the case where PostgreSQL
-    planned foreign-key checks on empty tables): the larger must cost at most its share."""
-    results: dict[str, object] = {}
-    for rows in sizes:
-        url = dbs.new(kind, "linear")
-        fo, _ = migrated_book(url, chart="empty")
-        book_id, numbers = _book_with_ledgers(fo, rows, f"Import of {rows}")
-        fo.engine.dispose()
-        path = Path(dbs.folder) / f"linear_{kind}_{rows}.csv"
-        _csv(path, numbers)
-        log(f"{kind}: import of {rows} rows into a fresh database")
-        out = subprocess.run(
-            [PYTHON, "-m", "bench.import_once", url, book_id, str(path)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
-        ).stdout  # fmt: skip
-        got = json.loads(out)
-        fo = Folio(url, migrate=False)
-        verified = fo.verify(book_id).ok
-        fo.engine.dispose()
-        results[str(rows)] = {"seconds": got["seconds"], "verified": verified, "load": load()}
-        dbs.drop(url)
-    return results
+    planned foreign-key checks on empty tables): the larger must cost at most its share.
+    Sizes alternate, `runs` times each; each size's figure is its fastest run."""
+    times: dict[int, list[float]] = {rows: [] for rows in sizes}
+    verified, loads = True, dict.fromkeys(sizes, "")
+    for _ in range(runs):
+        for rows in sizes:
+            url = dbs.new(kind, "linear")
+            fo, _ = migrated_book(url, chart="empty")
+            book_id, numbers = _book_with_ledgers(fo, rows, f"Import of {rows}")
+            fo.engine.dispose()
+            path = Path(dbs.folder) / f"linear_{kind}_{rows}.csv"
+            _csv(path, numbers)
+            log(f"{kind}: import of {rows} rows into a fresh database")
+            out = subprocess.run(
+                [PYTHON, "-m", "bench.import_once", url, book_id, str(path)],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            ).stdout  # fmt: skip
+            times[rows].append(json.loads(out)["seconds"])
+            fo = Folio(url, migrate=False)
+            verified = verified and fo.verify(book_id).ok
+            fo.engine.dispose()
+            loads[rows] = load()
+            dbs.drop(url)
+    return {
+        str(rows): {
+            "seconds": min(times[rows]),
+            "runs": times[rows],
+            "verified": verified,
+            "load": loads[rows],
+        }
+        for rows in sizes
+    }
 
 
 __all__ = ["run", "linear", "io"]
