@@ -328,3 +328,90 @@ def test_a_merged_run_that_fails_runs_each_of_its_writes_again_alone(
     assert len(commits) - before == 1 + 1 + 3
     assert fo.ledger(book_id, bank).debits_posted == 15
     assert fo.verify(book_id).ok
+
+
+class _CountingLoop(asyncio.SelectorEventLoop):
+    """Counts the callbacks group commit schedules on it from its writer thread."""
+
+    told = 0
+
+    def call_soon_threadsafe(self, callback: Any, *args: Any, context: Any = None) -> Any:
+        if callback is group_commit._resolve:
+            self.told += 1
+        return super().call_soon_threadsafe(callback, *args, context=context)
+
+
+def test_a_pass_wakes_each_event_loop_once_whatever_the_writes_it_settles(
+    engine: Engine, commits: list[int]
+) -> None:
+    fo, book_id, bank, sales = _setup(engine)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_uow: UnitOfWork) -> str:
+        started.set()
+        assert release.wait(30)
+        return "held"
+
+    async def run() -> list[Any]:
+        held = asyncio.ensure_future(group_commit.write_async(UnitOfWork(engine), hold))
+        await asyncio.to_thread(started.wait, 30)
+        calls = [
+            asyncio.ensure_future(
+                group_commit.write_async(UnitOfWork(engine), _posting(book_id, bank, sales, n))
+            )
+            for n in range(1, 13)
+        ]
+        while group_commit._group(engine).waiting() < 12:
+            await asyncio.sleep(0.001)
+        release.set()
+        return await asyncio.gather(held, *calls)
+
+    loop = _CountingLoop()
+    try:
+        held, *entries = loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert held == "held"
+    assert [entry.journal_number for entry in entries] == list(range(1, 13))
+    assert loop.told == 2  # the holder's pass, then one pass for the twelve
+    assert fo.ledger(book_id, bank).debits_posted == sum(range(1, 13))
+
+
+def test_a_caller_whose_loop_has_closed_does_not_keep_the_others_waiting(engine: Engine) -> None:
+    """Two event loops await writes of one pass; the first loop closes before the pass ends.
+    The write still commits, and the caller on the other loop gets its outcome."""
+    fo, book_id, bank, sales = _setup(engine)
+    group = group_commit._group(engine)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_uow: UnitOfWork) -> str:
+        started.set()
+        assert release.wait(30)
+        return "held"
+
+    holder = threading.Thread(target=lambda: group_commit.write(UnitOfWork(engine), hold))
+    holder.start()
+    assert started.wait(30)
+    loops = [asyncio.new_event_loop() for _ in range(2)]
+    threads = [threading.Thread(target=loop.run_forever) for loop in loops]
+    for thread in threads:
+        thread.start()
+    awaited = []
+    for index, loop in enumerate(loops):
+        write = group_commit.write_async(UnitOfWork(engine), _posting(book_id, bank, sales, 5))
+        awaited.append(asyncio.run_coroutine_threadsafe(write, loop))
+        while group.waiting() < index + 1:
+            time.sleep(0.001)
+    loops[0].call_soon_threadsafe(loops[0].stop)
+    threads[0].join(10)
+    loops[0].close()  # its caller is gone; its write is queued
+    release.set()
+    holder.join(30)
+    try:
+        assert awaited[1].result(30).journal_number == 2
+    finally:
+        loops[1].call_soon_threadsafe(loops[1].stop)
+        threads[1].join(10)
+        loops[1].close()
+    assert fo.ledger(book_id, bank).debits_posted == 10  # both committed, in one pass
+    assert fo.verify(book_id).ok
