@@ -32,6 +32,7 @@ from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.store.uow import UnitOfWork
 from tests.builders import make_book, make_ledgers
+from tests.integration.test_group_commit_threads import _holding
 
 MONTHS = ("2025-03", "2025-04", "2025-05")
 KINDS = ("ok", "ok", "ok", "unbalanced", "unreadable", "database")
@@ -116,12 +117,7 @@ class GroupCommitMachine(RuleBasedStateMachine):
     def _run_queued(self, writes: list[Spec]) -> list[tuple[str, Any]]:
         """Queue `writes` in order behind a held write, release them, and collect outcomes."""
         group = group_commit._group(self.engine)
-        started, release = threading.Event(), threading.Event()
-
-        def hold(_uow: UnitOfWork) -> str:
-            started.set()
-            assert release.wait(30)
-            return "held"
+        started, release, hold = _holding()
 
         holder = threading.Thread(
             target=lambda: group_commit.write(UnitOfWork(self.engine), hold), daemon=True

@@ -55,6 +55,19 @@ def commits(engine: Engine) -> Iterator[list[int]]:
     event.remove(engine, "commit", count)
 
 
+def _holding() -> tuple[threading.Event, threading.Event, Callable[[UnitOfWork], str]]:
+    """A write that holds the writer thread from `started` until `release`: what is submitted
+    meanwhile queues behind it, in order."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_uow: UnitOfWork) -> str:
+        started.set()
+        assert release.wait(30)
+        return "held"
+
+    return started, release, hold
+
+
 def _batched(
     engine: Engine,
     fns: list[Callable[[UnitOfWork], Any]],
@@ -62,12 +75,7 @@ def _batched(
 ) -> list[Outcome]:
     """Run `fns` on threads of their own, queued in order behind a write that holds the lead."""
     group = group_commit._group(engine)
-    started, release = threading.Event(), threading.Event()
-
-    def hold(_uow: UnitOfWork) -> str:
-        started.set()
-        assert release.wait(30)
-        return "held"
+    started, release, hold = _holding()
 
     outcomes: list[Outcome] = [("none", None)] * len(fns)
 
@@ -203,12 +211,7 @@ def test_writes_awaited_on_an_event_loop_share_commits_and_get_their_own_outcome
     """`write_async` (the API's posting route): nine writes awaited at once behind a held one,
     one of them refused; the loop is never blocked and each caller gets its own outcome."""
     fo, book_id, bank, sales = _setup(engine)
-    started, release = threading.Event(), threading.Event()
-
-    def hold(_uow: UnitOfWork) -> str:
-        started.set()
-        assert release.wait(30)
-        return "held"
+    started, release, hold = _holding()
 
     fns = [_posting(book_id, bank, sales, n) for n in range(1, 10)]
     fns[4] = _posting(book_id, bank, sales, 5, other=4)  # unbalanced
@@ -345,12 +348,7 @@ def test_a_pass_wakes_each_event_loop_once_whatever_the_writes_it_settles(
     engine: Engine, commits: list[int]
 ) -> None:
     fo, book_id, bank, sales = _setup(engine)
-    started, release = threading.Event(), threading.Event()
-
-    def hold(_uow: UnitOfWork) -> str:
-        started.set()
-        assert release.wait(30)
-        return "held"
+    started, release, hold = _holding()
 
     async def run() -> list[Any]:
         held = asyncio.ensure_future(group_commit.write_async(UnitOfWork(engine), hold))
@@ -382,12 +380,7 @@ def test_a_caller_whose_loop_has_closed_does_not_keep_the_others_waiting(engine:
     The write still commits, and the caller on the other loop gets its outcome."""
     fo, book_id, bank, sales = _setup(engine)
     group = group_commit._group(engine)
-    started, release = threading.Event(), threading.Event()
-
-    def hold(_uow: UnitOfWork) -> str:
-        started.set()
-        assert release.wait(30)
-        return "held"
+    started, release, hold = _holding()
 
     holder = threading.Thread(target=lambda: group_commit.write(UnitOfWork(engine), hold))
     holder.start()
