@@ -77,9 +77,8 @@ async def write_async(
     uow: UnitOfWork, fn: Callable[[UnitOfWork], T], merge: Merge | None = None
 ) -> T:
     """`write` for a caller on an event loop: it awaits the writer thread's outcome."""
-    loop = asyncio.get_running_loop()
-    settled: asyncio.Future[None] = loop.create_future()
-    job = Job(fn, uow, None, merge, loop=loop, settled=settled)
+    settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    job = Job(fn, uow, settled, merge)
     _group(uow.engine).submit(job)
     await asyncio.shield(settled)  # a cancelled caller's write still runs to its end
     if job.alone:
@@ -101,11 +100,10 @@ def _tell(jobs: list[Job]) -> None:
     there with 16 postings a pass)."""
     waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
     for job in jobs:
-        if job.loop is None or job.settled is None:
-            if job.notify is not None:
-                job.notify()
+        if isinstance(job.waiter, asyncio.Future):
+            waiting.setdefault(job.waiter.get_loop(), []).append(job.waiter)
         else:
-            waiting.setdefault(job.loop, []).append(job.settled)
+            job.waiter()
     for loop, futures in waiting.items():
         try:
             loop.call_soon_threadsafe(_resolve, futures)
@@ -119,10 +117,10 @@ class Job:
 
     fn: Callable[[UnitOfWork], Any]
     uow: UnitOfWork
-    notify: Callable[[], None] | None  # a caller on a thread
+    # a caller's thread is told by a call (its event's `set`); a caller awaiting on an event
+    # loop, by its future resolved on that loop (`_tell`)
+    waiter: Callable[[], None] | asyncio.Future[None]
     merge: Merge | None = None
-    loop: asyncio.AbstractEventLoop | None = None  # a caller awaiting on an event loop
-    settled: asyncio.Future[None] | None = None
     result: Any = None
     error: BaseException | None = None
     alone: bool = False  # to run again on its own (runner.write, with retries)
