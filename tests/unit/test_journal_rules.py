@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from folio.domain.errors import (
@@ -86,6 +88,20 @@ def test_random_hex_is_hex_and_never_handed_out_twice() -> None:
     assert all(len(value) == 24 and int(value, 16) >= 0 for value in drawn)
     assert len(set(drawn)) == 1000
     assert random_hex(0) == "" and len(random_hex(10_000)) == 10_000
+
+
+def test_a_forked_child_does_not_hand_out_its_parents_digits() -> None:
+    new_id("je"), random_hex(1)  # both pools of this thread hold digits now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id and request id, to the parent
+        os.write(write, f"{new_id('je')[-14:]} {random_hex(24)}".encode())
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 100).decode().split()
+    os.waitpid(pid, 0)
+    assert child != [new_id("je")[-14:], random_hex(24)]  # the parent's next ones differ
+    assert len(child[0]) == 14 and len(child[1]) == 24
 
 
 def test_period_transitions() -> None:

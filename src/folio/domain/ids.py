@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 22
@@ -28,17 +29,35 @@ _DROP = bytes(range(232, 256))
 
 
 _last_ms: tuple[int, str] = (-1, "")
-_pool = threading.local()  # per thread: random digits drawn 4 KB of os.urandom at a time
-_hex_pool = threading.local()
 
 
-def _forget_pools() -> None:
-    """A forked child must not hand out its parent's remaining digits."""
-    _pool.__dict__.clear()  # the forking thread's own (a thread-local's __dict__ is per thread)
-    _hex_pool.__dict__.clear()
+class _Pool(threading.local):
+    """Per thread: random digits made from `os.urandom` 4 KB (or more) at a time, handed out
+    once each. `make(n)` turns n random bytes into digits (it may drop some)."""
+
+    def __init__(self, make: Callable[[int], str]) -> None:
+        self.make, self.digits, self.at = make, "", 0
+
+    def draw(self, need: int) -> str:
+        digits, at = self.digits, self.at
+        if at + need > len(digits):
+            digits, at = "", 0
+            while len(digits) < need:
+                digits += self.make(max(4096, 2 * need))
+            self.digits = digits
+        self.at = at + need
+        return digits[at : at + need]
+
+    def forget(self) -> None:
+        """A forked child must not hand out its parent's remaining digits."""
+        self.digits, self.at = "", 0
 
 
-os.register_at_fork(after_in_child=_forget_pools)
+# Base58: about a tenth of the bytes are dropped (those at or above 232).
+_BASE58_POOL = _Pool(lambda n: os.urandom(n).translate(_DIGITS, _DROP).decode())
+_HEX_POOL = _Pool(lambda n: os.urandom(n).hex())
+for _made in (_BASE58_POOL, _HEX_POOL):
+    os.register_at_fork(after_in_child=_made.forget)  # the forking thread's own digits
 
 
 def _time_digits(ms: int) -> str:
@@ -55,23 +74,12 @@ def _time_digits(ms: int) -> str:
     return text
 
 
-def _draw(need: int) -> str:
-    """`need` random digits from this thread's pool, refilled 4 KB (or more) at a time."""
-    digits: str = getattr(_pool, "digits", "")
-    at: int = getattr(_pool, "at", 0)
-    if at + need > len(digits):
-        digits, at = "", 0
-        while len(digits) < need:  # about a tenth of the bytes are dropped
-            digits += os.urandom(max(4096, 2 * need)).translate(_DIGITS, _DROP).decode()
-        _pool.digits = digits
-    _pool.at = at + need
-    return digits[at : at + need]
-
-
 def new_id(prefix: str) -> str:
     if prefix not in PREFIXES:
         raise ValueError(f"unknown id prefix {prefix!r}")
-    return f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}{_draw(_RANDOM_LENGTH)}"
+    return (
+        f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}{_BASE58_POOL.draw(_RANDOM_LENGTH)}"
+    )
 
 
 def new_ids(prefix: str, count: int) -> list[str]:
@@ -81,7 +89,7 @@ def new_ids(prefix: str, count: int) -> list[str]:
         raise ValueError(f"unknown id prefix {prefix!r}")
     head = f"{prefix}_{_time_digits(time.time_ns() // 1_000_000)}"
     need = count * _RANDOM_LENGTH
-    drawn = _draw(need)
+    drawn = _BASE58_POOL.draw(need)
     return [head + drawn[at : at + _RANDOM_LENGTH] for at in range(0, need, _RANDOM_LENGTH)]
 
 
@@ -91,14 +99,7 @@ def is_id(value: str, prefix: str) -> bool:
 
 
 def random_hex(length: int) -> str:
-    """`length` random hex digits from this thread's pool, refilled 4 KB of os.urandom at a
-    time: a request id per request, where a read of os.urandom each time released the event
-    loop's GIL for a system call and waited to take it back from the writer thread (py-spy: a
-    tenth of the loop's samples)."""
-    digits: str = getattr(_hex_pool, "digits", "")
-    at: int = getattr(_hex_pool, "at", 0)
-    if at + length > len(digits):
-        digits, at = os.urandom(max(4096, length)).hex(), 0
-        _hex_pool.digits = digits
-    _hex_pool.at = at + length
-    return digits[at : at + length]
+    """`length` random hex digits from this thread's pool: a request id per request, where a
+    read of os.urandom each time released the event loop's GIL for a system call and waited
+    to take it back from the writer thread (py-spy: a tenth of the loop's samples)."""
+    return _HEX_POOL.draw(length)
