@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from folio.domain.books import Book
 from folio.domain.journal import Entry
@@ -13,6 +15,7 @@ from folio.service.books import BookCreate
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.service.ledgers import LedgerCreate
+from folio.store.uow import UnitOfWork
 
 START = date(2025, 1, 1)
 
@@ -61,3 +64,23 @@ def post(
             )
         )
     return fo.post_entry(book.id, EntryCreate(date=on, lines=parsed, description=description))
+
+
+class _RolledBack(Exception):
+    """Ends a transaction whose outcome was read, so the same state serves again."""
+
+
+def seen_and_rolled_back(fo: Folio, *runs: Callable[[UnitOfWork], Any]) -> list[Any]:
+    """What each run answers at its end, each run in a write of its own that is then rolled
+    back: every run starts from the same state (two ways of posting the same entries)."""
+    seen: list[Any] = []
+    for run in runs:
+
+        def write(uow: UnitOfWork, run: Callable[[UnitOfWork], Any] = run) -> None:
+            raise _RolledBack(run(uow))
+
+        try:
+            fo.write(write)
+        except _RolledBack as done:
+            seen.append(done.args[0])
+    return seen

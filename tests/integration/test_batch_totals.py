@@ -18,17 +18,13 @@ from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.store.journal_writers import PG_ONE_STATEMENT_LINES
 from folio.store.uow import UnitOfWork
-from tests.builders import START, make_book, make_ledgers
+from tests.builders import START, make_book, make_ledgers, seen_and_rolled_back
 
 LEDGERS = "1000 asset Bank; 1200 asset Receivables; 3000 liability Payables; 4000 revenue Sales"
 TOTALS = (
     "SELECT ledger_id, {key}, debits, credits, ob_debits, ob_credits FROM {table} "
     "WHERE book_id = :book ORDER BY ledger_id, {key}"
 )
-
-
-class _RolledBack(Exception):
-    """Ends a transaction whose outcome was read, so the same state serves again."""
 
 
 def _setup(engine: Engine) -> tuple[Folio, str, list[str]]:
@@ -70,23 +66,18 @@ def _ids(uow: UnitOfWork, book_id: str) -> list[str]:
 def _batch_and_serial(
     fo: Folio, book_id: str, commands: list[EntryCreate]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    def serially(uow: UnitOfWork) -> None:
+    def serially(uow: UnitOfWork) -> dict[str, Any]:
         for command in commands:
             journal.post_entry(uow, book_id, command, runner.SYSTEM)
-        raise _RolledBack(_totals(uow, book_id))
+        return _totals(uow, book_id)
 
-    def batch(uow: UnitOfWork) -> None:
+    def batch(uow: UnitOfWork) -> dict[str, Any]:
         result = journal_batches.post_entries(uow, book_id, commands, runner.SYSTEM, atomic=True)
         assert result.succeeded == len(commands)
-        raise _RolledBack(_totals(uow, book_id))
+        return _totals(uow, book_id)
 
-    results = []
-    for run in (serially, batch):
-        try:
-            fo.write(run)
-        except _RolledBack as done:
-            results.append(done.args[0])
-    return results[0], results[1]
+    serial, batched = seen_and_rolled_back(fo, serially, batch)
+    return serial, batched
 
 
 def test_a_batch_adds_to_the_period_rows_that_exist_and_makes_the_new_ones(

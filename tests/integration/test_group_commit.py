@@ -21,7 +21,7 @@ from folio.service import group_commit, journal, periods, runner
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.store.uow import UnitOfWork
-from tests.builders import START, make_book, make_ledgers
+from tests.builders import START, make_book, make_ledgers, seen_and_rolled_back
 
 MARCH = date(2025, 3, 10)
 
@@ -123,10 +123,6 @@ def test_a_period_locked_earlier_in_the_batch_refuses_the_writes_after_it(
     ]
 
 
-class _RolledBack(Exception):
-    """Ends a transaction whose outcome was read, so the same state serves again."""
-
-
 _KINDS = st.sampled_from(["ok", "ok", "big", "big", "unbalanced", "locked", "early", "unknown"])
 
 
@@ -165,29 +161,24 @@ def test_merged_postings_end_exactly_as_the_same_postings_one_after_another(
         }
         return [_shape(o) for o in outcomes] + [totals]
 
-    def serially(uow: UnitOfWork) -> None:
+    def serially(uow: UnitOfWork) -> list[Any]:
         outcomes: list[Any] = []
         for command in commands:
             try:
                 outcomes.append(journal.post_entry(uow, book_id, command, runner.SYSTEM))
             except FolioError as exc:
                 outcomes.append(exc)
-        raise _RolledBack(seen(uow, outcomes))
+        return seen(uow, outcomes)
 
-    def merged(uow: UnitOfWork) -> None:
+    def merged(uow: UnitOfWork) -> list[Any]:
         items = [(lambda _book, c=c: c, runner.SYSTEM) for c in commands]
         outcomes = [
             o if isinstance(o, Exception) else o[1] for o in journal.post_each(uow, book_id, items)
         ]
-        raise _RolledBack(seen(uow, outcomes))
+        return seen(uow, outcomes)
 
-    results = []
-    for run in (serially, merged):
-        try:
-            fo.write(run)
-        except _RolledBack as done:
-            results.append(done.args[0])
-    assert results[0] == results[1]
+    serial, merged_run = seen_and_rolled_back(fo, serially, merged)
+    assert serial == merged_run
     assert fo.verify(book_id).ok
 
 
