@@ -18,6 +18,7 @@ from fastapi.utils import deep_dict_update
 from starlette.responses import Response
 
 from folio.api.deps import documented
+from folio.api.direct import direct_handler
 from folio.api.errors import response_for
 from folio.domain.errors import InvalidInput
 
@@ -102,6 +103,7 @@ class FolioRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        handler = direct_handler(self, handler) or handler
         # The native API only: the compatible endpoints ignore unknown parameters, as the
         # vendors' own (FastAPI) servers do.
         strict = self.path.startswith(NATIVE_PREFIX)
