@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import time
 from datetime import timedelta
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
 from folio.domain.errors import InvalidInput
 from folio.service import auth, runner
@@ -247,3 +248,20 @@ def test_the_verified_tokens_stay_bounded(engine: Engine, monkeypatch: pytest.Mo
     assert cache.get(engine, "new") is principal and cache.get(engine, "third") is principal
     cache.put(engine, "fourth", principal)  # nothing expired: start over
     assert [cache.get(engine, t) for t in ("new", "third", "fourth")] == [None, None, principal]
+
+
+def test_verified_tokens_are_kept_per_engine_and_leave_with_it(engine: Engine) -> None:
+    """A second engine on the same database (a restarted app, a recreated test database)
+    verifies for itself, and a dropped engine takes its tokens with it."""
+    cache = auth.VerifiedTokens(seconds=5)
+    principal = auth.Principal(id="key_1", scopes=frozenset({"admin"}))
+    other = create_engine(engine.url)
+    cache.put(engine, "token", principal)
+    assert cache.get(engine, "token") is principal
+    assert cache.get(other, "token") is None
+    cache.put(other, "token", principal)
+    assert len(cache._found) == 2
+    other.dispose()
+    del other
+    gc.collect()
+    assert len(cache._found) == 1 and cache.get(engine, "token") is principal

@@ -90,6 +90,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=[{"name": tag} for tag in DOCUMENTED_TAGS],
+        telemetry={
+            "tracing": settings.telemetry,
+            "metrics": settings.telemetry,
+            "logs": settings.telemetry,
+        },
     )
     app.state.engine = engine
     app.state.settings = settings

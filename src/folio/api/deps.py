@@ -133,7 +133,7 @@ class Call:
     principal: auth.Principal
     actor: Actor
     method: str
-    target: str
+    target: str  # path and query, for an Idempotency-Key's fingerprint ("" without a key)
     body: bytes
     idempotency_key: str | None
 
@@ -189,6 +189,13 @@ class Call:
         return _rendered(render(result), status)
 
 
+def _target(request: Request) -> str:
+    """Path and query, as an idempotent request's fingerprint has them (`request.url` is
+    parsed for it, so it is made only when an Idempotency-Key is sent)."""
+    url = request.url
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def _rendered(model: BaseModel, status: int) -> Response:
     return Response(model.model_dump_json(), status_code=status, media_type=JSON)
 
@@ -207,7 +214,7 @@ async def read_call(security_scopes: SecurityScopes, request: Request) -> Call:
         principal=principal,
         actor=_actor(request, principal, None),
         method=request.method,
-        target=request.url.path,
+        target="",
         body=b"",
         idempotency_key=None,
     )
@@ -227,13 +234,12 @@ async def write_call(security_scopes: SecurityScopes, request: Request) -> Call:
         raise InvalidInput(
             f"Modified-By is longer than {MAX_MODIFIED_BY} characters.", {"field": "Modified-By"}
         )
-    query = request.url.query
     return Call(
         engine=engine_of(request),
         principal=principal,
         actor=_actor(request, principal, modified_by or None),
         method=request.method,
-        target=request.url.path + (f"?{query}" if query else ""),
+        target="" if idempotency_key is None else _target(request),
         body=await request.body(),
         idempotency_key=idempotency_key,
     )

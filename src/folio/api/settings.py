@@ -5,6 +5,10 @@
     FOLIO_AUTH_THROTTLE       failed authentications allowed per client address, as
                               "N/SECONDS" (default "20/60"); "off" turns throttling off
     FOLIO_SECRET_KEY(_FILE)   the token signing key (`folio.store.signing_keys`)
+    FOLIO_TELEMETRY           "on": FastAPI's OpenTelemetry spans, metrics and logs for each
+                              request, through the globally configured providers; default
+                              "off" (asking whether a provider is configured cost every
+                              request several microseconds)
 
 docs/operations.md explains each.
 """
@@ -33,6 +37,7 @@ class Throttle:
 class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     auth_throttle: Throttle | None = Throttle(20, 60.0)
+    telemetry: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +45,7 @@ class Settings:
         return cls(
             max_body_bytes=_max_body(env.get("FOLIO_MAX_BODY_BYTES", "")),
             auth_throttle=parse_throttle(env.get("FOLIO_AUTH_THROTTLE", DEFAULT_AUTH_THROTTLE)),
+            telemetry=_switch("FOLIO_TELEMETRY", env.get("FOLIO_TELEMETRY", "off")),
         )
 
 
@@ -53,6 +59,13 @@ def _max_body(text: str) -> int:
     if value < 1024:
         raise SettingError(f"FOLIO_MAX_BODY_BYTES must be a whole number ≥ 1024, not {text!r}")
     return value
+
+
+def _switch(name: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("on", "off"):
+        return value == "on"
+    raise SettingError(f'{name} must be "on" or "off", not {text!r}')
 
 
 def parse_throttle(text: str) -> Throttle | None:

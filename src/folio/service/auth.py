@@ -24,6 +24,7 @@ import hmac
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -404,26 +405,26 @@ VERIFIED_MAX = 10_000
 
 
 class VerifiedTokens:
-    """Bearer tokens verified in the last few seconds, per database.
+    """Bearer tokens verified in the last few seconds, per engine.
 
     Verifying a token is a read transaction, and every request has one; while posting under
     load it was 11% of the server's Python time (py-spy, BENCHMARKS.md). A revocation in this
     process forgets them all at once; one made by another process (`folio keys revoke`,
     another worker) takes effect within VERIFIED_SECONDS. Only SHA-256 digests of tokens are
-    kept.
+    kept, under the engine object itself (weakly): rendering the engine's URL as the key cost
+    more than the lookup, and a new engine on a recreated database starts with none.
     """
 
     def __init__(self, seconds: float = VERIFIED_SECONDS) -> None:
         self.seconds = seconds
         self._lock = threading.Lock()
-        self._found: dict[tuple[str, bytes], tuple[Principal, float]] = {}
-
-    @staticmethod
-    def _key(engine: Engine, token: str) -> tuple[str, bytes]:
-        return str(engine.url), hashlib.sha256(token.encode()).digest()
+        self._found: weakref.WeakKeyDictionary[
+            Engine, dict[bytes, tuple[Principal, float]]
+        ] = weakref.WeakKeyDictionary()
 
     def get(self, engine: Engine, token: str) -> Principal | None:
-        found = self._found.get(self._key(engine, token))
+        known = self._found.get(engine)
+        found = known.get(_digest(token)) if known is not None else None
         if found is None or found[1] <= time.monotonic():
             return None
         return found[0]
@@ -433,16 +434,22 @@ class VerifiedTokens:
         if principal.expires_at is not None:  # an access token stops at its own expiry
             until = min(until, time.monotonic() + principal.expires_at - time.time())
         with self._lock:
-            if len(self._found) >= VERIFIED_MAX:
+            known = self._found.get(engine)
+            if known is None:
+                known = self._found[engine] = {}
+            if len(known) >= VERIFIED_MAX:
                 now = time.monotonic()
-                self._found = {k: v for k, v in self._found.items() if v[1] > now}
-                if len(self._found) >= VERIFIED_MAX:
-                    self._found.clear()
-            self._found[self._key(engine, token)] = (principal, until)
+                live = {k: v for k, v in known.items() if v[1] > now}
+                known = self._found[engine] = live if len(live) < VERIFIED_MAX else {}
+            known[_digest(token)] = (principal, until)
 
     def clear(self) -> None:
         with self._lock:
             self._found.clear()
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
 
 
 VERIFIED = VerifiedTokens()

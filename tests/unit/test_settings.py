@@ -1,0 +1,23 @@
+"""Server settings read from the environment (`folio.api.settings`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from folio.api.app import create_app
+from folio.api.settings import SettingError, Settings
+
+
+def test_telemetry_is_off_unless_asked_for() -> None:
+    assert Settings.from_env({}).telemetry is False
+    assert Settings.from_env({"FOLIO_TELEMETRY": " ON "}).telemetry is True
+    assert Settings.from_env({"FOLIO_TELEMETRY": "off"}).telemetry is False
+    with pytest.raises(SettingError, match='FOLIO_TELEMETRY must be "on" or "off", not \'yes\''):
+        Settings.from_env({"FOLIO_TELEMETRY": "yes"})
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_the_app_instruments_requests_only_when_telemetry_is_on(on: bool) -> None:
+    app = create_app(settings=Settings(telemetry=on))
+    config = app._telemetry
+    assert (config["tracing"], config["metrics"], config["logs"]) == (on, on, on)
