@@ -418,9 +418,9 @@ class VerifiedTokens:
     def __init__(self, seconds: float = VERIFIED_SECONDS) -> None:
         self.seconds = seconds
         self._lock = threading.Lock()
-        self._found: weakref.WeakKeyDictionary[
-            Engine, dict[bytes, tuple[Principal, float]]
-        ] = weakref.WeakKeyDictionary()
+        self._found: weakref.WeakKeyDictionary[Engine, dict[bytes, tuple[Principal, float]]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, engine: Engine, token: str) -> Principal | None:
         known = self._found.get(engine)
