@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine
 
 from folio.api.app import create_app
 from folio.api.settings import SettingError, Settings
@@ -18,6 +19,6 @@ def test_telemetry_is_off_unless_asked_for() -> None:
 
 @pytest.mark.parametrize("on", [False, True])
 def test_the_app_instruments_requests_only_when_telemetry_is_on(on: bool) -> None:
-    app = create_app(settings=Settings(telemetry=on))
+    app = create_app(create_engine("sqlite://"), Settings(telemetry=on))
     config = app._telemetry
     assert (config["tracing"], config["metrics"], config["logs"]) == (on, on, on)
