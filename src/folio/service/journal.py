@@ -43,7 +43,6 @@ from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
-
 _MANUAL = EntryKind.MANUAL
 
 

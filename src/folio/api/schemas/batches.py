@@ -62,8 +62,8 @@ class EntryBatchRead(BaseModel):
     atomic: bool
     succeeded: int
     failed: int
-    results: list[Annotated[EntryBooked | EntryRefused, Field(union_mode="left_to_right")]] = (
-        Field(description="One per entry, in order.")
+    results: list[Annotated[EntryBooked | EntryRefused, Field(union_mode="left_to_right")]] = Field(
+        description="One per entry, in order."
     )
 
     @classmethod

@@ -16,6 +16,7 @@ from folio.service import journal
 
 _DEBIT, _CREDIT = Side.DEBIT, Side.CREDIT  # an enum member read from its class is a lookup
 
+
 class LineCreate(Input):
     ledger_id: str | None = Field(None, max_length=32)
     ledger_number: str | None = Field(None, max_length=20, examples=["1200"])
