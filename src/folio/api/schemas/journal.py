@@ -14,6 +14,8 @@ from folio.domain.ledgers import Side
 from folio.domain.money import format_minor, parse_minor, plain_minor
 from folio.service import journal
 
+_DEBIT, _CREDIT = Side.DEBIT, Side.CREDIT  # an enum member read from its class is a lookup
+
 
 class LineCreate(Input):
     ledger_id: str | None = Field(None, max_length=32)
@@ -42,21 +44,18 @@ class LineCreate(Input):
         return self
 
     def command(self, index: int, exponent: int) -> journal.LineInput:
-        side = Side.DEBIT if self.debit is not None else Side.CREDIT
-        value = self.debit if self.debit is not None else self.credit
+        value = self.debit
+        side = _DEBIT
+        if value is None:
+            value, side = self.credit, _CREDIT
         amount = plain_minor(value, exponent)  # the common case, without the field's name
         if amount is None:
             amount = parse_minor(value, exponent, field=f"lines[{index}].{side.value}")
+        # positional: a frozen dataclass built by keyword costs a third more (1,000 entries)
         return journal.LineInput(
-            side=side,
-            amount=amount,
-            ledger_id=self.ledger_id,
-            ledger_number=self.ledger_number,
-            description=self.description,
-            tags=tuple(self.tags),
-            party_id=self.party_id,
-            settles=self.settles,
-        )
+            side, amount, self.ledger_id, self.ledger_number, self.description,
+            tuple(self.tags), self.party_id, self.settles,
+        )  # fmt: skip
 
 
 def _decimal_in(value: object, path: str) -> tuple[str, Decimal] | None:
@@ -103,12 +102,13 @@ class EntryCreate(Input):
         return value
 
     def command(self, book: Book) -> journal.EntryCreate:
+        exponent = book.exponent
         return journal.EntryCreate(
-            date=self.date,
-            lines=[line.command(i, book.exponent) for i, line in enumerate(self.lines)],
-            description=self.description,
-            external_reference=self.external_reference,
-            metadata=dict(self.metadata),
+            self.date,
+            [line.command(i, exponent) for i, line in enumerate(self.lines)],
+            self.description,
+            self.external_reference,
+            dict(self.metadata),
         )
 
 
