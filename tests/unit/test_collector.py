@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from folio.service.collector import NO_FULL_COLLECTIONS, bulk_booking
+from folio.service.collector import (
+    NO_FULL_COLLECTIONS,
+    SERVER_YOUNG_THRESHOLD,
+    bulk_booking,
+    for_server,
+)
 
 
 @pytest.fixture
@@ -59,13 +64,17 @@ def test_a_failing_booking_restores_the_thresholds_too() -> None:
 
 
 def test_the_servers_startup_freeze_survives_a_booking() -> None:
-    gc.freeze()
+    before = gc.get_threshold()
+    for_server()
     try:
+        assert gc.get_threshold() == (SERVER_YOUNG_THRESHOLD, *before[1:])
         frozen = gc.get_freeze_count()
         with bulk_booking():
             pass
         # gc.unfreeze() would empty the permanent generation; a frozen object that another
         # thread of the test process frees meanwhile leaves it (a few dozen in a full run)
         assert gc.get_freeze_count() > frozen // 2
+        assert gc.get_threshold() == (SERVER_YOUNG_THRESHOLD, *before[1:])  # the server's again
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)

@@ -5,7 +5,6 @@ uvicorn --factory folio.api.app:create_app      (or `folio serve`)
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -37,6 +36,7 @@ from folio.api.routes import (
     reports,
 )
 from folio.api.settings import Settings
+from folio.service import collector
 from folio.store import signing_keys
 from folio.store.database import database_url, make_engine
 
@@ -71,13 +71,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         owned = None
         if getattr(app.state, "engine", None) is None:
             owned = app.state.engine = make_engine()
-            # The server's own process: what exists now (modules, the app, its schemas, some
-            # 160,000 objects) lives as long as the process. Frozen, the garbage collector no
-            # longer walks it in every full collection: a 1,000-entry batch triggered one every
-            # batch or two, 50-70 ms each (BENCHMARKS.md, batches). Tests pass their own engine
-            # and create many apps, so theirs are not frozen.
-            gc.collect()
-            gc.freeze()
+            # The server's own process (tests pass their own engine and create many apps, so
+            # theirs keep the collector as it is).
+            collector.for_server()
         try:
             yield
         finally:
