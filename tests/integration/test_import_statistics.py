@@ -107,7 +107,17 @@ def _import_counting(fo: Folio, book_id: str, rows: list[SetRow]) -> dict[str, A
                 "'ledger_monthly_totals')"
             )
         ).all()
-        return {"scans": dict(scans), "stats": {r[0]: (r[1], r[2]) for r in stats}}
+        updates = uow.conn.execute(
+            text(
+                "SELECT pg_stat_get_xact_tuples_updated(oid), "
+                "pg_stat_get_xact_tuples_hot_updated(oid) FROM pg_class WHERE relname = 'ledgers'"
+            )
+        ).one()
+        return {
+            "scans": dict(scans),
+            "stats": {r[0]: (r[1], r[2]) for r in stats},
+            "ledger_updates": tuple(updates),
+        }
 
     return fo.write(run)
 
@@ -147,3 +157,19 @@ def test_a_journal_with_current_statistics_is_not_analyzed_again(pg_fo: Folio) -
     second = _import_counting(pg_fo, other.id, _rows(500))["stats"]
     assert second["journal_entries"] == first["journal_entries"]
     assert second["ledgers"] == first["ledgers"]
+
+
+def test_the_ledgers_are_made_with_half_of_each_page_free(pg_fo: Folio) -> None:
+    with pg_fo.engine.connect() as conn:
+        options = conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'ledgers'"))
+        assert options.scalar_one() == ["fillfactor=50"]
+
+
+def test_an_import_adds_to_its_ledgers_totals_in_place(pg_fo: Folio) -> None:
+    """Each ledger's new totals go on its own page (a HOT update: no index entries), however
+    full the chart's insert left the pages."""
+    book = make_book(pg_fo)
+    _ledgers(pg_fo, book.id, 3000)
+    updated, hot = _import_counting(pg_fo, book.id, _rows(3000))["ledger_updates"]
+    assert updated >= 3000
+    assert hot >= 0.95 * updated
