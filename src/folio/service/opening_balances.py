@@ -10,7 +10,7 @@ Reading them back is `opening_state`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -179,10 +179,6 @@ def set_ledger_opening(
 # ---------------------------------------------------------- a trial-balance set (LedgerLou)
 
 
-def _nothing() -> None:
-    pass
-
-
 class _SetCheck:
     """Rows checked against the book chunk by chunk, collecting every problem: accounts that
     do not exist or take no opening balance, and a ledger named twice however each row names
@@ -197,18 +193,16 @@ class _SetCheck:
         self.first: dict[str, SetRow] = {}
 
     def chunk(
-        self, rows: Sequence[SetRow], *, lock: bool = False, read: Callable[[], None] = _nothing
+        self, rows: Sequence[SetRow], *, lock: bool = False
     ) -> tuple[dict[int, Ledger], dict[str, Ledger]]:
         """Each good row's ledger by row index, and every ledger read (the offset included;
-        locked, in id order, with `lock`). `read` is called once they are read, before they
-        are checked."""
+        locked, in id order, with `lock`)."""
         uow, book, offset = self.uow, self.book, self.offset
         by_number = uow.ledgers.ids_for_numbers(
             book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
         )
         wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows}
         found = uow.ledgers.many(book.id, [lid for lid in wanted | {offset.id} if lid], lock=lock)
-        read()
         ledgers: dict[int, Ledger] = {}
         for row in rows:
             if row.index in self.bad or row.skipped:
@@ -353,9 +347,8 @@ def _book_opening_set(
             chunk = [row for row in rows[start : start + CHUNK] if not row.skipped]
             if not chunk:
                 continue
-            # the chunk before goes once this one's ledgers are read: no statement runs until
-            # this one is written
-            ledgers, read = check.chunk(chunk, lock=True, read=ahead.send)
+            ledgers, read = check.chunk(chunk, lock=True)
+            ahead.send()  # the chunk before: no statement runs until this one is written
             owned.update(
                 lg.id for lg in ledgers.values() if lg.id in owners and lg.id not in itemized
             )

@@ -12,7 +12,6 @@ driver's cursor (DESIGN §1: hot paths use cached statements or the driver direc
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
-from psycopg import Copy
-from psycopg.copy import FileWriter
 from sqlalchemy.engine import Connection
 
 from folio.store import driver
@@ -251,17 +248,11 @@ class PostgresJournalWriter:
         assert connection is not None
         ahead = _OVERLAP.get()
         if ahead is not None and ahead.conn is conn:
-            # Made here while the chunk before is still written: the rows in COPY's binary
-            # format (the sending thread then needs the interpreter only to hand them over; a
-            # row at a time, it waited for this thread's turns, which made each COPY 25% longer)
-            entries = _copy_data(connection, _PG_COPY_ENTRY_TYPES, batch.book_id, batch.entries)
-            lines = _copy_data(connection, _PG_COPY_LINE_TYPES, batch.book_id, batch.lines)
-            params = _totals_params(batch)
             ahead.wait()
             # The totals first, here: the caller's next reads of its ledgers see them. The
             # rows go when the caller has read what its next chunk needs (`Ahead.send`).
-            driver.run(conn, _PG_WRITE_TOTALS, params)
-            ahead.hold(lambda: _send(connection, entries, lines))
+            driver.run(conn, _PG_WRITE_TOTALS, _totals_params(batch))
+            ahead.hold(lambda: _copy(connection, batch))
             return
         # All but the last buffer of lines is sent when the totals' rows are made: the server
         # inserts them and checks their foreign keys meanwhile (the book stays locked, so time
@@ -289,25 +280,6 @@ def _copy(
             if meanwhile is not None:
                 made = meanwhile()
     return made
-
-
-def _copy_data(connection: Any, types: Sequence[str], book_id: str, rows: Iterable[Any]) -> bytes:
-    out = io.BytesIO()
-    with Copy(connection.cursor(), binary=True, writer=FileWriter(out)) as copy:
-        copy.set_types(types)
-        for row in rows:
-            copy.write_row((book_id, *row))
-    return out.getvalue()
-
-
-def _send(connection: Any, entries: bytes, lines: bytes) -> None:
-    """COPY the entries, then their lines, from data made by `_copy_data`."""
-    with connection.cursor() as cursor:
-        with cursor.copy(_PG_COPY_ENTRIES) as copy:
-            copy.write(entries)
-        _keep_statistics_current(cursor)
-        with cursor.copy(_PG_COPY_LINES) as copy:
-            copy.write(lines)
 
 
 class Ahead:
