@@ -44,14 +44,7 @@ from folio.service.collector import bulk_booking
 from folio.service.journal import record_reversals, reversal_draft
 from folio.service.ledgers import get_ledger
 from folio.service.opening_state import LedgerOpening, offset_ledger, opening_rows
-from folio.service.posting import (
-    CHUNK,
-    Posting,
-    check_drafts,
-    check_periods_open,
-    lock_book,
-    write_entries,
-)
+from folio.service.posting import CHUNK, Posting, check_periods_open, lock_book, write_entries
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
@@ -340,41 +333,24 @@ def _book_opening_set(
     mismatched: dict[str, tuple[int, int]] = {}  # ledger -> (the row, the items), debit − credit
     owned: set[str] = set()
     posting = Posting(uow, book_id, actor=actor, locked=locked)
-    # A chunk's entries and lines go to the database while the next chunk is made
-    # (PostgreSQL); every write is done when the block is left.
-    with uow.journal.overlapped() as ahead:
-        for start in range(0, len(rows), CHUNK):
-            chunk = [row for row in rows[start : start + CHUNK] if not row.skipped]
-            if not chunk:
-                continue
-            ledgers, read = check.chunk(chunk, lock=True)
-            ahead.send()  # the chunk before: no statement runs until this one is written
-            owned.update(
-                lg.id for lg in ledgers.values() if lg.id in owners and lg.id not in itemized
+    for start in range(0, len(rows), CHUNK):
+        chunk = [row for row in rows[start : start + CHUNK] if not row.skipped]
+        if not chunk:
+            continue
+        ledgers, read = check.chunk(chunk, lock=True)
+        owned.update(lg.id for lg in ledgers.values() if lg.id in owners and lg.id not in itemized)
+        for row in chunk if itemized else ():
+            ledger = ledgers.get(row.index)
+            if ledger is not None and ledger.id in itemized:
+                if row.debit - row.credit != items_total.get(ledger.id, 0):
+                    mismatched[ledger.id] = (row.debit - row.credit, items_total.get(ledger.id, 0))
+        writing = writing and not check.problems and not owned and not mismatched
+        booked = [row for row in chunk if ledgers[row.index].id not in itemized] if writing else []
+        if booked:
+            posting.add(
+                [_set_draft(row, ledgers[row.index], check.offset, opening) for row in booked],
+                ledgers=read,
             )
-            for row in chunk if itemized else ():
-                ledger = ledgers.get(row.index)
-                if ledger is not None and ledger.id in itemized:
-                    if row.debit - row.credit != items_total.get(ledger.id, 0):
-                        mismatched[ledger.id] = (
-                            row.debit - row.credit,
-                            items_total.get(ledger.id, 0),
-                        )
-            writing = writing and not check.problems and not owned and not mismatched
-            booked = (
-                [row for row in chunk if ledgers[row.index].id not in itemized] if writing else []
-            )
-            if booked:
-                drafts = [
-                    _set_draft(row, ledgers[row.index], check.offset, opening) for row in booked
-                ]
-                # Every draft is dated the opening date, whose period `writing` found open: the
-                # period is not read again per chunk (a statement that would wait for the
-                # chunk before while this one could be made).
-                check_drafts(
-                    book, drafts, read, allow_archived=False, first_index=posting.count, many=True
-                )
-                posting.add(drafts, ledgers=read, checked=True)
     raise_first(check.sorted_problems())
     check_opening_date(day, opening, field=date_field)
     if total_debit != total_credit:

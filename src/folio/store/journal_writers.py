@@ -13,10 +13,7 @@ driver's cursor (DESIGN §1: hot paths use cached statements or the driver direc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
@@ -243,112 +240,25 @@ class PostgresJournalWriter:
             driver.run(conn, _PG_WRITE, params)
             return
         # Larger batches (imports): entries, then their lines, by COPY (the driver formats rows
-        # in C), and the totals and the head.
+        # in C), then the totals and the head.
         connection = conn.connection.driver_connection
         assert connection is not None
-        ahead = _OVERLAP.get()
-        if ahead is not None and ahead.conn is conn:
-            ahead.wait()
-            # The totals first, here: the caller's next reads of its ledgers see them. The
-            # rows go when the caller has read what its next chunk needs (`Ahead.send`).
-            driver.run(conn, _PG_WRITE_TOTALS, _totals_params(batch))
-            ahead.hold(lambda: _copy(connection, batch))
-            return
-        # All but the last buffer of lines is sent when the totals' rows are made: the server
-        # inserts them and checks their foreign keys meanwhile (the book stays locked, so time
-        # made here is time every other writer of the book waits).
-        params = _copy(connection, batch, lambda: _totals_params(batch))
+        book_id = batch.book_id
+        with connection.cursor() as cursor:
+            with cursor.copy(_PG_COPY_ENTRIES) as copy:
+                copy.set_types(_PG_COPY_ENTRY_TYPES)
+                for row in batch.entries:
+                    copy.write_row((book_id, *row))
+            _keep_statistics_current(cursor)
+            with cursor.copy(_PG_COPY_LINES) as copy:
+                copy.set_types(_PG_COPY_LINE_TYPES)
+                for line in batch.lines:
+                    copy.write_row((book_id, *line))
+                # All but the last buffer of lines is sent: the server inserts them and checks
+                # their foreign keys while the totals' rows are made (the book stays locked
+                # meanwhile, so time made here is time every other writer of the book waits).
+                params = _totals_params(batch)
         driver.run(conn, _PG_WRITE_TOTALS, params)
-
-
-def _copy(
-    connection: Any, batch: JournalWrite, meanwhile: Callable[[], dict[str, Any]] | None = None
-) -> dict[str, Any] | None:
-    """COPY the entries, then their lines; what `meanwhile` made as the lines were sent."""
-    book_id = batch.book_id
-    made = None
-    with connection.cursor() as cursor:
-        with cursor.copy(_PG_COPY_ENTRIES) as copy:
-            copy.set_types(_PG_COPY_ENTRY_TYPES)
-            for row in batch.entries:
-                copy.write_row((book_id, *row))
-        _keep_statistics_current(cursor)
-        with cursor.copy(_PG_COPY_LINES) as copy:
-            copy.set_types(_PG_COPY_LINE_TYPES)
-            for line in batch.lines:
-                copy.write_row((book_id, *line))
-            if meanwhile is not None:
-                made = meanwhile()
-    return made
-
-
-class Ahead:
-    """A connection's one write whose entries and lines wait to be sent, or are in flight on
-    a thread of their own."""
-
-    def __init__(self, conn: Connection | None) -> None:
-        self.conn = conn
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="folio-copy") if conn else None
-        self.held: Callable[[], Any] | None = None
-        self.pending: Future[Any] | None = None
-
-    def hold(self, work: Callable[[], Any]) -> None:
-        self.held = work
-
-    def send(self) -> None:
-        """The caller has read what it needs for its next chunk: the held rows go now, and
-        the server writes them while the caller makes the chunk (no statement between)."""
-        work, self.held = self.held, None
-        if work is not None and self.pool is not None:
-            self.pending = self.pool.submit(work)
-
-    def wait(self) -> None:
-        """Until the held or sent write is done; its error, if it failed."""
-        work, self.held = self.held, None
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.result()
-        if work is not None:
-            work()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-
-_OVERLAP: ContextVar[Ahead | None] = ContextVar("folio_overlap", default=None)
-
-
-@contextmanager
-def overlapped(conn: Connection) -> Iterator[Ahead]:
-    """Within, on PostgreSQL, a large write sends its totals at once and holds its entries and
-    lines until the caller has read what its next chunk needs (`Ahead.send`); they go then, by
-    a thread of their own, and the server inserts them and checks their foreign keys while the
-    caller hashes the next entries, where one waited for the other. The next write (or leaving
-    the block) waits for them first; the psycopg connection serializes statements, so a
-    statement the caller runs meanwhile waits for them too, never runs inside them. Leaving
-    raises the write's error, if it failed, rather than the aborted transaction's that a later
-    statement met; nothing of it runs after the block. Elsewhere (SQLite) `send` does nothing.
-    """
-    if conn.dialect.name != "postgresql" or _OVERLAP.get() is not None:
-        yield Ahead(None)
-        return
-    ahead = Ahead(conn)
-    token = _OVERLAP.set(ahead)
-    try:
-        yield ahead
-    except BaseException as exc:
-        ahead.held = None  # rolled back anyway
-        try:
-            ahead.wait()
-        except Exception as failed:
-            raise failed from exc
-        raise
-    else:
-        ahead.wait()
-    finally:
-        _OVERLAP.reset(token)
-        ahead.close()
 
 
 def _totals_params(batch: JournalWrite) -> dict[str, Any]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from folio.domain.journal import Entry, EntryKind, Line
 from folio.domain.ledgers import Side
-from folio.store.journal_writers import Ahead, JournalWrite, overlapped, writer_for
+from folio.store.journal_writers import JournalWrite, writer_for
 from folio.store.tables import entry_reversals, intent_reversals, journal_entries, journal_lines
 
 _CHUNK = 1000
@@ -73,11 +72,6 @@ class JournalRepo:
     def write(self, batch: JournalWrite) -> None:
         """Entries and lines, the ledgers' and the period totals, and the journal head."""
         writer_for(self.conn).write(self.conn, batch)
-
-    def overlapped(self) -> AbstractContextManager[Ahead]:
-        """Writes within may still be in flight when `write` returns (PostgreSQL imports):
-        see `journal_writers.overlapped`."""
-        return overlapped(self.conn)
 
     def link_reversal(self, book_id: str, original_id: str, reversal_id: str, at: Any) -> None:
         self.conn.execute(
