@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from folio.domain.ids import new_id
 from folio.domain.opening_balances import OwnerSource, SetRow
