@@ -80,11 +80,8 @@ def test_an_import_of_several_chunks_owns_exactly_its_ledgers(
 # ------------------------------------------------------------------------- PostgreSQL only
 
 
-@pytest.fixture
-def pg_fo(fo: Folio, db_url: str) -> Folio:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("planner statistics are PostgreSQL's")
-    return fo
+# Planner statistics, ANALYZE and fillfactor are PostgreSQL's.
+POSTGRES = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
 def _import_counting(fo: Folio, book_id: str, rows: list[SetRow]) -> dict[str, Any]:
@@ -125,13 +122,14 @@ def _import_counting(fo: Folio, book_id: str, rows: list[SetRow]) -> dict[str, A
     return fo.write(run)
 
 
-def test_a_fresh_database_checks_each_line_by_the_entries_primary_key(pg_fo: Folio) -> None:
+@POSTGRES
+def test_a_fresh_database_checks_each_line_by_the_entries_primary_key(fo: Folio) -> None:
     """The lines' foreign-key check against their entries, planned when the journal was empty,
     is planned again on fresh statistics: it looks each entry up by the primary key instead of
     scanning the book's entries by `ix_entries_book_intent` (quadratic)."""
-    book = make_book(pg_fo)
-    _ledgers(pg_fo, book.id, 4000)
-    seen = _import_counting(pg_fo, book.id, _rows(4000))
+    book = make_book(fo)
+    _ledgers(fo, book.id, 4000)
+    seen = _import_counting(fo, book.id, _rows(4000))
     # two lines and one owner per row check their entry; the intent index is read a few
     # times (the set's own reads), never once per line
     assert seen["scans"]["journal_entries_pkey"] >= 3 * 4000 - 1000
@@ -139,13 +137,14 @@ def test_a_fresh_database_checks_each_line_by_the_entries_primary_key(pg_fo: Fol
     assert seen["stats"]["journal_entries"][1] >= 3000
 
 
-def test_only_the_tables_whose_plans_need_it_are_analyzed(pg_fo: Folio) -> None:
+@POSTGRES
+def test_only_the_tables_whose_plans_need_it_are_analyzed(fo: Folio) -> None:
     """The journal's entries (their lines' checks) and the ledgers (read by id per chunk, and
     checked per line) are analyzed when stale; the lines and the period totals, which no
     statement of an import is planned on, are left to autovacuum after the commit."""
-    book = make_book(pg_fo)
-    _ledgers(pg_fo, book.id, 4000)
-    seen = _import_counting(pg_fo, book.id, _rows(4000))
+    book = make_book(fo)
+    _ledgers(fo, book.id, 4000)
+    seen = _import_counting(fo, book.id, _rows(4000))
     assert seen["stats"]["ledgers"][1] >= 4000
     assert seen["analyzed"] == {
         "journal_entries": 2,  # at 1,000 and 3,000 entries (chunks): more than twice the pages
@@ -156,27 +155,30 @@ def test_only_the_tables_whose_plans_need_it_are_analyzed(pg_fo: Folio) -> None:
     }
 
 
-def test_a_journal_with_current_statistics_is_not_analyzed_again(pg_fo: Folio) -> None:
-    book = make_book(pg_fo)
-    _ledgers(pg_fo, book.id, 3000)
-    first = _import_counting(pg_fo, book.id, _rows(1500))["analyzed"]
+@POSTGRES
+def test_a_journal_with_current_statistics_is_not_analyzed_again(fo: Folio) -> None:
+    book = make_book(fo)
+    _ledgers(fo, book.id, 3000)
+    first = _import_counting(fo, book.id, _rows(1500))["analyzed"]
     assert first["journal_entries"] >= 1 and first["ledgers"] == 1
-    other = make_book(pg_fo)
-    _ledgers(pg_fo, other.id, 500)
-    assert _import_counting(pg_fo, other.id, _rows(500))["analyzed"] == first
+    other = make_book(fo)
+    _ledgers(fo, other.id, 500)
+    assert _import_counting(fo, other.id, _rows(500))["analyzed"] == first
 
 
-def test_the_ledgers_are_made_with_half_of_each_page_free(pg_fo: Folio) -> None:
-    with pg_fo.engine.connect() as conn:
+@POSTGRES
+def test_the_ledgers_are_made_with_half_of_each_page_free(fo: Folio) -> None:
+    with fo.engine.connect() as conn:
         options = conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'ledgers'"))
         assert options.scalar_one() == ["fillfactor=50"]
 
 
-def test_an_import_adds_to_its_ledgers_totals_in_place(pg_fo: Folio) -> None:
+@POSTGRES
+def test_an_import_adds_to_its_ledgers_totals_in_place(fo: Folio) -> None:
     """Each ledger's new totals go on its own page (a HOT update: no index entries), however
     full the chart's insert left the pages."""
-    book = make_book(pg_fo)
-    _ledgers(pg_fo, book.id, 3000)
-    updated, hot = _import_counting(pg_fo, book.id, _rows(3000))["ledger_updates"]
+    book = make_book(fo)
+    _ledgers(fo, book.id, 3000)
+    updated, hot = _import_counting(fo, book.id, _rows(3000))["ledger_updates"]
     assert updated >= 3000
     assert hot >= 0.95 * updated
