@@ -2,8 +2,8 @@
 baseline, ratio and target, and bench/results/latest.json.
 
     .venv/bin/python -m bench            # the full run (about 13 minutes on 2 cores)
-    .venv/bin/python -m bench posting    # some of posting, imports, reads; merged into
-                                         # the figures of latest.json
+    .venv/bin/python -m bench posting    # some of posting, imports, linear, reads, years,
+                                         # datev, aging; merged into latest.json
     FOLIO_BENCH_QUICK=1 .venv/bin/python -m bench    # a smoke run with small sizes
 """
 
@@ -171,7 +171,14 @@ STEPS = ("posting", "imports", "linear", "reads", "years", "datev", "aging")
 
 def main() -> int:
     started = time.time()
-    steps = [arg for arg in sys.argv[1:] if arg in STEPS] or list(STEPS)
+    unknown = [arg for arg in sys.argv[1:] if arg not in STEPS]
+    if unknown:  # a typo or --help must not start a full run of half an hour
+        print(__doc__)
+        if unknown != ["--help"] and unknown != ["-h"]:
+            print(f"unknown step {unknown[0]!r}; the steps are {', '.join(STEPS)}", file=sys.stderr)
+            return 2
+        return 0
+    steps = list(sys.argv[1:]) or list(STEPS)
     env.ensure_tools()
     results: dict[str, Any] = {}
     if steps != list(STEPS) and RESULTS.exists():
