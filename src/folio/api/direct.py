@@ -17,7 +17,8 @@ FastAPI's own pieces, so answers and errors are the same byte for byte:
 
 A route with anything else (query, header or cookie parameters, a dependency with its own
 parameters, form bodies, streams, background tasks) keeps FastAPI's handler, and so does every
-request while `app.dependency_overrides` is set.
+request while `app.dependency_overrides` is set or OpenTelemetry instruments it
+(`FOLIO_TELEMETRY=on` with a provider configured: FastAPI's handler adds a span per step).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from starlette.responses import JSONResponse, Response
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _JSON_TYPES = {"application/json"}
+_TELEMETRY = "fastapi.telemetry"  # in the scope of a request FastAPI instruments
 
 
 def _plain_dependency(dependant: Dependant) -> bool:
@@ -203,7 +205,9 @@ def direct_handler(original: APIRoute, fallback: Handler) -> Handler | None:
         return body_bytes
 
     async def handler(request: Request) -> Response:
-        if overrides is not None and getattr(overrides, "dependency_overrides", None):
+        if _TELEMETRY in request.scope or (
+            overrides is not None and getattr(overrides, "dependency_overrides", None)
+        ):  # FastAPI's own handler traces its steps, and applies overrides
             return await fallback(request)
         body = await read_body(request) if body_params else Undefined
         kwargs: dict[str, Any] = {request_name: request}
