@@ -10,6 +10,7 @@ code, message and data, and a booking must book the same amounts.
 from __future__ import annotations
 
 import asyncio
+import email.message
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -17,12 +18,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
+from fastapi.dependencies.utils import request_params_to_args
 from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from folio.api.direct import direct_handler
+from folio.api.direct import _json_content_type, _path_fields, _path_values, direct_handler
 from tests.api.conftest import client_for, create_book, ledger_ids, make_key
 
 EXAMPLES = 60
@@ -222,3 +224,41 @@ def test_an_instrumented_request_takes_fastapis_handler(app: FastAPI) -> None:
     scope["fastapi.telemetry"] = object()
     asyncio.run(handler(Request(scope)))
     assert taken == [path]
+
+
+def _fastapis_json_test(value: str) -> bool:
+    """FastAPI 0.165's own test of a request's content type (fastapi/routing.py)."""
+    message = email.message.Message()
+    message["content-type"] = value
+    if message.get_content_maintype() != "application":
+        return False
+    subtype = message.get_content_subtype()
+    return subtype == "json" or subtype.endswith("+json")
+
+
+_TYPE_TEXT = st.text(alphabet="abcdjnopstx/+;= -_.\"'", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(
+        _TYPE_TEXT,
+        st.builds(lambda t, rest: t + rest, _CONTENT_TYPES.filter(bool), _TYPE_TEXT),
+    )
+)
+def test_the_content_type_is_judged_as_fastapi_judges_it(value: str) -> None:
+    assert _json_content_type(value) == _fastapis_json_test(value)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(book_id=st.text(min_size=1, max_size=40).filter(lambda t: "/" not in t))
+def test_path_parameters_are_validated_as_fastapi_validates_them(
+    app: FastAPI, book_id: str
+) -> None:
+    fields = _route(app, "POST", "/v1/books/{book_id}/journal-entries").dependant.path_params
+    received = {"book_id": book_id}
+    assert _path_values(_path_fields(fields), fields, received) == request_params_to_args(
+        fields, received
+    )
