@@ -93,7 +93,6 @@ def _claim(
         numbers=numbers,
         excluded=[offset.id],
         at=utcnow(),
-        one_line_each=True,  # `_opening_draft`: the ledger's line and the offset's
     )
 
 

@@ -60,15 +60,15 @@ class OpeningOwnerRepo:
         numbers: tuple[int, int],
         excluded: Collection[str],
         at: datetime,
-        one_line_each: bool = False,
     ) -> None:
         """Make the entries numbered `numbers` (first, last; all of `intent_id`) the owners of
         their ledgers but the `excluded` carry-forward ones: one set-based statement, a range
         over the lines' journal numbers, so a 100,000-row set costs one pass.
 
-        `one_line_each`: each entry names each ledger on one line (an opening-balance entry:
-        its ledger and the offset), so the lines need no DISTINCT; a sort of 100,000 lines that
-        spilled to disk (a third of a second) is saved, and were the promise broken, the
+        Only an open-items entry names its ledger on more than one line (a line per item on
+        the control ledger), so only its lines are made DISTINCT. An entry of a ledger's or a
+        set's opening balance has the ledger's line and the offset's: without the sort (of
+        100,000 lines, spilled to disk, a third of a second), and were that ever broken, the
         primary key would refuse the second row rather than let it pass."""
         lines = journal_lines
         rows = select(
@@ -83,7 +83,7 @@ class OpeningOwnerRepo:
             lines.c.journal_number.between(*numbers),
             lines.c.ledger_id.not_in(list(excluded)),
         )
-        if not one_line_each:  # an open-items entry has a line per item on its control ledger
+        if source is OwnerSource.OPEN_ITEMS:
             rows = rows.distinct()
         self.conn.execute(
             insert(_owners).from_select(
