@@ -104,37 +104,37 @@ _PERIOD_SET = (
 PG_ONE_STATEMENT_LINES = 64
 
 
-def _rows(param: str, types: Sequence[str], json: str = "json") -> str:
+def _rows(param: str, types: Sequence[str], kind: str = "json") -> str:
     """Rows sent as one JSON array of arrays: the driver passes a string as is, where array
     parameters were built element by element in Python (half a posting's driver time).
 
-    `json` for a posting's few rows; `jsonb` for a batch's thousands: `->>` on a `json` row
+    `kind` "json" for a posting's few rows; "jsonb" for a batch's thousands: `->>` on a `json` row
     parses it again for each field (a third of the totals statement of a 1,000-entry batch),
     on `jsonb` it reads the parsed value."""
     fields = ", ".join(
-        f"r->>{i}" if kind == "text" else f"(r->>{i})::{kind}" for i, kind in enumerate(types)
+        f"r->>{i}" if cast == "text" else f"(r->>{i})::{cast}" for i, cast in enumerate(types)
     )
-    return f"SELECT %(book_id)s, {fields} FROM {json}_array_elements(%({param})s::{json}) AS r"
+    return f"SELECT %(book_id)s, {fields} FROM {kind}_array_elements(%({param})s::{kind}) AS r"
 
 
-def _pg_period_cte(name: str, table: str, key: str, json: str) -> str:
+def _pg_period_cte(name: str, table: str, key: str, kind: str) -> str:
     columns = ("ledger_id", key, "debits", "credits", "ob_debits", "ob_credits")
     types = ("text", "date", "bigint", "bigint", "bigint", "bigint")
     return (
         f"{name} AS (INSERT INTO {table} (book_id, {', '.join(columns)}) "
-        f"{_rows(name, types, json)} "
+        f"{_rows(name, types, kind)} "
         f"ON CONFLICT (book_id, ledger_id, {key}) DO UPDATE SET {_PERIOD_SET.format(t=table)})"
     )
 
 
-def _pg_totals(json: str) -> str:
+def _pg_totals(kind: str) -> str:
     return (
         "t AS (UPDATE ledgers SET debits_posted = ledgers.debits_posted + (d->>1)::bigint, "
         "credits_posted = ledgers.credits_posted + (d->>2)::bigint "
-        f"FROM {json}_array_elements(%(t)s::{json}) AS d "
+        f"FROM {kind}_array_elements(%(t)s::{kind}) AS d "
         "WHERE ledgers.book_id = %(book_id)s AND ledgers.ledger_id = d->>0), "
-        f"{_pg_period_cte('d', 'ledger_daily_totals', 'day', json)}, "
-        f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month', json)} "
+        f"{_pg_period_cte('d', 'ledger_daily_totals', 'day', kind)}, "
+        f"{_pg_period_cte('m', 'ledger_monthly_totals', 'month', kind)} "
         "UPDATE books SET last_journal_number = %(number)s, last_hash = %(hash)s "
         "WHERE book_id = %(book_id)s"
     )
