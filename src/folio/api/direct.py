@@ -162,7 +162,8 @@ def direct_handler(original: APIRoute, fallback: Handler) -> Handler | None:
     assert call is not None and name is not None
     request_name = dependency.request_param_name
     scopes_name = dependency.security_scopes_param_name
-    scopes = _get_oauth_scopes(dependant=dependency)
+    # Made once: the dependency only reads it (FastAPI made one per request).
+    security = SecurityScopes(scopes=_get_oauth_scopes(dependant=dependency))
     path_params, body_params = dependant.path_params, dependant.body_params
     path_fields = _path_fields(path_params)
     strict = route.strict_content_type
@@ -212,7 +213,7 @@ def direct_handler(original: APIRoute, fallback: Handler) -> Handler | None:
         body = await read_body(request) if body_params else Undefined
         kwargs: dict[str, Any] = {request_name: request}
         if scopes_name:
-            kwargs[scopes_name] = SecurityScopes(scopes=scopes)
+            kwargs[scopes_name] = security
         values: dict[str, Any] = {name: await call(**kwargs)}
         found, errors = _path_values(path_fields, path_params, request.path_params)
         values.update(found)
