@@ -11,23 +11,27 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
 
+from folio.store.checkpoints import Checkpointer
+
 DEFAULT_URL = "sqlite:///./folio.db"
 WRITE_OPTION = "folio_write"
 # A pooled PostgreSQL connection idle longer than this is pinged before use. Pinging every
 # checkout (`pool_pre_ping`) cost a round trip per transaction, two per request (bench/).
 PING_AFTER_IDLE = 5.0
 SQLITE_CACHE_KB = 65536
-# SQLite checkpoints the write-ahead log in the commit that takes it past this many pages
-# (default 1,000, 4 MB): that commit copies them back into the database and syncs it. A
-# 1,000-entry batch dirties a few thousand pages, so at 1,000 every batch's commit
-# checkpointed: 27-29 ms per commit in process, 16 ms at 10,000 pages, 7-9 ms with none
-# (bench notes in BENCHMARKS.md). Fewer checkpoints copy a page written by many commits once.
-# A checkpoint never blocks readers; a log past JOURNAL_SIZE_LIMIT is cut back to it once
-# checkpointed, so a large import's log does not keep its disk space.
+# The write-ahead log is checkpointed once it holds this many pages (SQLite's default is
+# 1,000, 4 MB), on a thread beside the writer (store/checkpoints.py). At 1,000 every
+# 1,000-entry batch's commit checkpointed: 27-29 ms per commit in process, 16 ms at 10,000
+# pages, 7-9 ms with none (BENCHMARKS.md). Fewer checkpoints copy a page written by many
+# commits once. A log past JOURNAL_SIZE_LIMIT is cut back to it when it restarts after a
+# checkpoint, so a large import's log does not keep its disk space; the limit stays below the
+# threshold, so that the log file's size tells whether a checkpoint is due.
 SQLITE_CHECKPOINT_PAGES = 10_000
-SQLITE_JOURNAL_SIZE_LIMIT = 64 * 2**20
+SQLITE_JOURNAL_SIZE_LIMIT = 16 * 2**20
+_WAL_FRAME_HEADER, _WAL_HEADER = 24, 32
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def writer_lock(engine: Engine) -> threading.Lock:
@@ -42,6 +46,12 @@ def writer_lock(engine: Engine) -> threading.Lock:
         with _WRITERS_GUARD:
             lock = _WRITERS.setdefault(engine, threading.Lock())
     return lock
+
+
+def checkpointer(engine: Engine) -> Checkpointer | None:
+    """The SQLite engine's background checkpoints (None before its first connection, for an
+    in-memory database and for PostgreSQL)."""
+    return _CHECKPOINTERS.get(engine)
 
 
 def database_url() -> str:
@@ -112,9 +122,21 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         # insert at a random key (ids are random) reads pages back, and an import slows down
         # as it goes (100,000 rows cost 15x 10,000). 64 MB per connection, taken as used.
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # the engine's Checkpointer does it
         cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
+        if engine not in _CHECKPOINTERS:
+            files = {row[1]: row[2] for row in cursor.execute("PRAGMA database_list")}
+            if files.get("main"):  # not an in-memory database
+                page = cursor.execute("PRAGMA page_size").fetchone()[0]
+                threshold = _WAL_HEADER + SQLITE_CHECKPOINT_PAGES * (page + _WAL_FRAME_HEADER)
+                _CHECKPOINTERS.setdefault(engine, Checkpointer(files["main"], threshold))
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, _record: Any) -> None:
+        checkpointer = _CHECKPOINTERS.get(engine)
+        if checkpointer is not None:
+            checkpointer.checked_in()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
