@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from folio.store import database
 from folio.store.checkpoints import Checkpointer
 from folio.store.database import checkpointer, make_engine
+from folio.store.uow import UnitOfWork
 
 BIG = (  # about 250 pages in one transaction
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
@@ -141,7 +142,7 @@ def test_a_failed_checkpoint_is_tried_again_after_a_later_commit(
     assert os.path.getsize(path) == before  # nothing copied, nothing lost
     _run(engine, "INSERT INTO t VALUES ('next')")  # the log is still past the threshold
     _settled(engine)
-    assert len(calls) == 2
+    assert len(calls) == 3  # the failed one; then beside the writes, and with them held off
     assert os.path.getsize(path) > before + 200 * 4096
     assert _count(engine) == 1001
 
@@ -178,3 +179,28 @@ def test_writers_on_threads_while_checkpoints_run(small: tuple[Engine, Path]) ->
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
     assert os.path.getsize(path) > 4 * 60 * 20 * 1000  # checkpointed into the database
     assert os.path.getsize(f"{path}-wal") < 64 * 1024 + 2 * (4096 + 24)
+
+
+def test_the_log_stays_bounded_while_writes_never_pause(small: tuple[Engine, Path]) -> None:
+    """Writes back to back through units of work (as group commit makes them under load): a
+    checkpoint beside them never catches up with the end of the log, so SQLite would never
+    restart it (700 transactions grew a log to 459 MB in an earlier attempt). The last part
+    of each checkpoint holds this process's writers off, so the log restarts and stays within
+    a few times the mark."""
+    engine, path = small
+    log_path = Path(f"{path}-wal")
+    sizes = []
+    for _ in range(700):
+        with UnitOfWork(engine) as uow:
+            uow.conn.exec_driver_sql(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)"
+                " INSERT INTO t SELECT hex(randomblob(500)) FROM n"
+            )
+            uow.commit()
+        sizes.append(os.path.getsize(log_path))
+    _settled(engine)
+    assert _count(engine) == 700 * 20
+    restarts = sum(1 for before, after in zip(sizes, sizes[1:], strict=False) if after < before)
+    written = 700 * 6 * (4096 + 24)  # each transaction: 20 rows of 1,000 bytes, about 6 pages
+    assert restarts >= 5, sizes  # restarted (and cut back) again and again, not once
+    assert max(sizes) < written // 3

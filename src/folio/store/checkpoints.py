@@ -6,10 +6,12 @@ every write queued behind it. A 100,000-row import's commit took 1.6-2.2 s inste
 that way, while a 10,000-row import left its checkpoint to a later commit and never paid for it
 (BENCHMARKS.md, issue 15). Folio turns SQLite's own checkpoints off on every connection and,
 when a connection comes back to the pool with the log past the threshold, runs a PASSIVE
-checkpoint on a thread of its own, as PostgreSQL's checkpointer runs beside its backends. The
-commit is durable either way: the log is synced (`synchronous=NORMAL`) by the checkpoint, as
-before. A PASSIVE checkpoint never blocks a reader or the writer; what it cannot copy yet (a
-reader still needs an older page) the next one does.
+checkpoint on a thread of its own, as PostgreSQL's checkpointer runs beside its backends, then
+a second one for what was written meanwhile with this process's writers held off (beside a
+writer that never pauses, a checkpoint never reaches the end of the log, and SQLite restarts
+the log only once one has). The commit is durable either way: the log is synced
+(`synchronous=NORMAL`) by the checkpoint, as before. A PASSIVE checkpoint never blocks a
+reader; what it cannot copy yet (a reader still needs an older page) the next one does.
 
 The log's size on disk stands for the pages not yet checkpointed: once checkpointed, the next
 write restarts the log from its start and cuts the file back to `journal_size_limit`, which is
@@ -23,6 +25,7 @@ import logging
 import os
 import sqlite3
 import threading
+from contextlib import AbstractContextManager
 from urllib.parse import quote
 
 log = logging.getLogger("folio.store")
@@ -31,8 +34,12 @@ log = logging.getLogger("folio.store")
 class Checkpointer:
     """One SQLite database file's background checkpoints: at most one running at a time."""
 
-    def __init__(self, path: str, threshold_bytes: int) -> None:
+    def __init__(
+        self, path: str, threshold_bytes: int, writer: AbstractContextManager[object]
+    ) -> None:
+        """`writer`: the engine's lock of its one writer (`database.writer_lock`)."""
         self.path = path
+        self.writer = writer
         self.log_path = f"{path}-wal"
         self.threshold_bytes = threshold_bytes
         self._lock = threading.Lock()
@@ -61,7 +68,13 @@ class Checkpointer:
     def _run(self) -> None:
         while True:
             try:
-                self.checkpoint()
+                self.checkpoint()  # the bulk of the log, while writes go on
+                # The rest with this process's writers held off. Beside a writer that never
+                # pauses a checkpoint never reaches the log's end, and SQLite restarts the
+                # log only once it has: 700 back-to-back transactions grew one to 459 MB.
+                # What the first pass left is what was written meanwhile, so the hold is short.
+                with self.writer:
+                    self.checkpoint()
             except sqlite3.Error:
                 # The writes are safe in the log; the next connection back in the pool with
                 # the log still past the threshold starts another try.

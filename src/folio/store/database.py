@@ -129,7 +129,8 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
             if files.get("main"):  # not an in-memory database
                 page = cursor.execute("PRAGMA page_size").fetchone()[0]
                 threshold = _WAL_HEADER + SQLITE_CHECKPOINT_PAGES * (page + _WAL_FRAME_HEADER)
-                _CHECKPOINTERS.setdefault(engine, Checkpointer(files["main"], threshold))
+                made = Checkpointer(files["main"], threshold, writer_lock(engine))
+                _CHECKPOINTERS.setdefault(engine, made)
         cursor.close()
 
     @event.listens_for(engine, "checkin")
