@@ -1,6 +1,8 @@
 """SQLAlchemy Core tables. `book_id` leads every primary key and index of book data.
 
 Amounts are BigInteger minor units; never Numeric (SQLite would route it through float).
+Every string column in a key or index is a `key_string` (compared byte by byte, collation "C"
+on PostgreSQL); text for people (names, descriptions, addresses) is in none.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from sqlalchemy import (
     false,
 )
 
-from folio.store.types import UtcDateTime
+from folio.store.types import UtcDateTime, key_string
 
 metadata = MetaData()
 
 books = Table(
     "books",
     metadata,
-    Column("book_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
     Column("name", String(200), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("exponent", Integer, nullable=False),
@@ -55,15 +57,15 @@ books = Table(
 ledgers = Table(
     "ledgers",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("ledger_id", String(32), nullable=False),
-    Column("number", String(20)),
+    Column("book_id", key_string(32), nullable=False),
+    Column("ledger_id", key_string(32), nullable=False),
+    Column("number", key_string(20)),
     Column("name", String(200), nullable=False),
-    Column("type", String(16), nullable=False),
+    Column("type", key_string(16), nullable=False),
     Column("subtype", String(40), nullable=False),
     Column("normal_balance", String(6), nullable=False),
     Column("parent_id", String(32)),
-    Column("role", String(40)),
+    Column("role", key_string(40)),
     Column("archived", Boolean, nullable=False, server_default=false()),
     Column("description", String(512)),
     Column("debits_posted", BigInteger, nullable=False, server_default="0"),
@@ -82,17 +84,17 @@ Index("ix_ledgers_book_type", ledgers.c.book_id, ledgers.c.type)
 journal_entries = Table(
     "journal_entries",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("entry_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("entry_id", key_string(32), nullable=False),
     Column("journal_number", BigInteger, nullable=False),
     Column("date", Date, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("description", String(512)),
     Column("kind", String(20), nullable=False),
     Column("is_opening_balance", Boolean, nullable=False),
-    Column("intent_id", String(32), nullable=False),
+    Column("intent_id", key_string(32), nullable=False),
     Column("reverses_id", String(32)),
-    Column("external_reference", String(200)),
+    Column("external_reference", key_string(200)),
     Column("metadata", Text, nullable=False),
     Column("created_by", String(64)),
     Column("modified_by", String(200)),
@@ -116,11 +118,11 @@ Index(
 journal_lines = Table(
     "journal_lines",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("line_id", String(32), nullable=False),
-    Column("entry_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("line_id", key_string(32), nullable=False),
+    Column("entry_id", key_string(32), nullable=False),
     Column("line_no", Integer, nullable=False),
-    Column("ledger_id", String(32), nullable=False),
+    Column("ledger_id", key_string(32), nullable=False),
     Column("side", String(6), nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("description", String(512)),
@@ -131,7 +133,7 @@ journal_lines = Table(
     Column("is_opening_balance", Boolean, nullable=False),
     # The customer or supplier a line concerns, and the open item it opens or settles.
     Column("party_id", String(32)),
-    Column("item_id", String(32)),
+    Column("item_id", key_string(32)),
     PrimaryKeyConstraint("book_id", "line_id"),
     ForeignKeyConstraint(
         ["book_id", "entry_id"], ["journal_entries.book_id", "journal_entries.entry_id"]
@@ -162,8 +164,8 @@ def _totals_table(name: str, key: str) -> Table:
     return Table(
         name,
         metadata,
-        Column("book_id", String(32), nullable=False),
-        Column("ledger_id", String(32), nullable=False),
+        Column("book_id", key_string(32), nullable=False),
+        Column("ledger_id", key_string(32), nullable=False),
         Column(key, Date, nullable=False),
         Column("debits", BigInteger, nullable=False),
         Column("credits", BigInteger, nullable=False),
@@ -185,9 +187,9 @@ Index(
 entry_reversals = Table(
     "entry_reversals",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("original_id", String(32), nullable=False),
-    Column("reversal_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("original_id", key_string(32), nullable=False),
+    Column("reversal_id", key_string(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("book_id", "original_id"),
 )
@@ -196,8 +198,8 @@ Index("ix_entry_reversals_reversal", entry_reversals.c.book_id, entry_reversals.
 intent_reversals = Table(
     "intent_reversals",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("intent_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("intent_id", key_string(32), nullable=False),
     Column("reversal_intent_id", String(32), nullable=False),
     Column("reason", String(512)),
     Column("created_at", UtcDateTime, nullable=False),
@@ -210,10 +212,10 @@ intent_reversals = Table(
 opening_balance_owners = Table(
     "opening_balance_owners",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("entry_id", String(32), nullable=False),
-    Column("ledger_id", String(32), nullable=False),
-    Column("intent_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("entry_id", key_string(32), nullable=False),
+    Column("ledger_id", key_string(32), nullable=False),
+    Column("intent_id", key_string(32), nullable=False),
     Column("source", String(12), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("released_by", String(32)),
@@ -242,8 +244,8 @@ Index("ix_ob_owner_intent", opening_balance_owners.c.book_id, opening_balance_ow
 fiscal_year_closings = Table(
     "fiscal_year_closings",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("closing_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("closing_id", key_string(32), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("year", Integer, nullable=False),
     Column("first_day", Date, nullable=False),
@@ -275,9 +277,9 @@ Index(
 fiscal_year_closing_balances = Table(
     "fiscal_year_closing_balances",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("closing_id", String(32), nullable=False),
-    Column("ledger_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("closing_id", key_string(32), nullable=False),
+    Column("ledger_id", key_string(32), nullable=False),
     # The ledger's balance at the year's end, debit − credit (revenue and expense: the year's).
     Column("balance", BigInteger, nullable=False),
     PrimaryKeyConstraint("book_id", "closing_id", "ledger_id"),
@@ -292,10 +294,10 @@ fiscal_year_closing_balances = Table(
 parties = Table(
     "parties",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("party_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("party_id", key_string(32), nullable=False),
     Column("kind", String(10), nullable=False),
-    Column("number", String(20), nullable=False),
+    Column("number", key_string(20), nullable=False),
     Column("name", String(200), nullable=False),
     Column("tax_id", String(30)),
     Column("address", String(500)),
@@ -315,11 +317,11 @@ parties = Table(
 open_items = Table(
     "open_items",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("item_id", String(32), nullable=False),
-    Column("party_id", String(32), nullable=False),
-    Column("ledger_id", String(32), nullable=False),
-    Column("document_number", String(36), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("item_id", key_string(32), nullable=False),
+    Column("party_id", key_string(32), nullable=False),
+    Column("ledger_id", key_string(32), nullable=False),
+    Column("document_number", key_string(36), nullable=False),
     Column("document_date", Date, nullable=False),
     Column("due_date", Date, nullable=False),
     # Signed on the control ledger's normal side: an invoice or bill positive, a credit note
@@ -339,8 +341,8 @@ open_items = Table(
 party_number_ranges = Table(
     "party_number_ranges",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("kind", key_string(10), nullable=False),
     Column("first_number", BigInteger, nullable=False),
     Column("last_number", BigInteger, nullable=False),
     PrimaryKeyConstraint("book_id", "kind"),
@@ -355,8 +357,8 @@ party_number_ranges = Table(
 datev_imports = Table(
     "datev_imports",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("sha256", String(64), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("sha256", key_string(64), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("intent_id", String(32)),
     Column("rows", Integer, nullable=False),
@@ -369,8 +371,8 @@ datev_imports = Table(
 periods = Table(
     "periods",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("period", String(7), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("period", key_string(7), nullable=False),
     Column("status", String(12), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("updated_by", String(64)),
@@ -381,8 +383,8 @@ audit_events = Table(
     "audit_events",
     metadata,
     # "" for events that belong to no book (keys, clients, server start).
-    Column("book_id", String(32), nullable=False),
-    Column("event_id", String(32), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("event_id", key_string(32), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("actor", String(64)),
@@ -399,9 +401,9 @@ Index("ix_audit_book_seq", audit_events.c.book_id, audit_events.c.seq)
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
-    Column("book_id", String(32), nullable=False),
-    Column("principal_id", String(64), nullable=False),
-    Column("key", String(200), nullable=False),
+    Column("book_id", key_string(32), nullable=False),
+    Column("principal_id", key_string(64), nullable=False),
+    Column("key", key_string(200), nullable=False),
     Column("request_hash", String(64), nullable=False),
     Column("status_code", Integer, nullable=False),
     Column("response_body", Text, nullable=False),
@@ -412,7 +414,7 @@ idempotency_keys = Table(
 api_keys = Table(
     "api_keys",
     metadata,
-    Column("key_id", String(32), nullable=False),
+    Column("key_id", key_string(32), nullable=False),
     Column("name", String(200)),
     Column("secret_hash", String(64), nullable=False),
     Column("scopes", Text, nullable=False),
@@ -425,7 +427,7 @@ api_keys = Table(
 oauth_clients = Table(
     "oauth_clients",
     metadata,
-    Column("client_id", String(32), nullable=False),
+    Column("client_id", key_string(32), nullable=False),
     Column("name", String(200)),
     Column("secret_hash", String(64), nullable=False),
     Column("scopes", Text, nullable=False),
@@ -438,7 +440,7 @@ oauth_clients = Table(
 server_settings = Table(
     "server_settings",
     metadata,
-    Column("name", String(64), nullable=False),
+    Column("name", key_string(64), nullable=False),
     Column("value", Text, nullable=False),
     PrimaryKeyConstraint("name"),
 )
