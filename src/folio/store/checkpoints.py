@@ -90,6 +90,8 @@ class Checkpointer:
         # A connection of its own, opened for the checkpoint only: nothing of the pool is held
         # for its length, and nothing stays open past it (a closed engine's last connection
         # still checkpoints and removes the log, as SQLite does).
+        if not os.path.exists(self.path):
+            return  # removed since (a test's or a benchmark's database): nothing to keep
         # mode=rw: a database removed meanwhile is an error, not a new empty file
         uri = f"file:{quote(self.path)}?mode=rw"
         conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
