@@ -2,9 +2,9 @@
 
 Left to SQLite, the commit that takes the log past `wal_autocheckpoint` pages copies the whole
 log back into the database and syncs it before it returns: the writer waits for it and so does
-every write queued behind it. A 100,000-row import's commit took 1.6-2.2 s instead of 0.15 s
-that way, while a 10,000-row import left its checkpoint to a later commit and never paid for it
-(BENCHMARKS.md, issue 15). Folio turns SQLite's own checkpoints off on every connection and,
+every write queued behind it. A 100,000-row import's commit took 1.77-2.04 s that way instead
+of 0.15-0.19 s, while a 10,000-row import left its checkpoint to a later commit and never paid
+for it (BENCHMARKS.md, issue 15). Folio turns SQLite's own checkpoints off on every connection and,
 when a connection comes back to the pool with the log past the threshold, runs a PASSIVE
 checkpoint on a thread of its own, as PostgreSQL's checkpointer runs beside its backends, then
 a second one for what was written meanwhile with this process's writers held off (beside a
