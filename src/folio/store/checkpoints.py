@@ -6,10 +6,10 @@ every write queued behind it. A 100,000-row import's commit took 1.77-2.04 s tha
 of 0.15-0.19 s, while a 10,000-row import left its checkpoint to a later commit and never paid
 for it (BENCHMARKS.md, issue 15). Folio turns SQLite's own checkpoints off on every connection and,
 when a connection comes back to the pool with the log past the threshold, runs a PASSIVE
-checkpoint on a thread of its own, as PostgreSQL's checkpointer runs beside its backends, then
-a second one for what was written meanwhile with this process's writers held off (beside a
-writer that never pauses, a checkpoint never reaches the end of the log, and SQLite restarts
-the log only once one has). The commit is durable either way: the log is synced
+checkpoint on a thread of its own, as PostgreSQL's checkpointer runs beside its backends; the
+next writer of the process, after its commit and still holding the writer lock, checkpoints
+what was written meanwhile (`Checkpointer.finish`), so the log reaches its end and SQLite can
+restart it. The commit is durable either way: the log is synced
 (`synchronous=NORMAL`) by the checkpoint, as before. A PASSIVE checkpoint never blocks a
 reader; what it cannot copy yet (a reader still needs an older page) the next one does.
 
@@ -25,7 +25,6 @@ import logging
 import os
 import sqlite3
 import threading
-from contextlib import AbstractContextManager
 from urllib.parse import quote
 
 log = logging.getLogger("folio.store")
@@ -34,16 +33,12 @@ log = logging.getLogger("folio.store")
 class Checkpointer:
     """One SQLite database file's background checkpoints: at most one running at a time."""
 
-    def __init__(
-        self, path: str, threshold_bytes: int, writer: AbstractContextManager[object]
-    ) -> None:
-        """`writer`: the engine's lock of its one writer (`database.writer_lock`)."""
+    def __init__(self, path: str, threshold_bytes: int) -> None:
         self.path = path
-        self.writer = writer
         self.log_path = f"{path}-wal"
         self.threshold_bytes = threshold_bytes
         self._lock = threading.Lock()
-        self._again = False
+        self._unfinished = False  # a background pass has ended: the next writer finishes it
         # Cleared while a checkpoint runs (changed under `_lock`; tests wait on it).
         self.idle = threading.Event()
         self.idle.set()
@@ -58,31 +53,44 @@ class Checkpointer:
         if size < self.threshold_bytes:
             return
         with self._lock:
-            if not self.idle.is_set():  # grown while one runs: it goes once more when done
-                self._again = True
+            if not self.idle.is_set():  # one runs: what it leaves, the next writer finishes
                 return
             self.idle.clear()
         threading.Thread(target=self._run, name="folio-sqlite-checkpoint", daemon=True).start()
 
+    def finish(self) -> None:
+        """A writer of this process, after its commit, holding the writer lock, before its
+        connection goes back to the pool: copy what was written while the last background pass
+        ran. Then the log is checkpointed to its end and the next write restarts it. Beside a
+        writer that never pauses a pass alone never gets there (700 back-to-back transactions
+        grew a log to 459 MB), and a thread waiting for the writer lock to finish it lost the
+        lock again and again to a loop of writes (Python's locks are not fair)."""
+        with self._lock:
+            if not (self._unfinished and self.idle.is_set()):
+                return
+            self._unfinished = False
+            self.idle.clear()
+        try:
+            self._checkpointed()
+        finally:
+            self.idle.set()
+
     def _run(self) -> None:
-        while True:
-            try:
-                self.checkpoint()  # the bulk of the log, while writes go on
-                # The rest with this process's writers held off. Beside a writer that never
-                # pauses a checkpoint never reaches the log's end, and SQLite restarts the
-                # log only once it has: 700 back-to-back transactions grew one to 459 MB.
-                # What the first pass left is what was written meanwhile, so the hold is short.
-                with self.writer:
-                    self.checkpoint()
-            except sqlite3.Error:
-                # The writes are safe in the log; the next connection back in the pool with
-                # the log still past the threshold starts another try.
-                log.warning("SQLite checkpoint of %s failed", self.path, exc_info=True)
-            with self._lock:
-                if not self._again:
-                    self.idle.set()
-                    return
-                self._again = False
+        try:
+            if self._checkpointed():  # the bulk of the log, while writes go on
+                self._unfinished = True
+        finally:
+            self.idle.set()
+
+    def _checkpointed(self) -> bool:
+        try:
+            self.checkpoint()
+        except sqlite3.Error:
+            # The writes are safe in the log; the next connection back in the pool with the
+            # log still past the threshold starts another try.
+            log.warning("SQLite checkpoint of %s failed", self.path, exc_info=True)
+            return False
+        return True
 
     def checkpoint(self) -> None:
         # A connection of its own, opened for the checkpoint only: nothing of the pool is held

@@ -54,6 +54,13 @@ def checkpointer(engine: Engine) -> Checkpointer | None:
     return _CHECKPOINTERS.get(engine)
 
 
+def finish_checkpoint(engine: Engine) -> None:
+    """A writer holding `writer_lock(engine)`, after its commit: `Checkpointer.finish`."""
+    found = _CHECKPOINTERS.get(engine)
+    if found is not None:
+        found.finish()
+
+
 def database_url() -> str:
     return os.environ.get("FOLIO_DATABASE_URL", DEFAULT_URL)
 
@@ -129,8 +136,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
             if files.get("main"):  # not an in-memory database
                 page = cursor.execute("PRAGMA page_size").fetchone()[0]
                 threshold = _WAL_HEADER + SQLITE_CHECKPOINT_PAGES * (page + _WAL_FRAME_HEADER)
-                made = Checkpointer(files["main"], threshold, writer_lock(engine))
-                _CHECKPOINTERS.setdefault(engine, made)
+                _CHECKPOINTERS.setdefault(engine, Checkpointer(files["main"], threshold))
         cursor.close()
 
     @event.listens_for(engine, "checkin")

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from folio.domain.errors import ServiceUnavailable
-from folio.store.database import WRITE_OPTION, writer_lock
+from folio.store.database import WRITE_OPTION, finish_checkpoint, writer_lock
 from folio.store.repos import (
     AuditRepo,
     AuthRepo,
@@ -112,6 +112,8 @@ class UnitOfWork:
                 self.conn.rollback()
         finally:
             try:
+                if self._writer is not None and self._committed:
+                    finish_checkpoint(self.engine)  # no other writer of the process can run
                 self.conn.close()
             finally:
                 self._release_writer()
