@@ -89,6 +89,29 @@ def ensure_tools() -> None:
         subprocess.run(apt, capture_output=True, check=True)
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU seconds spent so far by a PostgreSQL server on this machine: every live `postgres`
+    process, and the backends that have exited (the postmaster's reaped children). None when
+    no server runs here. A difference of two readings is what the server spent between them,
+    its background writers included."""
+    ticks, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text_ = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        comm, fields = text_[text_.index("(") + 1 : text_.rindex(")")], text_.rsplit(")", 1)[1]
+        if comm != "postgres":
+            continue
+        values = fields.split()  # from field 3 (state) on: ppid is values[1]
+        found = True
+        ticks += int(values[11]) + int(values[12])  # utime, stime
+        parent = Path(f"/proc/{values[1]}/comm")
+        if not parent.exists() or parent.read_text().strip() != "postgres":  # the postmaster
+            ticks += int(values[13]) + int(values[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
 # ------------------------------------------------------------------------------- databases
 
 
