@@ -10,6 +10,7 @@ from folio.api.routes.common import BOOK, ID_PATTERN, BookId, EntryId, IntentId,
 from folio.api.schemas.common import Day, Page
 from folio.api.schemas.journal import (
     EntryCreate,
+    EntryJson,
     EntryRead,
     IntentReversalCreate,
     IntentReversalRead,
@@ -25,8 +26,8 @@ api = router(BOOK, "journal")
 OptionalId = Annotated[str | None, Query(pattern=ID_PATTERN)]
 
 
-def _render(result: tuple[Book, Entry]) -> EntryRead:
-    return EntryRead.of(*result)
+def _render(result: tuple[Book, Entry]) -> EntryJson:
+    return EntryJson(*result)
 
 
 @api.post("/journal-entries", status_code=201, response_model=EntryRead, summary="Post an entry")
@@ -97,8 +98,8 @@ def list_entries(
 def get_entry(
     call: Annotated[Call, reads("journal:read")], book_id: BookId, entry_id: EntryId
 ) -> EntryRead:
-    return _render(
-        call.read(lambda uow: (get_book(uow, book_id), journal.get_entry(uow, book_id, entry_id)))
+    return EntryRead.of(
+        *call.read(lambda uow: (get_book(uow, book_id), journal.get_entry(uow, book_id, entry_id)))
     )
 
 

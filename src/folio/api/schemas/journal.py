@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Self
 
+import orjson
 from pydantic import BaseModel, Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -208,6 +209,70 @@ class EntryRead(BaseModel):
                 for line in entry.lines
             ],
         )
+
+
+class EntryJson:
+    """An entry's response body, the very text `EntryRead.of(book, entry).model_dump_json()`
+    writes, made straight from the entry: building and validating the models took three times
+    as long (20 against 6 us for a 2-line entry, in process). `test_entry_json` holds the two
+    equal. A value orjson does not write (an integer in metadata beyond 64 bits) takes the
+    models' way."""
+
+    __slots__ = ("book", "entry")
+
+    def __init__(self, book: Book, entry: Entry) -> None:
+        self.book, self.entry = book, entry
+
+    def model_dump_json(self) -> str:
+        try:
+            return orjson.dumps(_entry_fields(self.book, self.entry), option=_UTC_Z).decode()
+        except orjson.JSONEncodeError:
+            return EntryRead.of(self.book, self.entry).model_dump_json()
+
+
+_UTC_Z = orjson.OPT_UTC_Z  # as pydantic writes a UTC time
+
+
+def _entry_fields(book: Book, entry: Entry) -> dict[str, Any]:
+    """`EntryRead`'s fields in its order (the text's order)."""
+    exponent = book.exponent
+    lines = []
+    for line in entry.lines:
+        amount = format_minor(line.amount, exponent)
+        debit = line.side is _DEBIT
+        lines.append(
+            {
+                "id": line.id,
+                "ledger_id": line.ledger_id,
+                "side": line.side.value,
+                "amount": amount,
+                "debit": amount if debit else None,
+                "credit": None if debit else amount,
+                "description": line.description,
+                "tags": list(line.tags),
+                "party_id": line.party_id,
+                "item_id": line.item_id,
+            }
+        )
+    return {
+        "id": entry.id,
+        "book_id": entry.book_id,
+        "journal_number": entry.journal_number,
+        "date": entry.date,
+        "created_at": entry.created_at,
+        "description": entry.description,
+        "kind": entry.kind.value,
+        "is_opening_balance": entry.is_opening_balance,
+        "intent_id": entry.intent_id,
+        "reverses_id": entry.reverses_id,
+        "reversed_by_id": entry.reversed_by_id,
+        "external_reference": entry.external_reference,
+        "metadata": entry.metadata,
+        "created_by": entry.created_by,
+        "modified_by": entry.modified_by,
+        "hash": entry.hash,
+        "lines": lines,
+    }
 
 
 class IntentReversalRead(BaseModel):
