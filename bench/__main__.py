@@ -188,8 +188,9 @@ def main() -> int:
     results: dict[str, Any] = {}
     if steps != list(STEPS) and RESULTS.exists():
         results = json.loads(RESULTS.read_text())
+        # The machine of a partial rerun is its own: `machine` is the last full run's.
         results.setdefault("partial_reruns", []).append(
-            {"steps": steps, "load_at_start": env.load(), "at": time.strftime("%Y-%m-%d %H:%M")}
+            {"steps": steps, "machine": env.machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
         )
     else:
         results = {"machine": env.machine()}
@@ -254,8 +255,15 @@ def main() -> int:
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(render(rows))
-    print(f"\nfull run {results['elapsed_seconds']} s; load {results['machine']['load_at_start']} "
-          f"at start, {results.get('load_at_end')} at end; written to {RESULTS}")  # fmt: skip
+    if steps == list(STEPS):
+        print(f"\nfull run {results['elapsed_seconds']} s; load "
+              f"{results['machine']['load_at_start']} at start, {results.get('load_at_end')} at "
+              f"end; written to {RESULTS}")  # fmt: skip
+    else:
+        rerun = results["partial_reruns"][-1]
+        print(f"\n{' '.join(steps)}: {rerun['elapsed_seconds']} s; load "
+              f"{rerun['machine']['load_at_start']} at start, {env.load()} at end; merged into "
+              f"{RESULTS}")  # fmt: skip
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
