@@ -341,6 +341,31 @@ def test_the_cli_posts_a_batch_file_and_sets_many_openings(
     assert fo.opening_balance(book_id, ids["3000"]).amount == 1234
 
 
+def test_the_cli_reads_a_batch_file_as_the_endpoint_reads_a_body(
+    fo: Folio, db_url: str, tmp_path: Path
+) -> None:
+    """Numbers exact (a JSON number with a fraction is a Decimal, never a float) and text that
+    Folio does not store refused by where it stands, before anything is booked."""
+    book_id, ids = _fo_book(fo)
+    exact = entry("1000", "4000", "0", on="2025-01-02")
+    exact["lines"][0]["debit"] = exact["lines"][1]["credit"] = "__AMOUNT__"
+    batch = tmp_path / "batch.json"
+    batch.write_text(
+        json.dumps({"entries": [exact]}).replace('"__AMOUNT__"', "90071992547409.93")
+    )  # as a float, 90071992547409.94: a cent off
+    runner = CliRunner()
+    posted = runner.invoke(cli, ["journal", "post-batch", book_id, str(batch), "-d", db_url])
+    assert posted.exit_code == 0, posted.output
+    assert fo.ledger(book_id, ids["1000"]).debits_posted == 9007199254740993
+    bad = entry("1000", "4000", "1.00", on="2025-01-02")
+    bad["metadata"] = {"k": "SURROGATE"}
+    batch.write_text(json.dumps({"entries": [bad]}).replace("SURROGATE", "\\udfff"))
+    refused = runner.invoke(cli, ["journal", "post-batch", book_id, str(batch), "-d", db_url])
+    assert refused.exit_code != 0
+    assert "entries[0].metadata.k" in refused.output and "surrogate" in refused.output
+    assert fo.ledger(book_id, ids["1000"]).debits_posted == 9007199254740993
+
+
 def test_each_result_of_a_non_atomic_batch_has_exactly_its_shape(
     admin: httpx.Client, book: dict[str, Any]
 ) -> None:

@@ -122,6 +122,57 @@ def test_a_nul_character_is_refused_alike_on_both_engines(admin: httpx.Client) -
     assert admin.get(f"/v1/books/{book}/journal-entries").json()["data"] == []
 
 
+def test_half_a_surrogate_pair_is_refused_naming_where_it_stands(admin: httpx.Client) -> None:
+    """JSON may escape half of a surrogate pair ("\\ud800"), which is no character: neither
+    engine stores it and the journal cannot hash it (a 500 before). It is refused, by where it
+    stands, in values and in keys, on the posting and in a batch; nothing is booked; an escaped
+    pair (one character) is booked and reads back as that character."""
+    book = admin.post(
+        "/v1/books", json={"name": "Muster", "currency": "EUR", "entries_start": "2025-01-01"}
+    ).json()["id"]
+    bank, sales = (
+        admin.post(f"/v1/books/{book}/ledgers", json=body).json()["id"]
+        for body in ({"name": "Bank", "type": "asset"}, {"name": "Sales", "type": "revenue"})
+    )
+    lines = (
+        f'[{{"ledger_id":"{bank}","debit":"1.00"}},'
+        f'{{"ledger_id":"{sales}","credit":"1.00","description":"%s"}}]'
+    )
+
+    def post(path: str, body: str) -> httpx.Response:
+        return admin.post(
+            f"/v1/books/{book}/journal-entries{path}",
+            content=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def entry(extra: str, line: str = "ok") -> str:
+        return '{"date":"2025-01-02",' + extra + '"lines":' + lines % line + "}"
+
+    cases = {
+        "description": entry('"description":"a\\ud800b",'),
+        "lines[1].description": entry("", "\\udfff"),
+        "metadata.k": entry('"metadata":{"k":"\\uDBFF"},'),
+        "metadata key": entry('"metadata":{"\\udc00":1},'),
+        "metadata.k[1]": entry('"metadata":{"k":["x","\\ud83d"]},'),  # a pair's first half
+    }
+    for field, body in cases.items():
+        refused = post("", body)
+        assert envelope_of(refused) == (422, "INVALID_INPUT"), (field, refused.text)
+        assert refused.json()["data"]["field"] == field
+        assert "half of a surrogate pair" in refused.json()["error"]
+    batch = post("/batch", '{"entries":[' + entry("") + "," + cases["description"] + "]}")
+    assert envelope_of(batch) == (422, "INVALID_INPUT")
+    assert batch.json()["data"]["field"] == "entries[1].description"
+    assert admin.get(f"/v1/books/{book}/journal-entries").json()["data"] == []
+    paired = post("", entry('"metadata":{"mood":"\\ud83d\\ude00"},', "caf\\u00e9 \\uD83D\\uDE00"))
+    assert paired.status_code == 201, paired.text
+    read = admin.get(f"/v1/books/{book}/journal-entries/{paired.json()['id']}").json()
+    assert read["metadata"] == {"mood": "\U0001f600"}
+    assert read["lines"][1]["description"] == "café \U0001f600"
+    assert admin.get(f"/v1/books/{book}/verify").json()["ok"] is True
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_unreachable_database_is_503(tmp_path: Path, kind: str) -> None:
     url = (

@@ -1,14 +1,9 @@
-"""The route class of every Folio endpoint: JSON without floats, errors always as envelopes.
-
-Request bodies are parsed with `parse_float=Decimal`, so `12.10` reaches the money parser as
-the exact `Decimal("12.10")` and never as a binary float. NaN and Infinity are malformed JSON.
-"""
+"""The route class of every Folio endpoint: JSON without floats (`json_text.loads`), errors
+always as envelopes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -20,55 +15,10 @@ from starlette.responses import Response
 from folio.api.deps import documented
 from folio.api.direct import direct_handler
 from folio.api.errors import response_for
+from folio.api.json_text import loads
 from folio.domain.errors import InvalidInput
 
 NATIVE_PREFIX = "/v1/"
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-# One decoder for every body: `json.loads` with options builds a decoder per call, which cost
-# more than decoding a posting's body.
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant)
-
-
-def loads(body: bytes) -> Any:
-    """Parse JSON exactly; every failure is a `json.JSONDecodeError` (a 400 MALFORMED_JSON)."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from exc
-    try:
-        value = _DECODER.decode(text)
-    except json.JSONDecodeError:
-        raise
-    except (ValueError, RecursionError) as exc:
-        raise json.JSONDecodeError(str(exc) or "unparseable", text, 0) from exc
-    if "\\u0000" in text:  # JSON can carry NUL only escaped
-        try:
-            _refuse_nul(value, "body")
-        except RecursionError as exc:
-            raise json.JSONDecodeError("nested too deeply", text, 0) from exc
-    return value
-
-
-def _refuse_nul(value: Any, path: str) -> None:
-    """PostgreSQL stores no NUL character in text, SQLite does: refused on both engines alike,
-    before anything is read, so a book moves between them unchanged."""
-    if isinstance(value, str) and "\x00" in value:
-        raise InvalidInput(
-            f"{path} contains a NUL character (U+0000), which Folio does not store.",
-            {"field": path},
-        )
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(key, f"{path} key")
-            _refuse_nul(item, f"{path}.{key}" if path != "body" else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_nul(item, f"{path}[{index}]")
 
 
 class ExactJsonRequest(Request):

@@ -11,6 +11,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
+from folio.api.json_text import loads
 from folio.api.schemas.batches import EntryBatchCreate, LedgerOpeningsUpdate
 from folio.cli.common import DatabaseOption, console, err_console, open_folio, print_table, run
 from folio.domain.errors import FolioError, InvalidInput
@@ -24,9 +25,10 @@ FileArgument = typer.Argument(..., exists=True, dir_okay=False, help="JSON file.
 
 
 def _body(file: Path, model: type[M]) -> M:
-    """The file as the endpoint's body; a bad file is INVALID_INPUT naming each problem."""
+    """The file as the endpoint's body, read as the endpoint reads it (numbers exact, text that
+    Folio does not store refused); a bad file is INVALID_INPUT naming each problem."""
     try:
-        return model.model_validate(json.loads(file.read_bytes()))
+        return model.model_validate(loads(file.read_bytes()))
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{file} is not JSON: {exc}", {"field": "file"}) from None
     except ValidationError as exc:

@@ -1,0 +1,76 @@
+"""JSON as clients send it, read exactly: the API's request bodies and the CLI's batch files.
+
+Numbers with a fraction or an exponent become `Decimal`, so `12.10` reaches the money parser as
+the exact `Decimal("12.10")` and never as a binary float. NaN and Infinity are malformed JSON.
+Text Folio does not store is refused before anything is read, naming where it stands.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from folio.domain.errors import InvalidInput
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every body: `json.loads` with options builds a decoder per call, which cost
+# more than decoding a posting's body.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def loads(body: bytes) -> Any:
+    """Parse JSON exactly; every failure is a `json.JSONDecodeError` (a 400 MALFORMED_JSON)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from exc
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise json.JSONDecodeError(str(exc) or "unparseable", text, 0) from exc
+    # JSON carries NUL and surrogates only escaped; "\\ud" also finds a proper pair (an emoji
+    # written as two escapes), which decodes to one character and passes.
+    if "\\u0000" in text or "\\ud" in text or "\\uD" in text:
+        try:
+            _refuse_unstorable(value, "body")
+        except RecursionError as exc:
+            raise json.JSONDecodeError("nested too deeply", text, 0) from exc
+    return value
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_unstorable(value: Any, path: str) -> None:
+    """Text that Folio does not store, refused before anything is read, with where it stands:
+    a NUL character (PostgreSQL stores none and SQLite does: refused on both engines alike, so
+    a book moves between them unchanged), and half of a surrogate pair, which is no Unicode
+    character at all (RFC 8259 8.2): neither database could store it, nor the journal hash it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(
+                f"{path} contains a NUL character (U+0000), which Folio does not store.",
+                {"field": path},
+            )
+        lone = _LONE_SURROGATE.search(value)
+        if lone is not None:
+            raise InvalidInput(
+                f"{path} contains U+{ord(lone.group()):04X}, half of a surrogate pair and no "
+                "character: JSON text must be Unicode (an escaped pair stands for one character).",
+                {"field": path},
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key, f"{path} key")
+            _refuse_unstorable(item, f"{path}.{key}" if path != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable(item, f"{path}[{index}]")
