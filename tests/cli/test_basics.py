@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from folio.cli.main import app
+from folio.service.books import list_books
 from folio.service.facade import Folio
 from folio.store.migrate import HEAD
 from folio.store.migrations.immutability import drop_triggers
@@ -59,6 +60,22 @@ def test_books_create_prints_the_id_last_and_lists_it(db_url: str, fo: Folio) ->
         ],
     )
     assert bad.exit_code == 1 and "INVALID_INPUT" in bad.output
+
+
+def test_an_argument_that_is_not_utf8_is_refused_with_what_to_do(db_url: str, fo: Folio) -> None:
+    """A terminal in Latin-1 sends "Müller" as the bytes M\\xfcller; Python reads the byte
+    that is not UTF-8 as a lone surrogate, which neither database stores (a traceback before).
+    The command says which text and what to do, exits 1 and changes nothing."""
+    name = b"M\xfcller GmbH".decode("utf-8", "surrogateescape")  # as Python reads argv
+    result = runner.invoke(
+        app,
+        ["books", "create", "--name", name, "--entries-start", "2025-01-01", "-d", db_url],
+    )
+    assert result.exit_code == 1, result.output
+    assert "INVALID_INPUT" in result.output
+    assert "'M\\xfcller GmbH' is not UTF-8 text" in result.output
+    assert "LANG=C.UTF-8" in result.output
+    assert fo.read(list_books) == []
 
 
 def test_verify_passes_then_reports_a_tampered_row(db_url: str, fo: Folio, engine: Engine) -> None:

@@ -9,6 +9,7 @@ from typing import TypeVar
 import typer
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
@@ -67,6 +68,24 @@ def user_errors() -> Iterator[None]:
         if exc.data:
             err_console.print(exc.data)
         raise typer.Exit(1) from exc
+    except UnicodeEncodeError as exc:
+        if "surrogates" not in exc.reason:
+            raise
+        # Python reads an argument's bytes that are not UTF-8 as lone surrogates; no database
+        # stores them. The transaction was rolled back: nothing changed.
+        err_console.print(f"[bold red]INVALID_INPUT[/]: {escape(not_utf8(exc.object))}")
+        raise typer.Exit(1) from exc
+
+
+def not_utf8(text: str) -> str:
+    """Why `text` (read with surrogateescape, as Python reads arguments) cannot be stored."""
+    raw = text.encode("utf-8", "surrogateescape")
+    shown = raw.decode("utf-8", "backslashreplace")
+    return (
+        f"'{shown}' is not UTF-8 text: the terminal or file sent it in another encoding (a "
+        "Latin-1 'ü' is the byte \\xfc). Set a UTF-8 locale (LANG=C.UTF-8) or convert the text "
+        "to UTF-8; nothing was changed."
+    )
 
 
 def run(fn: Callable[[], T]) -> T:
