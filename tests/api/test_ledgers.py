@@ -65,6 +65,29 @@ def test_create_ledger_errors(admin: httpx.Client, book: dict[str, Any]) -> None
     assert missing.status_code == 404
 
 
+def test_numbers_and_amounts_are_ascii_digits(admin: httpx.Client, book: dict[str, Any]) -> None:
+    """Ledger 1200 in Arabic-Indic or full-width digits was created beside the ASCII one, and
+    "١٢.00" was booked as 12.00: both are refused now, naming the field, with nothing made."""
+    url = f"/v1/books/{book['id']}/ledgers"
+    before = len(admin.get(url, params={"limit": 500}).json()["data"])
+    for number in ("١٢٠٠", "１２００", "12٠0"):
+        made = admin.post(url, json={"name": "Twin", "type": "asset", "number": number})
+        assert made.status_code == 422, made.text
+        assert made.json()["data"]["field"] == "number"
+    assert len(admin.get(url, params={"limit": 500}).json()["data"]) == before
+    ids = ledger_ids(admin, book["id"])
+    lines = [
+        {"ledger_id": ids["1000"], "debit": "١٢.00"},
+        {"ledger_id": ids["4000"], "credit": "12"},
+    ]
+    posted = admin.post(
+        f"/v1/books/{book['id']}/journal-entries", json={"date": "2025-01-02", "lines": lines}
+    )
+    assert (posted.status_code, posted.json()["code"]) == (422, "INVALID_AMOUNT")
+    assert posted.json()["data"]["field"] == "lines[0].debit"
+    assert admin.get(f"/v1/books/{book['id']}/journal-entries").json()["data"] == []
+
+
 def test_list_filters_and_pages(admin: httpx.Client, book: dict[str, Any]) -> None:
     # The empty chart brings its two system ledgers, 3800 and 3900.
     everything = ["1000", "1200", "3000", "3800", "3900", "4000", "6000"]

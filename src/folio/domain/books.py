@@ -9,7 +9,7 @@ from datetime import date
 from folio.domain.dates import clamped_date
 from folio.domain.errors import InvalidInput
 
-_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
 CHARTS = ("skr04", "skr03", "us_small_business", "empty")
 
 

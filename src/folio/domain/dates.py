@@ -26,7 +26,7 @@ MAX_DATE = date(9998, 12, 31)
 MAX_RANGE_YEARS = 100
 MAX_COLUMNS = 240
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def day_problem(day: date) -> str | None:

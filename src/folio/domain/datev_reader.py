@@ -25,8 +25,10 @@ from datetime import date, datetime
 
 from folio.domain.errors import InvalidInput
 
-_EXTF_AMOUNT = re.compile(r"^(\d{1,16})(?:,(\d+))?$")
-_SUSA_AMOUNT = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+|\d{1,16})(?:,(\d+))?\s*([SH]?)$")
+_EXTF_AMOUNT = re.compile(r"^([0-9]{1,16})(?:,([0-9]+))?\Z")
+_SUSA_AMOUNT = re.compile(
+    r"^([+-]?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,16})(?:,([0-9]+))?\s*([SH]?)\Z"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +222,7 @@ def booking_columns(fields: list[str]) -> dict[str, int]:
 
 
 def _day(ttmm: str, header: ExtfHeader) -> date | None:
-    if not re.fullmatch(r"\d{3,4}", ttmm):
+    if not re.fullmatch(r"[0-9]{3,4}", ttmm):
         return None
     ttmm = ttmm.zfill(4)
     dd, mm = int(ttmm[:2]), int(ttmm[2:])

@@ -216,4 +216,4 @@ def check_number(number: str | None) -> str | None:
     return number
 
 
-_NUMBER = re.compile(r"^\d{1,20}$")
+_NUMBER = re.compile(r"^[0-9]{1,20}\Z")

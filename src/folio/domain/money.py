@@ -42,7 +42,7 @@ KNOWN_CURRENCIES = frozenset(
 
 # 18 significant digits of minor units: well inside a signed 64-bit integer.
 MAX_MINOR = 10**18 - 1
-_DECIMAL_STRING = re.compile(r"^[+-]?(\d+)(\.(\d+))?$")
+_DECIMAL_STRING = re.compile(r"^[+-]?([0-9]+)(\.([0-9]+))?\Z")
 # What nearly every client sends: unsigned ASCII digits, at most 15 before the point (so the
 # amount cannot be too large for any exponent up to 3), and a fraction of at most 3 digits.
 _PLAIN = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,3}))?")

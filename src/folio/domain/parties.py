@@ -23,7 +23,7 @@ MAX_TERMS_DAYS = 365
 MAX_DOCUMENT = 36  # DATEV's Belegfeld 1
 # DATEV numbers personal accounts with one digit more than the ledgers (at most 8): 9 digits.
 MAX_PARTY_NUMBER = 999_999_999
-_NUMBER = re.compile(r"^[1-9]\d{0,8}$")
+_NUMBER = re.compile(r"^[1-9][0-9]{0,8}\Z")
 _TAX_ID = re.compile(r"^[A-Za-z0-9 ./-]{1,30}$")
 
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from folio.domain.dates import MAX_DATE, MIN_DATE
 from folio.domain.errors import InvalidPeriod, InvalidPeriodTransition
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
 
 
 class PeriodStatus(StrEnum):

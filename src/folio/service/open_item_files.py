@@ -39,7 +39,7 @@ _HEADERS = {
 }  # fmt: skip
 _GERMAN = {"konto", "debitor", "kreditor", "belegnummer", "belegdatum", "fälligkeit", "betrag",
            "offener betrag", "rechnungsnummer", "buchungstext", "bezeichnung"}  # fmt: skip
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_GERMAN_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ _GERMAN = {
     "eb soll",
     "eb haben",
 }
-_DIGITS = re.compile(r"^\d{1,20}$")
+_DIGITS = re.compile(r"^[0-9]{1,20}\Z")
 
 
 @dataclass(frozen=True, slots=True)

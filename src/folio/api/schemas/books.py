@@ -15,7 +15,7 @@ class BookCreate(Input):
     name: str = Field(min_length=1, max_length=200, examples=["Acme GmbH"])
     currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
     entries_start: Day = Field(description="The first day that may carry entries.")
-    fiscal_year_start: str = Field("01-01", pattern=r"^\d\d-\d\d$", examples=["01-01"])
+    fiscal_year_start: str = Field("01-01", pattern=r"^[0-9][0-9]-[0-9][0-9]$", examples=["01-01"])
     chart: Chart = "empty"
 
 

@@ -12,7 +12,7 @@ from folio.domain.dates import MAX_DATE, MIN_DATE, day_problem, read_day
 
 T = TypeVar("T")
 
-AMOUNT_PATTERN = r"^[+-]?\d+(\.\d+)?$"
+AMOUNT_PATTERN = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 
 
 def _amount(value: object) -> Decimal | int | str:

@@ -10,7 +10,7 @@ from folio.domain.ledgers import Ledger, LedgerType, Role, Side
 from folio.domain.money import format_minor
 from folio.service.ledgers import Balance
 
-NUMBER = r"^\d{1,20}$"
+NUMBER = r"^[0-9]{1,20}$"
 
 
 class LedgerCreate(Input):

@@ -13,7 +13,7 @@ from folio.domain.parties import MAX_PARTY_NUMBER, MAX_TERMS_DAYS, OpenItem, Par
 from folio.service import aging
 from folio.service.open_items import ItemInput
 
-NUMBER = r"^[1-9]\d{0,8}$"
+NUMBER = r"^[1-9][0-9]{0,8}$"
 
 
 class PartyCreate(Input):

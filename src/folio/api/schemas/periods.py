@@ -7,7 +7,7 @@ from folio.service.periods import Period
 
 
 class PeriodRead(BaseModel):
-    period: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2025-01"])
+    period: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2025-01"])
     status: PeriodStatus
 
     @classmethod
