@@ -62,3 +62,14 @@ def test_an_amount_keeps_its_surrounding_spaces_and_refuses_a_foreign_digit() ->
     assert parse_minor(" 12.00\n", 2) == 1200
     assert _refused(lambda text: parse_minor(text, 2), "١٢.00")
     assert _refused(lambda text: parse_minor(text, 2), "12.٠٠")
+
+
+def test_a_datev_header_and_an_id_take_ascii_only() -> None:
+    from folio.domain.datev_reader import category_of
+    from folio.domain.ids import is_id, new_id
+
+    header = '"EXTF";700;{};"Buchungsstapel";13\r\n'
+    assert category_of(header.format("21")) == 21
+    assert category_of(header.format("٢١")) is None  # not a category (int() read it as 21)
+    made = new_id("je")
+    assert is_id(made, "je") and not is_id(made + "\n", "je")
