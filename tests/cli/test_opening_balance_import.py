@@ -87,6 +87,24 @@ def test_german_csv_with_decimal_commas(fo: Folio, book, db_url: str, tmp_path: 
     assert fo.ledger_by_number(book.id, "2900").balance == 3500050
 
 
+def test_a_file_in_neither_utf8_nor_cp1252_is_refused_with_its_line(
+    fo: Folio, book, db_url: str, tmp_path: Path
+) -> None:
+    """Byte 0x81 is no character in UTF-8 (here) nor in Windows-1252: the file is in some
+    other encoding. It stopped the reading with a traceback; now the command names the byte
+    and its line, exits 1 and books nothing. A Windows-1252 file still reads ('Kässe')."""
+    path = tmp_path / "eb-werte.csv"
+    path.write_bytes(GERMAN_CSV.encode("cp1252").replace(b"Festkapital", b"Fest\x81kapital"))
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 1, output
+    assert "INVALID_INPUT" in output and "byte 0x81 on line 4" in output
+    assert fo.entries(book.id) == []
+    path.write_bytes(GERMAN_CSV.replace("Festkapital", "Kässe").encode("cp1252"))
+    code, output = invoke("opening-balances", "import", book.id, str(path), "--database", db_url)
+    assert code == 0, output
+    assert fo.ledger_by_number(book.id, "1200").balance == 1000050
+
+
 def test_xlsx_import(fo: Folio, book, db_url: str, tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active

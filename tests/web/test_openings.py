@@ -127,6 +127,23 @@ def test_an_upload_with_a_bad_row_is_previewed_and_nothing_is_booked(
     assert openings(engine, book_id).rows == []
 
 
+def test_an_upload_in_neither_utf8_nor_cp1252_is_explained_at_the_file(
+    ui: Ui, engine: Engine
+) -> None:
+    """Byte 0x81 is no character in Windows-1252 either: a 500 before, now the file field
+    says which byte on which line, and nothing is booked."""
+    book_id = ui.create_book()
+    data = _csv(*GOOD).replace(b"Festkapital", b"Fest\x81kapital")
+    response = ui.post(
+        f"/ui/books/{book_id}/opening-balances/upload",
+        {"date": "2025-01-01"},
+        files={"file": ("susa.csv", data, "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "byte 0x81 on line 4" in response.text
+    assert openings(engine, book_id).rows == []
+
+
 def test_a_good_upload_is_booked_after_the_preview(ui: Ui, engine: Engine) -> None:
     book_id = ui.create_book()
     response = ui.post(
