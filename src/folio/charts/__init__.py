@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from folio.domain.digits import is_digits
 from folio.domain.ledgers import SUBTYPES, LedgerType, Role, Side
 
 __all__ = ["CHART_NAMES", "HEADER", "ChartAccount", "load_chart", "parse_chart"]
@@ -51,7 +52,7 @@ def _parse_row(row: list[str], where: str) -> ChartAccount:
     if len(row) != len(HEADER):
         raise ValueError(f"{where}: expected {len(HEADER)} fields, found {len(row)}")
     number, name, type_text, subtype, role_text, side_text = (field.strip() for field in row)
-    if not number or not number.isascii() or not number.isdigit():
+    if not is_digits(number):
         raise ValueError(f"{where}: number {number!r} must be a non-empty string of digits")
     if not name:
         raise ValueError(f"{where}: account {number} has an empty name")

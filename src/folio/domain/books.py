@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from folio.domain.dates import clamped_date
+from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidInput
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
@@ -91,7 +92,7 @@ def check_datev_number(value: object, field: str) -> int | None:
     text = (
         str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
     )
-    if not text.isdigit() or not text.isascii() or not low <= int(text) <= high:
+    if not is_digits(text) or not low <= int(text) <= high:
         what = "Beraternummer" if field == "datev_consultant_number" else "Mandantennummer"
         raise InvalidInput(
             f"{field} (DATEV {what}) must be a whole number from {low} to {high}.",

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidInput
 
 ENCODING = "cp1252"
@@ -474,7 +475,7 @@ def split_address(address: str | None) -> tuple[str, str, str, str]:
 
 def check_exportable_number(number: str | None, what: str) -> str:
     """DATEV accounts are digits: a ledger or party without a numeric number cannot go."""
-    if not number or not number.isdigit() or not number.isascii() or len(number) > 9:
+    if number is None or not is_digits(number) or len(number) > 9:
         raise InvalidInput(
             f"{what} has no DATEV account number (digits, at most 9); give it a number first.",
             {"field": "number", "number": number},

@@ -23,13 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidInput
-
-
-def _digits(text: str) -> bool:
-    """ASCII digits only: `str.isdigit` also takes the digits of other scripts (and "²")."""
-    return text.isascii() and text.isdigit()
-
 
 _EXTF_AMOUNT = re.compile(r"^([0-9]{1,16})(?:,([0-9]+))?\Z")
 _SUSA_AMOUNT = re.compile(
@@ -90,7 +85,7 @@ def category_of(text: str) -> int | None:
     Kreditoren, ...), None when line 1 does not say."""
     first = next(rows_of(text.lstrip("\ufeff")), None)
     field = first[1][2].strip() if first is not None and len(first[1]) > 2 else ""
-    return int(field) if _digits(field) else None
+    return int(field) if is_digits(field) else None
 
 
 def rows_of(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -172,7 +167,7 @@ def read_header(fields: list[str]) -> ExtfHeader:
             "Line 1 is not a DATEV EXTF header (EXTF;700;21;Buchungsstapel;...).",
             {"field": "header", "line": 1},
         )
-    if not _digits(at(2)):
+    if not is_digits(at(2)):
         raise InvalidInput(
             f"Line 1: format category {at(2)!r} is not a number.", {"field": "category", "line": 1}
         )
@@ -185,7 +180,7 @@ def read_header(fields: list[str]) -> ExtfHeader:
         consultant_number=at(10),
         client_number=at(11),
         fiscal_year_start=start,
-        account_length=int(length) if _digits(length) else 4,
+        account_length=int(length) if is_digits(length) else 4,
         date_from=_yyyymmdd(at(14), "Datum vom"),
         date_to=_yyyymmdd(at(15), "Datum bis"),
         currency=at(21) or "EUR",
@@ -267,7 +262,7 @@ def read_booking(
     accounts = []
     for key, name in (("account", "Konto"), ("contra", "Gegenkonto")):
         value = cell(key)
-        if not value.isdigit() or not value.isascii() or len(value) > 9:
+        if not is_digits(value) or len(value) > 9:
             problems.append(
                 Problem(line, name, f"line {line}: {name} {value!r} is not an account number")
             )
@@ -365,8 +360,8 @@ def read_balance_list(
             columns, source = _susa_columns(names, line)
             continue
         number = _cell(cells, columns["number"])
-        if not _digits(number):
-            if not number or not _digits(number[0]):
+        if not is_digits(number):
+            if not number or not is_digits(number[0]):
                 continue  # a total or section line ("Summe Klasse 0")
             problems.append(
                 Problem(line, "Konto", f"line {line}: Konto {number!r} is not an account number")
@@ -475,7 +470,7 @@ def read_party(cells: list[str], columns: dict[str, int], line: int) -> PartyRow
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     number = cell("Konto")
-    if not number.isdigit() or not number.isascii():
+    if not is_digits(number):
         return Problem(line, "Konto", f"line {line}: Konto {number!r} is not an account number")
     person = " ".join(
         part

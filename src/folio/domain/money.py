@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import CurrencyMismatch, InvalidAmount, InvalidInput
 
 # ISO 4217 minor-unit exponents; anything not listed here has 2.
@@ -252,7 +253,7 @@ def parse_written_amount(
 def _reading(body: str, decimal_mark: str) -> Decimal | None:
     """What `body` stands for with this decimal mark, or None if it is not written so."""
     whole, mark, fraction = body.partition(decimal_mark)
-    if mark and not (fraction.isdigit() and fraction.isascii() and len(fraction) <= 18):
+    if mark and not (is_digits(fraction) and len(fraction) <= 18):
         return None
     separators = {char for char in whole if not char.isdigit()}
     if len(separators) > 1 or not separators <= {_MARKS[decimal_mark], " ", "'"}:
@@ -260,11 +261,11 @@ def _reading(body: str, decimal_mark: str) -> Decimal | None:
     if separators:
         groups = whole.split(separators.pop())
         if not _GROUP.match(groups[0]) or not all(
-            len(group) == 3 and group.isdigit() and group.isascii() for group in groups[1:]
+            len(group) == 3 and is_digits(group) for group in groups[1:]
         ):
             return None
         whole = "".join(groups)
-    if not (whole.isdigit() and whole.isascii()) and not (whole == "" and fraction):
+    if not is_digits(whole) and not (whole == "" and fraction):
         return None
     if len(whole) > 19:
         return Decimal(10) ** 19  # too large, whatever it is
