@@ -151,3 +151,20 @@ def test_charts_are_well_formed_svg() -> None:
     root = ET.fromstring(str(parts))
     assert "Not stacked (negative)" in str(parts) and "Fixed &lt;asset&gt;" in str(parts)
     assert ET.fromstring(str(income_bars([], 2, "EUR"))) is not None
+
+
+def test_a_superscript_or_foreign_digit_in_a_number_field_is_refused_not_a_500(ui: Ui) -> None:
+    """`"²".isdigit()` is True and `int("²")` raises: a fiscal year, a journal cursor or payment
+    terms written so were a 500. Digits are ASCII (`domain/digits.is_digits`): the pages say
+    what is wrong, or (the cursor) start from the top."""
+    book_id = ui.create_book()
+    base = f"/ui/books/{book_id}"
+    for year in ("²", "٢٠٢٥"):
+        report = ui.get(f"{base}/reports", params={"year": year})
+        assert report.status_code == 422 and "is not a fiscal year" in report.text
+        export = ui.get(f"{base}/datev/export", params={"year": year})
+        assert export.status_code == 422 and "Choose a fiscal year" in export.text
+    assert ui.get(f"{base}/journal", params={"after": "²"}).status_code == 200
+    made = ui.post(f"{base}/parties", {"kind": "customer", "name": "Alpha AG", "terms": "¹⁴"})
+    assert made.status_code == 422 and "Payment terms are a number of days" in made.text
+    assert "Alpha AG" not in ui.get(f"{base}/parties").text

@@ -24,6 +24,7 @@ from folio.cli.common import (
     print_table,
     run,
 )
+from folio.domain.digits import is_digits
 from folio.domain.money import format_minor
 from folio.domain.parties import PartyKind
 from folio.service import aging, report_formats, reports
@@ -266,7 +267,7 @@ def ledger_statement(
 
     def read(uow: UnitOfWork) -> Report:
         ledger_id = ledger
-        if ledger.isdigit():
+        if is_digits(ledger):
             found = uow.ledgers.by_number(book_id, ledger)
             ledger_id = found.id if found is not None else ledger
         return reports.ledger_statement(

@@ -464,7 +464,7 @@ def split_address(address: str | None) -> tuple[str, str, str, str]:
     rest: list[str] = []
     for part in parts:
         first, _, remainder = part.partition(" ")
-        if not postcode and first.isdigit() and 4 <= len(first) <= 5 and remainder:
+        if not postcode and is_digits(first) and 4 <= len(first) <= 5 and remainder:
             postcode, city = first, remainder.strip()
         elif not street and not postcode:
             street = part

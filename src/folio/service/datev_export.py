@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from folio.domain import datev
 from folio.domain.books import Book
+from folio.domain.digits import is_digits
 from folio.domain.errors import DatevSettingsMissing, InvalidInput
 from folio.domain.fiscal_years import FiscalYear, first_year, fiscal_year, year_of
 from folio.domain.ledgers import Ledger, Role, Side
@@ -138,7 +139,7 @@ def export_year(
     statuses = uow.periods.statuses(book_id, months)
     locked = {name for name in months if statuses.get(name) is PeriodStatus.LOCKED}
     ctx = _Context(uow, book, fy, max(fy.start, book.entries_start), ledgers, locked)
-    lengths = [len(lg.number) for lg in ledgers.values() if lg.number and lg.number.isdigit()]
+    lengths = [len(lg.number) for lg in ledgers.values() if lg.number and is_digits(lg.number)]
     header = datev.Header(
         category=datev.BOOKINGS,
         created=created or datetime.now(),

@@ -38,6 +38,7 @@ from datetime import date
 from folio.domain import datev_reader as reader
 from folio.domain.books import Book
 from folio.domain.datev import PARTIES
+from folio.domain.digits import is_digits
 from folio.domain.errors import DatevFileImported, InvalidInput
 from folio.domain.fiscal_years import year_of
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft
@@ -519,4 +520,4 @@ def _balance_list(uow: UnitOfWork, book: Book, text: str, digest: str, actor: Ac
 
 
 def _ledger_numbers(uow: UnitOfWork, book: Book) -> list[str]:
-    return [lg.number for lg in uow.ledgers.search(book.id) if lg.number and lg.number.isdigit()]
+    return [lg.number for lg in uow.ledgers.search(book.id) if lg.number and is_digits(lg.number)]

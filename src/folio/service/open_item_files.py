@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidAmount, InvalidInput
 from folio.domain.money import parse_minor, parse_written_amount
 from folio.domain.opening_balances import RowProblem
@@ -113,7 +114,7 @@ def _item(
 ) -> tuple[ItemInput, str]:
     raw_party = cell(cells, columns["party"])
     number = str(int(raw_party)) if isinstance(raw_party, (int, float)) else str(raw_party).strip()
-    if not number.isdigit():
+    if not is_digits(number):
         raise ValueError(f"the party number {number!r} is not a number")
     document_date = _day(cell(cells, columns["date"]), "date")
     if document_date is None:

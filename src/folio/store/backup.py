@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import URL, make_url
 
+from folio.domain.digits import is_digits
 from folio.store.database import normalize_url
 
 PAGES_PER_STEP = 1024  # the online backup copies this many pages, then lets writers in
@@ -147,7 +148,7 @@ def pg_tool(name: str) -> str:
         return found
     installed = sorted(
         Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+        key=lambda path: int(path.parts[-3]) if is_digits(path.parts[-3]) else 0,
     )
     if installed:
         return str(installed[-1])

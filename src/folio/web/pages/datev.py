@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from folio.api.downloads import spooled_download
+from folio.domain.digits import is_digits
 from folio.domain.errors import FolioError, InvalidInput
 from folio.service import books, datev_export, datev_import, fiscal_years
 from folio.web.app import redirect, render
@@ -56,7 +57,7 @@ def show(request: Request, book_id: str, me: Signed) -> Response:
 def download(request: Request, book_id: str, me: Signed, year: str = "") -> Response:
     me.need("reports:read")
     try:
-        if not year.isdigit():
+        if not is_digits(year):
             raise InvalidInput("Choose a fiscal year.", {"field": "year"})
         return spooled_download(
             me.read,

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from folio.domain.books import Book
+from folio.domain.digits import is_digits
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.journal import PostingMode
 from folio.domain.ledgers import Ledger
@@ -103,7 +104,7 @@ def matches(ledger: Ledger, q: str) -> bool:
     q = q.strip()
     if not q:
         return True
-    if q.isdigit():
+    if is_digits(q):
         return (ledger.number or "").startswith(q)
     return q.casefold() in f"{ledger.number or ''} {ledger.name}".casefold()
 
@@ -204,7 +205,7 @@ def _typed_rows(form: FormData) -> list[GridRow]:
         line = lines[position] if position < len(lines) else ""
         rows.append(
             GridRow(
-                index=int(line) if line.isdigit() else position + 1,
+                index=int(line) if is_digits(line) else position + 1,
                 ref=ref,
                 number=numbers[position] if position < len(numbers) else None,
                 name=names[position] if position < len(names) else "",

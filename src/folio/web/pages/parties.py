@@ -12,6 +12,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.parties import PartyKind
 from folio.service import open_item_files, open_items, parties
@@ -67,7 +68,7 @@ def create(request: Request, book_id: str, me: Signed, form: Posted) -> Response
         if values["kind"] not in KINDS:
             raise InvalidInput("Choose customer or supplier.", {"field": "kind"})
         terms = values["terms"] or "0"
-        if not terms.isdigit():
+        if not is_digits(terms):
             raise InvalidInput("Payment terms are a number of days.",
                                {"field": "payment_terms_days"})  # fmt: skip
         command = parties.PartyCreate(

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from starlette.responses import Response
 
+from folio.domain.digits import is_digits
 from folio.domain.errors import FolioError, InvalidInput, NotFound
 from folio.domain.fiscal_years import fiscal_year
 from folio.domain.ledgers import subtype_label, total_label, type_label
@@ -50,7 +51,7 @@ def _params(request: Request) -> dict[str, str]:
 def _year(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    if not is_digits(text):
         raise InvalidInput(f"“{text}” is not a fiscal year.", {"field": "year"})
     return int(text)
 
