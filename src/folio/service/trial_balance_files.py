@@ -109,39 +109,36 @@ def csv_lines(raw: BinaryIO) -> tuple[Iterator[tuple[int, list[object]]], bool]:
 
 def _encoding(raw: BinaryIO) -> str:
     """UTF-8 (with or without a byte-order mark) if the whole file decodes so, else cp1252
-    (DATEV and Excel exports in Germany), if that has a character for every byte."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    (DATEV and Excel exports in Germany); a file that is neither is refused with the first byte
+    cp1252 has no character for and its line (it stopped the reading with a traceback)."""
+    if _undecodable(raw, "utf-8") is None:
+        return "utf-8-sig"
+    at = _undecodable(raw, "cp1252")
+    if at is None:
+        return "cp1252"
+    raw.seek(0)
+    before = raw.read(at + 1)
+    line = before.count(b"\n") + 1
+    raise InvalidInput(
+        f"The file is neither UTF-8 nor Windows-1252 text: byte 0x{before[-1]:02X} on line "
+        f"{line} (offset {at}). Save it as CSV UTF-8, or as CSV from Excel.",
+        {"field": "file", "line": line, "offset": at},
+    )
+
+
+def _undecodable(raw: BinaryIO, encoding: str) -> int | None:
+    """The offset of the first byte that `encoding` cannot decode, read from the start."""
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
     try:
         while chunk := raw.read(1 << 16):
             decoder.decode(chunk)
+            offset += len(chunk)
         decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        _refuse_undefined_cp1252(raw)
-        return "cp1252"
-    return "utf-8-sig"
-
-
-_UNDEFINED_CP1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
-
-
-def _refuse_undefined_cp1252(raw: BinaryIO) -> None:
-    """A byte that is no character in cp1252 either: the file is some other encoding (or no
-    text). Refused with its line, before a row is read (it stopped the reading with a
-    traceback before)."""
-    raw.seek(0)
-    line, offset = 1, 0
-    while chunk := raw.read(1 << 16):
-        found = _UNDEFINED_CP1252.search(chunk)
-        if found is not None:
-            line += chunk.count(b"\n", 0, found.start())
-            raise InvalidInput(
-                f"The file is neither UTF-8 nor Windows-1252 text: byte 0x{found.group()[0]:02X} "
-                f"on line {line} (offset {offset + found.start()}). Save it as CSV UTF-8, or "
-                "as CSV from Excel.",
-                {"field": "file", "line": line, "offset": offset + found.start()},
-            )
-        line += chunk.count(b"\n")
-        offset += len(chunk)
+    except UnicodeDecodeError as exc:
+        return offset + exc.start
+    return None
 
 
 def xlsx_lines(path: Path) -> Iterator[tuple[int, list[object]]]:
