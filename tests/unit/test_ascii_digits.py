@@ -50,10 +50,10 @@ def test_a_digit_of_another_script_is_refused(what: str, digit: str, at: int) ->
     assert _refused(parse, good[:i] + digit + good[i + 1 :])
 
 
-@pytest.mark.parametrize("what", sorted(PARSERS))
+@pytest.mark.parametrize("what", sorted(set(PARSERS) - {"amount"}))  # amounts: below
 def test_a_trailing_newline_is_refused(what: str) -> None:
     parse, good = PARSERS[what]
-    assert _refused(parse, good + "\n") or what == "amount"
+    assert _refused(parse, good + "\n")
 
 
 def test_an_amount_keeps_its_surrounding_spaces_and_refuses_a_foreign_digit() -> None:
