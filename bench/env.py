@@ -94,22 +94,22 @@ def server_cpu_seconds() -> float | None:
     process, and the backends that have exited (the postmaster's reaped children). None when
     no server runs here. A difference of two readings is what the server spent between them,
     its background writers included."""
-    ticks, found = 0, False
+    found: dict[int, tuple[int, int, int]] = {}  # pid -> (parent, own ticks, reaped children's)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text_ = stat.read_text()
         except OSError:  # the process ended meanwhile
             continue
-        comm, fields = text_[text_.index("(") + 1 : text_.rindex(")")], text_.rsplit(")", 1)[1]
-        if comm != "postgres":
+        if text_[text_.index("(") + 1 : text_.rindex(")")] != "postgres":
             continue
-        values = fields.split()  # from field 3 (state) on: ppid is values[1]
-        found = True
-        ticks += int(values[11]) + int(values[12])  # utime, stime
-        parent = Path(f"/proc/{values[1]}/comm")
-        if not parent.exists() or parent.read_text().strip() != "postgres":  # the postmaster
-            ticks += int(values[13]) + int(values[14])  # cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+        values = text_.rsplit(")", 1)[1].split()  # from field 3 (state) on
+        ppid, utime, stime, cutime, cstime = (int(values[i]) for i in (1, 11, 12, 13, 14))
+        found[int(stat.parent.name)] = (ppid, utime + stime, cutime + cstime)
+    if not found:
+        return None
+    # The postmaster is the one `postgres` process whose parent is not one.
+    ticks = sum(own + (reaped if ppid not in found else 0) for ppid, own, reaped in found.values())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------------------- databases

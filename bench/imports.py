@@ -317,14 +317,14 @@ def linear(
             path = Path(dbs.folder) / f"linear_{kind}_{rows}.csv"
             _csv(path, numbers)
             log(f"{kind}: import of {rows} rows into a fresh database")
-            server = server_cpu_seconds() if kind == "postgresql" else None
+            before = server_cpu_seconds() if kind == "postgresql" else None
             out = json.loads(subprocess.run(
                 [PYTHON, "-m", "bench.import_once", url, book_id, str(path)],
                 capture_output=True, text=True, check=True, cwd=ROOT,
             ).stdout)  # fmt: skip
             times[rows].append(out["seconds"])
-            after = server_cpu_seconds() if server is not None else None
-            cpu[rows].append(round(out["cpu_seconds"] + (after - server if after else 0.0), 2))
+            server = (server_cpu_seconds() or 0.0) - before if before is not None else 0.0
+            cpu[rows].append(round(out["cpu_seconds"] + server, 2))
             fo = Folio(url, migrate=False)
             verified = verified and fo.verify(book_id).ok
             fo.engine.dispose()
