@@ -132,3 +132,19 @@ def test_balance_list_with_indicator_columns_and_signs() -> None:
         (5, "1800", -150),
     ]
     assert [(p.line, p.field) for p in problems] == [(7, "Konto")]
+
+
+def test_a_booking_text_folio_cannot_store_is_a_problem_of_its_line() -> None:
+    header = reader.ExtfHeader(21, "1", "1", date(2025, 1, 1), 4, date(2025, 1, 1),
+                               date(2025, 12, 31), "EUR", False)  # fmt: skip
+    columns = reader.booking_columns(list(datev.BOOKING_COLUMNS))
+    fields = [""] * len(datev.BOOKING_COLUMNS)
+    cells = {"amount": "1,00", "side": "S", "account": "1800", "contra": "4400",
+             "date": "0301", "document": "RE\x001", "text": "B\udcfcro"}  # fmt: skip
+    for key, value in cells.items():
+        fields[columns[key]] = value
+    problems = reader.read_booking(7, fields, columns, header, 2)
+    assert isinstance(problems, list)
+    assert [(p.line, p.field) for p in problems] == [(7, "Belegfeld 1"), (7, "Buchungstext")]
+    assert "contains a NUL character" in problems[0].message
+    assert problems[1].message.startswith("line 7: Buchungstext contains U+DCFC, half of")

@@ -168,3 +168,37 @@ def test_a_superscript_or_foreign_digit_in_a_number_field_is_refused_not_a_500(u
     made = ui.post(f"{base}/parties", {"kind": "customer", "name": "Alpha AG", "terms": "¹⁴"})
     assert made.status_code == 422 and "Payment terms are a number of days" in made.text
     assert "Alpha AG" not in ui.get(f"{base}/parties").text
+
+
+def test_a_nul_character_in_a_form_is_refused_not_a_500(ui: Ui) -> None:
+    """A form may carry a NUL character (`%00`). PostgreSQL refused to store it (a 500 on every
+    page that writes text) and SQLite stored it (a book PostgreSQL could not take). Both now
+    say which field holds it (`domain/text.py`) and store nothing."""
+    book_id = ui.create_book()
+    base = f"/ui/books/{book_id}"
+    numbers = ledger_numbers(ui, book_id)
+    forms = {
+        f"{base}/journal": {
+            "date": "2025-02-10",
+            "description": "Rech\x00nung",
+            "line_ledger": [numbers["1800"], numbers["4000"]],
+            "line_debit": ["1", ""],
+            "line_credit": ["", "1"],
+        },
+        f"{base}/ledgers": {"number": "1899", "name": "Ba\x00nk", "type": "asset"},
+        f"{base}/parties": {"kind": "customer", "name": "Mü\x00ller"},
+        "/ui/books": {
+            "name": "A\x00B", "currency": "EUR", "entries_start": "2025-01-01",
+            "fiscal_year_start": "01-01", "chart": "skr04",
+        },
+    }  # fmt: skip
+    books = ui.get("/ui/books").text.count('href="/ui/books/bk_')
+    assert books >= 1
+    for url, form in forms.items():
+        refused = ui.post(url, form)
+        assert refused.status_code == 422, (url, refused.status_code)
+        assert "contains a NUL character (U+0000)" in refused.text, url
+    assert 'class="entry"' not in ui.get(f"{base}/journal").text
+    assert "1899" not in ui.get(f"{base}/ledgers").text
+    assert "ller" not in ui.get(f"{base}/parties").text
+    assert ui.get("/ui/books").text.count('href="/ui/books/bk_') == books

@@ -2,7 +2,8 @@
 
 Numbers with a fraction or an exponent become `Decimal`, so `12.10` reaches the money parser as
 the exact `Decimal("12.10")` and never as a binary float. NaN and Infinity are malformed JSON.
-Text Folio does not store is refused before anything is read, naming where it stands.
+Text Folio does not store (`domain.text`) is refused before anything is read, naming where it
+stands.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from folio.domain.errors import InvalidInput
+from folio.domain.text import check_text, check_tree
 
 
 def _refuse_constant(name: str) -> Any:
@@ -42,37 +43,18 @@ def loads(body: bytes) -> Any:
         raise json.JSONDecodeError(str(exc) or "unparseable", text, 0) from exc
     if _UNSTORABLE_ESCAPE.search(text):
         try:
-            _refuse_unstorable(value, "body")
+            _refuse_unstorable(value)
         except RecursionError as exc:
             raise json.JSONDecodeError("nested too deeply", text, 0) from exc
     return value
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _refuse_unstorable(value: Any, path: str) -> None:
-    """Text that Folio does not store, refused before anything is read, with where it stands:
-    a NUL character (PostgreSQL stores none and SQLite does: refused on both engines alike, so
-    a book moves between them unchanged), and half of a surrogate pair, which is no Unicode
-    character at all (RFC 8259 8.2): neither database could store it, nor the journal hash it."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput(
-                f"{path} contains a NUL character (U+0000), which Folio does not store.",
-                {"field": path},
-            )
-        lone = _LONE_SURROGATE.search(value)
-        if lone is not None:
-            raise InvalidInput(
-                f"{path} contains U+{ord(lone.group()):04X}, half of a surrogate pair and no "
-                "character: JSON text must be Unicode (an escaped pair stands for one character).",
-                {"field": path},
-            )
-    elif isinstance(value, dict):
+def _refuse_unstorable(value: Any) -> None:
+    """Text that Folio does not store (`domain.text`), refused before anything is read, named
+    by where it stands in the body (`metadata.k`, `entries[1].description`, `body key`)."""
+    if isinstance(value, dict):
         for key, item in value.items():
-            _refuse_unstorable(key, f"{path} key")
-            _refuse_unstorable(item, f"{path}.{key}" if path != "body" else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_unstorable(item, f"{path}[{index}]")
+            check_text(key, "body key")
+            check_tree(item, str(key))
+    else:
+        check_tree(value, "body")

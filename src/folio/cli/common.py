@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -18,6 +19,8 @@ from folio.service.facade import Folio
 from folio.store.database import database_url
 
 T = TypeVar("T")
+# How Python reads an argument's byte that is not UTF-8 (surrogateescape): U+DC80 to U+DCFF.
+_UNDECODED = re.compile("U\\+DC[89A-F][0-9A-F]")
 # Messages are not wrapped (the terminal wraps them; a path or an id stays whole, and what
 # a script captures is one line); tables size themselves (print_table).
 console = Console(soft_wrap=True)
@@ -67,6 +70,13 @@ def user_errors() -> Iterator[None]:
         err_console.print(f"[bold red]{exc.code}[/]: {exc.message}")
         if exc.data:
             err_console.print(exc.data)
+        character = exc.data.get("character") if isinstance(exc.data, dict) else None
+        if isinstance(character, str) and _UNDECODED.fullmatch(character):
+            err_console.print(
+                "A byte that is not UTF-8 reads as U+DC80 to U+DCFF: the terminal or file sent "
+                "the text in another encoding (a Latin-1 'ü' is the byte \\xfc). Set a UTF-8 "
+                "locale (LANG=C.UTF-8) or convert the text to UTF-8; nothing was changed."
+            )
         raise typer.Exit(1) from exc
     except UnicodeEncodeError as exc:
         if "surrogates" not in exc.reason:

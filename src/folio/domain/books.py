@@ -9,6 +9,7 @@ from datetime import date
 from folio.domain.dates import clamped_date
 from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidInput
+from folio.domain.text import check_text
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
 CHARTS = ("skr04", "skr03", "us_small_business", "empty")
@@ -65,6 +66,7 @@ def check_name(name: str, *, field: str = "name", max_length: int = 200) -> str:
         raise InvalidInput(f"{field} must not be empty.", {"field": field})
     if len(cleaned) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters.", {"field": field})
+    check_text(cleaned, field)
     return cleaned
 
 

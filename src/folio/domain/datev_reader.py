@@ -25,6 +25,7 @@ from datetime import date, datetime
 
 from folio.domain.digits import is_digits
 from folio.domain.errors import InvalidInput
+from folio.domain.text import check_text
 
 _EXTF_AMOUNT = re.compile(r"^([0-9]{1,16})(?:,([0-9]+))?\Z")
 _SUSA_AMOUNT = re.compile(
@@ -298,6 +299,11 @@ def read_booking(
             Problem(line, "BU-Schlüssel", f"line {line}: BU-Schlüssel {tax_key} asks DATEV to "
                     "book tax automatically, which Folio does not; book the tax lines instead")
         )  # fmt: skip
+    for key, name in (("document", "Belegfeld 1"), ("text", "Buchungstext")):
+        try:
+            check_text(cell(key), name)
+        except InvalidInput as exc:
+            problems.append(Problem(line, name, f"line {line}: {exc.message}"))
     currency = cell("currency").upper() or header.currency
     if problems or isinstance(amount, Problem) or day is None:
         return problems

@@ -14,6 +14,7 @@ import orjson
 
 from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
 from folio.domain.ledgers import Side
+from folio.domain.text import check_text, check_tree
 
 MAX_DESCRIPTION = 512
 GENESIS_HASH = "0" * 64
@@ -94,6 +95,7 @@ def check_description(description: str | None, *, field_name: str = "description
             f"{field_name} is longer than {MAX_DESCRIPTION} characters.",
             {"field": field_name, "max_length": MAX_DESCRIPTION},
         )
+    check_text(description, field_name)
 
 
 def validate_lines(lines: Sequence[LineDraft]) -> None:
@@ -111,6 +113,8 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
             )
         if line.description is not None:  # the field's name only when there is one to check
             check_description(line.description, field_name=f"lines[{index}].description")
+        if line.tags:
+            check_tree(line.tags, f"lines[{index}].tags")
         if line.side is Side.DEBIT:
             debits += line.amount
         elif line.side is Side.CREDIT:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from folio.domain.books import check_name
 from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Ledger
+from folio.domain.text import check_text
 
 GERMAN_CHARTS = ("skr03", "skr04")
 MAX_TERMS_DAYS = 365
@@ -104,6 +105,7 @@ def check_party_fields(
         )
     if address is not None and len(address) > 500:
         raise InvalidInput("address is longer than 500 characters.", {"field": "address"})
+    check_text(address, "address")
     if not 0 <= payment_terms_days <= MAX_TERMS_DAYS:
         raise InvalidInput(
             f"payment_terms_days is 0 to {MAX_TERMS_DAYS} days.",
@@ -119,6 +121,7 @@ def check_document_number(text: object, *, field: str = "document_number") -> st
             f"{field}: a document number is 1 to {MAX_DOCUMENT} characters.",
             {"field": field, "value": text},
         )
+    check_text(cleaned, field)
     return cleaned
 
 

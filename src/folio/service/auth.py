@@ -42,6 +42,7 @@ from folio.domain.errors import (
     Unauthenticated,
 )
 from folio.domain.ids import ID_LENGTH, new_id
+from folio.domain.text import check_text
 from folio.service import runner
 from folio.service.runner import Actor, audit
 from folio.store.repos.auth import Credential
@@ -179,6 +180,7 @@ def _create(
     _check_book(uow, book_id)
     if name is not None and len(name) > 200:
         raise InvalidInput("name is longer than 200 characters.", {"field": "name"})
+    check_text(name, "name")
     if kind is CredentialKind.KEY:
         credential_id = new_id("key")
         secret = f"{KEY_PREFIX}{credential_id[4:]}_{secrets.token_urlsafe(32)}"

@@ -29,7 +29,7 @@ from folio.domain.errors import (
     OpenItemProblems,
 )
 from folio.domain.ids import new_id
-from folio.domain.journal import EntryDraft, EntryKind, LineDraft
+from folio.domain.journal import EntryDraft, EntryKind, LineDraft, check_description
 from folio.domain.ledgers import Ledger, Role, Side
 from folio.domain.opening_balances import OwnerSource, RowProblem, label
 from folio.domain.parties import OpenItem, PartyKind, check_document_number
@@ -122,8 +122,9 @@ def add_open_items(
             continue
         try:
             document = check_document_number(item.document_number)
+            check_description(item.description)
         except InvalidInput as exc:
-            refuse(item, exc.message, "document_number")
+            refuse(item, exc.message, str(exc.data["field"]))
             continue
         due = item.due_date or item.document_date + timedelta(days=party.payment_terms_days)
         if item.document_date > book.entries_start:
