@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -95,3 +98,17 @@ def test_verify_passes_then_reports_a_tampered_row(db_url: str, fo: Folio, engin
     assert "hash_mismatch" in broken.output and entry.id in broken.output
     missing = runner.invoke(app, ["verify", "bk_missing", "--database", db_url])
     assert missing.exit_code == 1 and "NOT_FOUND" in missing.output
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    """`folio books ...` imports the books commands, not every group's module (reports, DATEV,
+    backups, the API server): the start of every command paid for all of them."""
+    probe = (
+        "import sys; from typer.testing import CliRunner; from folio.cli.main import app; "
+        "assert CliRunner().invoke(app, ['books', '--help']).exit_code == 0; "
+        "print(sorted(m for m in sys.modules if m.startswith('folio.cli.') or m == 'uvicorn'))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "['folio.cli.books', 'folio.cli.common', 'folio.cli.main']"

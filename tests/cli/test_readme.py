@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 import typer
+from typer._click import Context
+from typer.core import TyperGroup
 
 from folio.cli.main import app
 
@@ -43,10 +45,10 @@ def blocks(text: str, language: str) -> list[str]:
 
 def commands(group: object, prefix: tuple[str, ...] = ()) -> Iterator[str]:
     """'books create', 'books list', ... 'verify': every leaf of the Typer app."""
-    children = getattr(group, "commands", None)
-    if isinstance(children, dict):
-        for name, command in children.items():
-            yield from commands(command, (*prefix, name))
+    if isinstance(group, TyperGroup):  # asked as click asks (the root loads its groups lazily)
+        context = Context(group)
+        for name in group.list_commands(context):
+            yield from commands(group.get_command(context, name), (*prefix, name))
     else:
         yield " ".join(prefix)
 

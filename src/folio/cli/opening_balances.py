@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from folio.cli.batches import set_many
 from folio.cli.common import (
     DatabaseOption,
     console,
@@ -175,3 +176,7 @@ def show(book_id: str = typer.Argument(...), database: str = DatabaseOption) -> 
         f"The opening balances are {state}; {len(openings.sets)} live intent(s): "
         + ", ".join(f"{s.intent_id} ({s.source}, {s.entry_count} entries)" for s in openings.sets)
     )
+
+
+# Many ledgers' opening balances from one JSON file, read as the other batch commands read theirs.
+app.command("set-many")(set_many)
