@@ -12,7 +12,6 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from folio.api.json_text import loads
-from folio.api.schemas.batches import EntryBatchCreate, LedgerOpeningsUpdate
 from folio.cli.common import DatabaseOption, console, err_console, open_folio, print_table, run
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.money import format_minor
@@ -53,6 +52,8 @@ def post_batch(
     """Post up to 1,000 entries from a file shaped as the body of
     `POST /v1/books/{id}/journal-entries/batch` (`{"entries": [...]}`). Exits 1 if any
     entry was refused."""
+    from folio.api.schemas.batches import EntryBatchCreate  # the API's models: only when used
+
     fo = open_folio(database)
     body = run(lambda: _body(file, EntryBatchCreate))
     book = run(lambda: fo.read(lambda uow: get_book(uow, book_id)))
@@ -79,6 +80,8 @@ def set_many(
     """Set up to 100 ledgers' opening balances from a file shaped as the body of
     `POST /v1/books/{id}/ledgers/opening-balances` (`{"balances": [{"ledger_id", "balance"}]}`).
     Each replaces its ledger's opening balance; exits 1 if any was refused."""
+    from folio.api.schemas.batches import LedgerOpeningsUpdate  # the API's models: only when used
+
     fo = open_folio(database)
     body = run(lambda: _body(file, LedgerOpeningsUpdate))
     book = run(lambda: fo.read(lambda uow: get_book(uow, book_id)))
