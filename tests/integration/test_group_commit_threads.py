@@ -22,6 +22,7 @@ from folio.domain.ledgers import Side
 from folio.service import group_commit, journal, runner
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from folio.store.database import write_engine
 from folio.store.uow import UnitOfWork
 from tests.builders import START, make_book, make_ledgers
 
@@ -50,9 +51,10 @@ def commits(engine: Engine) -> Iterator[list[int]]:
     def count(_conn: Any) -> None:
         counted.append(1)
 
-    event.listen(engine, "commit", count)
+    writes = write_engine(engine)  # on SQLite, the engine of the one writing connection
+    event.listen(writes, "commit", count)
     yield counted
-    event.remove(engine, "commit", count)
+    event.remove(writes, "commit", count)
 
 
 def _holding() -> tuple[threading.Event, threading.Event, Callable[[UnitOfWork], str]]:

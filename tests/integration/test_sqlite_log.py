@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from folio.store import database
 from folio.store.checkpoints import Checkpointer
-from folio.store.database import checkpointer, make_engine
+from folio.store.database import checkpointer, make_engine, write_engine
 from folio.store.uow import UnitOfWork
 
 BIG = (  # about 250 pages in one transaction
@@ -75,7 +75,9 @@ def test_connections_leave_checkpoints_to_the_engine(tmp_path: Path) -> None:
     try:
         assert _pragma(engine, "wal_autocheckpoint") == 0
         assert _pragma(engine, "journal_size_limit") == 16 * 2**20
-        assert _pragma(engine, "cache_size") == -65536
+        # readers keep SQLite's default cache; the one writing connection has the large one
+        assert _pragma(engine, "cache_size") == -2000
+        assert _pragma(write_engine(engine), "cache_size") == -65536
         found = checkpointer(engine)
         assert found is not None
         assert found.threshold_bytes == 32 + 10_000 * (4096 + 24)
@@ -83,6 +85,38 @@ def test_connections_leave_checkpoints_to_the_engine(tmp_path: Path) -> None:
         assert database.SQLITE_JOURNAL_SIZE_LIMIT < found.threshold_bytes
     finally:
         engine.dispose()
+
+
+def test_every_write_goes_through_one_connection_and_readers_keep_a_small_cache(
+    small: tuple[Engine, Path],
+) -> None:
+    """The large page cache is the one writing connection's: writes from many threads share
+    it (so it stays valid from write to write), readers keep SQLite's 2 MB, and disposing the
+    engine closes the writer too."""
+    engine, _ = small
+    used: list[int] = []
+
+    def write() -> None:
+        with UnitOfWork(engine) as uow:
+            used.append(id(uow.conn.connection.driver_connection))
+            uow.conn.exec_driver_sql("INSERT INTO t VALUES ('x')")
+            uow.commit()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(used) == 8 and len(set(used)) == 1
+    writes = write_engine(engine)
+    assert writes is not engine and _pragma(writes, "cache_size") == -65536
+    with engine.connect() as first, engine.connect() as second:  # two readers at once
+        for reader in (first, second):
+            assert reader.exec_driver_sql("PRAGMA cache_size").scalar_one() == -2000
+            assert id(reader.connection.driver_connection) not in used
+    assert _count(engine) == 8
+    engine.dispose()
+    assert writes.pool.checkedin() == 0  # the writer's connection closed with the engine
 
 
 def test_below_the_threshold_no_commit_checkpoints(small: tuple[Engine, Path]) -> None:

@@ -18,7 +18,15 @@ WRITE_OPTION = "folio_write"
 # A pooled PostgreSQL connection idle longer than this is pinged before use. Pinging every
 # checkout (`pool_pre_ping`) cost a round trip per transaction, two per request (bench/).
 PING_AFTER_IDLE = 5.0
+# The page cache of the connection that writes. SQLite's default, 2 MB, is too small for a
+# writer once the journal's indexes outgrow it: every insert at a random key reads pages back,
+# and an import slowed down as it went (100,000 rows cost 15x 10,000). Every write of an engine
+# goes through one connection of its own (`write_engine`), so this cache stays valid from one
+# write to the next. Readers keep SQLite's default: a reader's pages are dropped whenever the
+# database has changed since its last transaction, and 64 MB on each of the pool's connections
+# held memory for nothing (eight readers of a 200 MB book: 684 MB of RSS against 173 MB).
 SQLITE_CACHE_KB = 65536
+SQLITE_READ_CACHE_KB = 2000
 # The write-ahead log is checkpointed once it holds this many pages (SQLite's default is
 # 1,000, 4 MB), on a thread beside the writer (store/checkpoints.py). At 1,000 every
 # 1,000-entry batch's commit checkpointed: 27-29 ms per commit in process, 16 ms at 10,000
@@ -32,6 +40,7 @@ _WAL_FRAME_HEADER, _WAL_HEADER = 24, 32
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
+_WRITE_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def writer_lock(engine: Engine) -> threading.Lock:
@@ -46,6 +55,25 @@ def writer_lock(engine: Engine) -> threading.Lock:
         with _WRITERS_GUARD:
             lock = _WRITERS.setdefault(engine, threading.Lock())
     return lock
+
+
+def write_engine(engine: Engine) -> Engine:
+    """Where a write transaction of `engine` takes its connection: for a SQLite file, an engine
+    of one connection with the writer's page cache (writes are one at a time, `writer_lock`),
+    disposed with `engine`; otherwise `engine` itself."""
+    found = _WRITE_ENGINES.get(engine)
+    if found is not None:
+        return found
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine
+    with _WRITERS_GUARD:
+        found = _WRITE_ENGINES.get(engine)
+        if found is None:
+            url = engine.url.render_as_string(hide_password=False)
+            found = _sqlite_engine(url, 1, cache_kb=SQLITE_CACHE_KB, owner=engine)
+            event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
+            _WRITE_ENGINES[engine] = found
+    return found
 
 
 def checkpointer(engine: Engine) -> Checkpointer | None:
@@ -108,13 +136,18 @@ def _ping_when_idle(engine: Engine) -> None:
             raise exc.DisconnectionError() from error
 
 
-def _sqlite_engine(url: str, pool_size: int) -> Engine:
+def _sqlite_engine(
+    url: str, pool_size: int, *, cache_kb: int = SQLITE_READ_CACHE_KB, owner: Engine | None = None
+) -> Engine:
+    """`owner`: the engine whose writes this one's connection makes (`write_engine`); the
+    checkpoints are the owner's. Held weakly: the owner holds this engine, not the reverse."""
     engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         connect_args={"timeout": 30, "check_same_thread": False},
     )
+    keyed = weakref.ref(owner or engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -125,23 +158,22 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        # SQLite's default page cache is 2 MB: once the journal's indexes outgrow it, every
-        # insert at a random key (ids are random) reads pages back, and an import slows down
-        # as it goes (100,000 rows cost 15x 10,000). 64 MB per connection, taken as used.
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+        cursor.execute(f"PRAGMA cache_size=-{cache_kb}")  # taken as used
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # the engine's Checkpointer does it
         cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
-        if engine not in _CHECKPOINTERS:
+        key = keyed()
+        if key is not None and key not in _CHECKPOINTERS:
             files = {row[1]: row[2] for row in cursor.execute("PRAGMA database_list")}
             if files.get("main"):  # not an in-memory database
                 page = cursor.execute("PRAGMA page_size").fetchone()[0]
                 threshold = _WAL_HEADER + SQLITE_CHECKPOINT_PAGES * (page + _WAL_FRAME_HEADER)
-                _CHECKPOINTERS.setdefault(engine, Checkpointer(files["main"], threshold))
+                _CHECKPOINTERS.setdefault(key, Checkpointer(files["main"], threshold))
         cursor.close()
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, _record: Any) -> None:
-        checkpointer = _CHECKPOINTERS.get(engine)
+        key = keyed()
+        checkpointer = _CHECKPOINTERS.get(key) if key is not None else None
         if checkpointer is not None:
             checkpointer.checked_in()
 

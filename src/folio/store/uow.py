@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from folio.domain.errors import ServiceUnavailable
-from folio.store.database import WRITE_OPTION, finish_checkpoint, writer_lock
+from folio.store.database import WRITE_OPTION, finish_checkpoint, write_engine, writer_lock
 from folio.store.repos import (
     AuditRepo,
     AuthRepo,
@@ -70,7 +70,8 @@ class UnitOfWork:
         if self._writer is not None:
             self._writer.acquire()
         try:
-            self.conn = self.engine.connect().execution_options(**options)
+            source = write_engine(self.engine) if self._writer is not None else self.engine
+            self.conn = source.connect().execution_options(**options)
             self.conn.begin()
         except OperationalError as exc:
             self._release_writer()
