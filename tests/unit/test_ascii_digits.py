@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from folio.domain.books import parse_fiscal_year_start
 from folio.domain.dates import read_day
+from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError
 from folio.domain.ledgers import check_number
 from folio.domain.money import parse_minor
@@ -73,3 +74,12 @@ def test_a_datev_header_and_an_id_take_ascii_only() -> None:
     assert category_of(header.format("٢١")) is None  # not a category (int() read it as 21)
     made = new_id("je")
     assert is_id(made, "je") and not is_id(made + "\n", "je")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0", 0), ("007", 7), ("9" * 18, 10**18 - 1), ("9" * 19, None), ("1" * 5000, None),
+     ("", None), ("²", None), ("١٢", None), ("12 ", None), ("-1", None)],
+)  # fmt: skip
+def test_digits_value_reads_ascii_runs_of_at_most_18_digits(text: str, value: int | None) -> None:
+    assert digits_value(text) == value

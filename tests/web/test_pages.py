@@ -202,3 +202,30 @@ def test_a_nul_character_in_a_form_is_refused_not_a_500(ui: Ui) -> None:
     assert "1899" not in ui.get(f"{base}/ledgers").text
     assert "ller" not in ui.get(f"{base}/parties").text
     assert ui.get("/ui/books").text.count('href="/ui/books/bk_') == books
+
+
+def test_a_number_of_thousands_of_digits_is_refused_not_a_500(ui: Ui) -> None:
+    """Python's `int()` refuses more than 4,300 digits: payment terms, a DATEV consultant or
+    client number, a grid's line number, a report's or an export's year and the journal's
+    cursor written so were a 500. They are read with `domain/digits.digits_value`: refused as
+    any other number that is not one, and a grid line's number falls back to its position."""
+    book_id = ui.create_book()
+    base = f"/ui/books/{book_id}"
+    numbers = ledger_numbers(ui, book_id)
+    huge = "1" * 5000
+    made = ui.post(f"{base}/parties", {"kind": "customer", "name": "Alpha AG", "terms": huge})
+    assert made.status_code == 422 and "Payment terms are a number of days" in made.text
+    assert "Alpha AG" not in ui.get(f"{base}/parties").text
+    for field in ("datev_consultant_number", "datev_client_number"):
+        form = {"datev_consultant_number": "1001", "datev_client_number": "1", field: huge}
+        refused = ui.post(f"{base}/datev/settings", form)
+        assert refused.status_code == 422 and "must be a whole number" in refused.text
+    for path, param in (("reports", "year"), ("datev/export", "year")):
+        assert ui.get(f"{base}/{path}", params={param: huge}).status_code == 422
+    assert ui.get(f"{base}/journal", params={"after": huge}).status_code == 200
+    grid = {
+        "source": "grid", "filename": "", "ledger": [numbers["1800"], numbers["2000"]],
+        "debit": ["10", ""], "credit": ["", "10"], "line": [huge, "2"], "name": ["", ""],
+        "number": ["1800", "2000"],
+    }  # fmt: skip
+    assert ui.post(f"{base}/opening-balances/set", grid).status_code == 303

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from folio.domain.dates import clamped_date
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value
 from folio.domain.errors import InvalidInput
 from folio.domain.text import check_text
 
@@ -94,7 +94,8 @@ def check_datev_number(value: object, field: str) -> int | None:
     text = (
         str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
     )
-    if not is_digits(text) or not low <= int(text) <= high:
+    number = digits_value(text)
+    if number is None or not low <= number <= high:
         what = "Beraternummer" if field == "datev_consultant_number" else "Mandantennummer"
         raise InvalidInput(
             f"{field} (DATEV {what}) must be a whole number from {low} to {high}.",

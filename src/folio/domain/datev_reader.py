@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value, is_digits
 from folio.domain.errors import InvalidInput
 from folio.domain.text import check_text
 
@@ -86,7 +86,7 @@ def category_of(text: str) -> int | None:
     Kreditoren, ...), None when line 1 does not say."""
     first = next(rows_of(text.lstrip("\ufeff")), None)
     field = first[1][2].strip() if first is not None and len(first[1]) > 2 else ""
-    return int(field) if is_digits(field) else None
+    return digits_value(field)
 
 
 def rows_of(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -181,7 +181,7 @@ def read_header(fields: list[str]) -> ExtfHeader:
         consultant_number=at(10),
         client_number=at(11),
         fiscal_year_start=start,
-        account_length=int(length) if is_digits(length) else 4,
+        account_length=4 if (given := digits_value(length)) is None else given,
         date_from=_yyyymmdd(at(14), "Datum vom"),
         date_to=_yyyymmdd(at(15), "Datum bis"),
         currency=at(21) or "EUR",

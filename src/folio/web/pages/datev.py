@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from folio.api.downloads import spooled_download
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError, InvalidInput
 from folio.service import books, datev_export, datev_import, fiscal_years
 from folio.web.app import redirect, render
@@ -57,11 +57,12 @@ def show(request: Request, book_id: str, me: Signed) -> Response:
 def download(request: Request, book_id: str, me: Signed, year: str = "") -> Response:
     me.need("reports:read")
     try:
-        if not is_digits(year):
+        chosen = digits_value(year)
+        if chosen is None:
             raise InvalidInput("Choose a fiscal year.", {"field": "year"})
         return spooled_download(
             me.read,
-            lambda uow, out: datev_export.export_year(uow, book_id, int(year), out),
+            lambda uow, out: datev_export.export_year(uow, book_id, chosen, out),
             "application/zip",
             f"DATEV_{book_id}_{year}.zip",
         )

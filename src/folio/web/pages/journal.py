@@ -11,7 +11,7 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError, InvalidEntry
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Side
@@ -63,7 +63,7 @@ def _page(
     filters = _filters(request)
     filter_problems = Problems()
     after_text = request.query_params.get("after", "")
-    after = int(after_text) if is_digits(after_text) else None
+    after = digits_value(after_text)
     try:
         date_from = parse_optional_day(filters["from"], field_name="from")
         date_to = parse_optional_day(filters["to"], field_name="to")

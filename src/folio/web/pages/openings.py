@@ -19,7 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from folio.domain.books import Book
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value, is_digits
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.journal import PostingMode
 from folio.domain.ledgers import Ledger
@@ -205,7 +205,7 @@ def _typed_rows(form: FormData) -> list[GridRow]:
         line = lines[position] if position < len(lines) else ""
         rows.append(
             GridRow(
-                index=int(line) if is_digits(line) else position + 1,
+                index=position + 1 if (typed := digits_value(line)) is None else typed,
                 ref=ref,
                 number=numbers[position] if position < len(numbers) else None,
                 name=names[position] if position < len(names) else "",

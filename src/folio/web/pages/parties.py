@@ -12,7 +12,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.parties import PartyKind
 from folio.service import open_item_files, open_items, parties
@@ -67,13 +67,13 @@ def create(request: Request, book_id: str, me: Signed, form: Posted) -> Response
     try:
         if values["kind"] not in KINDS:
             raise InvalidInput("Choose customer or supplier.", {"field": "kind"})
-        terms = values["terms"] or "0"
-        if not is_digits(terms):
+        terms = digits_value(values["terms"] or "0")
+        if terms is None:
             raise InvalidInput("Payment terms are a number of days.",
                                {"field": "payment_terms_days"})  # fmt: skip
         command = parties.PartyCreate(
             PartyKind(values["kind"]), values["name"], values["number"] or None,
-            values["tax_id"] or None, None, int(terms),
+            values["tax_id"] or None, None, terms,
         )  # fmt: skip
         me.write(lambda uow: parties.create_party(uow, book_id, command, me.actor))
     except FolioError as exc:

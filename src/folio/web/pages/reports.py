@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from starlette.responses import Response
 
-from folio.domain.digits import is_digits
+from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError, InvalidInput, NotFound
 from folio.domain.fiscal_years import fiscal_year
 from folio.domain.ledgers import subtype_label, total_label, type_label
@@ -51,9 +51,10 @@ def _params(request: Request) -> dict[str, str]:
 def _year(text: str) -> int | None:
     if not text:
         return None
-    if not is_digits(text):
+    year = digits_value(text)
+    if year is None:
         raise InvalidInput(f"“{text}” is not a fiscal year.", {"field": "year"})
-    return int(text)
+    return year
 
 
 def _build(me: Viewer, book_id: str, kind: str, params: dict[str, str]) -> Report:
