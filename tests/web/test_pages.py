@@ -6,8 +6,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from sqlalchemy.exc import DataError
 
 from folio.domain.errors import InvalidAmount
+from folio.service import parties
 from folio.web.charts import Bar, Segment, composition, income_bars
 from folio.web.forms import parse_amount
 from tests.web.conftest import Ui
@@ -229,3 +231,19 @@ def test_a_number_of_thousands_of_digits_is_refused_not_a_500(ui: Ui) -> None:
         "number": ["1800", "2000"],
     }  # fmt: skip
     assert ui.post(f"{base}/opening-balances/set", grid).status_code == 303
+
+
+def test_a_value_the_database_cannot_hold_is_a_refusal_not_a_500(
+    ui: Ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database's refusal of a value (too long for its column) reaches the page as the API
+    answers it, 422, for whatever the services did not check themselves."""
+    book_id = ui.create_book()
+
+    def too_long(*_args: object, **_kwargs: object) -> None:
+        raise DataError("INSERT INTO parties ...", {}, ValueError("value too long"))
+
+    monkeypatch.setattr(parties, "create_party", too_long)
+    refused = ui.post(f"/ui/books/{book_id}/parties", {"kind": "customer", "name": "Alpha AG"})
+    assert refused.status_code == 422
+    assert "cannot be stored" in refused.text and "Alpha AG" not in refused.text

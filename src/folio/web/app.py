@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -184,6 +185,18 @@ def install_errors(ui: FastAPI) -> None:
             _error_page, request, error.status_code, "Refused", str(error.detail)
         )
 
+    async def unstorable(request: Request, error: Exception) -> Response:
+        # As the API answers it (api/errors.py): a value the database cannot hold is the
+        # typist's to change, not a failure of the page. The services check what they know
+        # of; this is for what they do not.
+        return await run_in_threadpool(
+            _error_page,
+            request,
+            422,
+            "Refused",
+            "A value cannot be stored: it is too long for its field. Shorten it and try again.",
+        )
+
     async def invalid(request: Request, error: Exception) -> Response:
         return await run_in_threadpool(
             _error_page,
@@ -197,6 +210,7 @@ def install_errors(ui: FastAPI) -> None:
     ui.add_exception_handler(FolioError, folio_error)
     ui.add_exception_handler(HTTPException, http_error)
     ui.add_exception_handler(RequestValidationError, invalid)
+    ui.add_exception_handler(DataError, unstorable)
 
 
 def create_ui(parent: FastAPI) -> FastAPI:
