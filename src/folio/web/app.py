@@ -194,7 +194,8 @@ def install_errors(ui: FastAPI) -> None:
             request,
             422,
             "Refused",
-            "A value cannot be stored: it is too long for its field. Shorten it and try again.",
+            "A value cannot be stored: it is too long or too large for its field. Change it and "
+            "try again.",
         )
 
     async def invalid(request: Request, error: Exception) -> Response:
