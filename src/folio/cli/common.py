@@ -21,6 +21,10 @@ from folio.store.database import database_url
 T = TypeVar("T")
 # How Python reads an argument's byte that is not UTF-8 (surrogateescape): U+DC80 to U+DCFF.
 _UNDECODED = re.compile("U\\+DC[89A-F][0-9A-F]")
+_UTF8_HINT = (
+    "the terminal or file sent the text in another encoding (a Latin-1 'ü' is the byte \\xfc). "
+    "Set a UTF-8 locale (LANG=C.UTF-8) or convert the text to UTF-8; nothing was changed."
+)
 # Messages are not wrapped (the terminal wraps them; a path or an id stays whole, and what
 # a script captures is one line); tables size themselves (print_table).
 console = Console(soft_wrap=True)
@@ -72,11 +76,7 @@ def user_errors() -> Iterator[None]:
             err_console.print(exc.data)
         character = exc.data.get("character") if isinstance(exc.data, dict) else None
         if isinstance(character, str) and _UNDECODED.fullmatch(character):
-            err_console.print(
-                "A byte that is not UTF-8 reads as U+DC80 to U+DCFF: the terminal or file sent "
-                "the text in another encoding (a Latin-1 'ü' is the byte \\xfc). Set a UTF-8 "
-                "locale (LANG=C.UTF-8) or convert the text to UTF-8; nothing was changed."
-            )
+            err_console.print(f"A byte that is not UTF-8 reads as U+DC80 to U+DCFF: {_UTF8_HINT}")
         raise typer.Exit(1) from exc
     except UnicodeEncodeError as exc:
         if "surrogates" not in exc.reason:
@@ -91,11 +91,7 @@ def not_utf8(text: str) -> str:
     """Why `text` (read with surrogateescape, as Python reads arguments) cannot be stored."""
     raw = text.encode("utf-8", "surrogateescape")
     shown = raw.decode("utf-8", "backslashreplace")
-    return (
-        f"'{shown}' is not UTF-8 text: the terminal or file sent it in another encoding (a "
-        "Latin-1 'ü' is the byte \\xfc). Set a UTF-8 locale (LANG=C.UTF-8) or convert the text "
-        "to UTF-8; nothing was changed."
-    )
+    return f"'{shown}' is not UTF-8 text: {_UTF8_HINT}"
 
 
 def run(fn: Callable[[], T]) -> T:

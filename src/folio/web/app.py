@@ -8,6 +8,7 @@ JSON envelopes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -185,27 +186,24 @@ def install_errors(ui: FastAPI) -> None:
             _error_page, request, error.status_code, "Refused", str(error.detail)
         )
 
-    async def unstorable(request: Request, error: Exception) -> Response:
-        # As the API answers it (api/errors.py): a value the database cannot hold is the
-        # typist's to change, not a failure of the page. The services check what they know
-        # of; this is for what they do not.
-        return await run_in_threadpool(
-            _error_page,
-            request,
-            422,
-            "Refused",
-            "A value cannot be stored: it is too long or too large for its field. Change it and "
-            "try again.",
-        )
+    def fixed(status: int, title: str, message: str) -> Callable[..., Awaitable[Response]]:
+        """A handler that answers every error of its kind with the same page."""
 
-    async def invalid(request: Request, error: Exception) -> Response:
-        return await run_in_threadpool(
-            _error_page,
-            request,
-            400,
-            "Not understood",
-            "The request had a value Folio cannot read.",
-        )
+        async def page(request: Request, _error: Exception) -> Response:
+            return await run_in_threadpool(_error_page, request, status, title, message)
+
+        return page
+
+    invalid = fixed(400, "Not understood", "The request had a value Folio cannot read.")
+    # As the API answers it (api/errors.py): a value the database cannot hold is the typist's
+    # to change, not a failure of the page. The services check what they know of; this is for
+    # what they do not.
+    unstorable = fixed(
+        422,
+        "Refused",
+        "A value cannot be stored: it is too long or too large for its field. Change it and "
+        "try again.",
+    )
 
     ui.add_exception_handler(SignInRequired, sign_in)
     ui.add_exception_handler(FolioError, folio_error)
