@@ -80,6 +80,12 @@ def test_an_argument_that_is_not_utf8_is_refused_with_what_to_do(db_url: str, fo
     assert "a Latin-1 'ü' is the byte \\xfc" in result.output
     assert "LANG=C.UTF-8" in result.output
     assert fo.read(list_books) == []
+    # Text that is only looked up (a book id) reaches the driver, which cannot encode it: the
+    # command names the text itself and says the same.
+    looked_up = runner.invoke(app, ["verify", f"bk_{name}", "-d", db_url])
+    assert looked_up.exit_code == 1, looked_up.output
+    assert "INVALID_INPUT: 'bk_M\\xfcller GmbH' is not UTF-8 text" in looked_up.output
+    assert "LANG=C.UTF-8" in looked_up.output
 
 
 def test_verify_passes_then_reports_a_tampered_row(db_url: str, fo: Folio, engine: Engine) -> None:
