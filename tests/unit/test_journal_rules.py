@@ -148,3 +148,16 @@ def test_line_problems_are_reported_in_line_order() -> None:
     with pytest.raises(UnbalancedEntry) as totals:
         validate_lines([LineDraft("a", D, 7), LineDraft("b", C, 3), LineDraft("c", D, 1)])
     assert totals.value.data == {"total_debit": 8, "total_credit": 3}  # type: ignore[attr-defined]
+
+
+def test_a_line_cannot_change_between_its_check_and_its_write() -> None:
+    """Lines to post are checked, then hashed and written: neither a draft nor a caller's line
+    can be changed in between (named tuples since session 12, frozen dataclasses before)."""
+    from folio.service.journal import LineInput
+
+    draft = LineDraft("a", D, 10)
+    line = LineInput(D, 10, ledger_id="a")
+    for value, field in ((draft, "amount"), (line, "amount"), (draft, "ledger_id")):
+        with pytest.raises(AttributeError):
+            setattr(value, field, 11)
+    assert draft.amount == 10 and line.amount == 10 and draft.ledger_id == "a"
