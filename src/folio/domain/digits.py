@@ -13,10 +13,13 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def digits_value(text: str, max_digits: int = 18) -> int | None:
+MAX_DIGITS = 18  # no number Folio reads has more; 18 digits always fit a 64-bit column
+
+
+def digits_value(text: str) -> int | None:
     """The number `text` writes in ASCII digits, or None when it is no such run or is longer
-    than `max_digits`: Python's `int()` refuses more than 4,300 digits (a 500 where a form
-    took them), and no number Folio reads has more than 18."""
-    if len(text) > max_digits or not is_digits(text):
+    than MAX_DIGITS: Python's `int()` refuses more than 4,300 digits (a 500 where a form took
+    them)."""
+    if len(text) > MAX_DIGITS or not is_digits(text):
         return None
     return int(text)
