@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.exc import DataError
 
 from folio.api import errors
 from folio.api.app import create_app
@@ -82,6 +83,26 @@ def test_unexpected_errors_are_500_envelopes(
     assert "a bug" not in response.text
     assert response.headers["X-Request-ID"] == "bug-1"
     assert "unexpected error" in caplog.text
+
+
+def test_a_value_the_database_refuses_is_the_callers_to_change(
+    admin: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What no service checked and the database refused (too long for its column): 422, worded
+    as the web words it; text Folio does not store never gets this far (`domain.text`)."""
+
+    def too_long(*_args: Any, **_kwargs: Any) -> Any:
+        raise DataError("INSERT INTO books ...", {}, ValueError("value too long"))
+
+    monkeypatch.setattr(books, "create_book", too_long)
+    response = admin.post(
+        "/v1/books", json={"name": "Acme", "currency": "EUR", "entries_start": "2025-01-01"}
+    )
+    assert envelope_of(response) == (422, "INVALID_INPUT")
+    assert response.json()["error"] == (
+        "A value cannot be stored: it is too long or too large for its field."
+    )
+    assert admin.get("/v1/books").json()["data"] == []
 
 
 def test_a_nul_character_is_refused_alike_on_both_engines(admin: httpx.Client) -> None:

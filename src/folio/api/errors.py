@@ -220,17 +220,22 @@ def http_error_response(error: HTTPException) -> Response:
     return envelope(error.status_code, code, message, None, dict(error.headers or {}) or None)
 
 
+# A value the database refused that no service checked: the API and the web say it alike.
+UNSTORABLE = "A value cannot be stored: it is too long or too large for its field."
+
+
 def unexpected_response(error: Exception, path: str = "") -> Response:
     """The database being unreachable is a 503; anything else is a bug: logged, then 500.
 
-    Two database refusals are the caller's: a value the column cannot hold (a NUL character,
-    too long) is invalid input, and a unique key lost to a concurrent request is a conflict.
+    Two database refusals are the caller's: a value the column cannot hold (too long, too
+    large; text Folio does not store never gets this far, `domain.text`) is invalid input,
+    and a unique key lost to a concurrent request is a conflict.
     """
     if isinstance(error, DataError):
         return envelope(
             overridden_status(path, ["INVALID_INPUT"]) or 422,
             "INVALID_INPUT",
-            "A value cannot be stored (too long, or a NUL character).",
+            UNSTORABLE,
         )
     if isinstance(error, IntegrityError):
         log.warning("integrity error: %s", error)

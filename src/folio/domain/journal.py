@@ -17,6 +17,9 @@ from folio.domain.ledgers import Side
 from folio.domain.text import check_text, check_tree
 
 MAX_DESCRIPTION = 512
+# An entry's metadata nests at most this deep. The hash's JSON writer (orjson) stops at 255
+# levels, PostgreSQL's jsonb and Python's recursion soon after; no bookkeeping needs a tenth.
+METADATA_LEVELS = 32
 GENESIS_HASH = "0" * 64
 
 
@@ -98,6 +101,44 @@ def check_description(description: str | None, *, field_name: str = "description
             {"field": field_name, "max_length": MAX_DESCRIPTION},
         )
     check_text(description, field_name)
+
+
+def metadata_too_deep(metadata: Any, path: str = "metadata") -> str | None:
+    """The path of the first object or array in `metadata` nested more than `METADATA_LEVELS`
+    deep (the metadata itself is level 1), or None. A loop, not recursion: the value may be as
+    deep as a JSON reader allows, which is deeper than Python's recursion limit."""
+    stack: list[tuple[Any, str, int]] = [(metadata, path, 1)]
+    while stack:
+        value, where, level = stack.pop()
+        if isinstance(value, dict):
+            children: Any = ((f"{where}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list | tuple):
+            children = ((f"{where}[{index}]", item) for index, item in enumerate(value))
+        else:
+            continue
+        if level > METADATA_LEVELS:
+            return where
+        stack.extend((item, inner, level + 1) for inner, item in children)
+    return None
+
+
+def metadata_depth_message(where: str, field_name: str = "metadata") -> str:
+    return (
+        f"{where} is an object or array at level {METADATA_LEVELS + 1} of {field_name}; "
+        f"metadata nests at most {METADATA_LEVELS} levels deep."
+    )
+
+
+def check_metadata(metadata: dict[str, Any], field_name: str = "metadata") -> None:
+    """An entry's metadata is JSON Folio can hash and store: nested at most `METADATA_LEVELS`
+    deep, and text Folio stores (`domain.text`), each refusal naming where it stands."""
+    where = metadata_too_deep(metadata, field_name)
+    if where is not None:
+        raise InvalidInput(
+            metadata_depth_message(where, field_name),
+            {"field": where, "max_levels": METADATA_LEVELS},
+        )
+    check_tree(metadata, field_name)
 
 
 def validate_lines(lines: Sequence[LineDraft]) -> None:

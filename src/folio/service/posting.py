@@ -32,6 +32,7 @@ from folio.domain.journal import (
     EntryKind,
     Line,
     check_description,
+    check_metadata,
     entry_hash,
     hash_header,
     hash_line,
@@ -40,7 +41,7 @@ from folio.domain.journal import (
 from folio.domain.ledgers import Ledger, Side
 from folio.domain.money import format_minor
 from folio.domain.periods import PeriodStatus, period_of
-from folio.domain.text import check_text, check_tree
+from folio.domain.text import check_text
 from folio.service.runner import Actor
 from folio.store.journal_writers import EntryRow, JournalWrite, LineRow
 from folio.store.types import utcnow
@@ -86,7 +87,7 @@ def check_drafts(
         check_description(draft.description)
         check_text(draft.external_reference, _where(index, many, "external_reference"))
         if draft.metadata:
-            check_tree(draft.metadata, _where(index, many, "metadata"))
+            check_metadata(draft.metadata, _where(index, many, "metadata"))
         if draft.date < book.entries_start:
             raise BeforeEntriesStart(
                 f"{draft.date} is before the book's entries start {book.entries_start}.",

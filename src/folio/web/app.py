@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from folio import __version__
+from folio.api.errors import UNSTORABLE
 from folio.domain.errors import FolioError, InsufficientScope, NotFound
 from folio.web import PREFIX
 from folio.web.forms import explain, grouped, money, plain
@@ -201,8 +202,7 @@ def install_errors(ui: FastAPI) -> None:
     unstorable = fixed(
         422,
         "Refused",
-        "A value cannot be stored: it is too long or too large for its field. Change it and "
-        "try again.",
+        f"{UNSTORABLE} Change it and try again.",
     )
 
     ui.add_exception_handler(SignInRequired, sign_in)

@@ -10,7 +10,13 @@ from pydantic_core import PydanticCustomError
 
 from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
-from folio.domain.journal import Entry, EntryKind, PostingMode
+from folio.domain.journal import (
+    Entry,
+    EntryKind,
+    PostingMode,
+    metadata_depth_message,
+    metadata_too_deep,
+)
 from folio.domain.ledgers import Side
 from folio.domain.money import format_minor, parse_minor, plain_minor
 from folio.service import journal
@@ -90,7 +96,12 @@ class EntryCreate(Input):
     @field_validator("metadata", mode="before")
     @classmethod
     def _no_decimals(cls, value: object) -> object:
-        """A decimal would come back as a float from JSON storage: say so, by its key."""
+        """A decimal would come back as a float from JSON storage: say so, by its key. Depth
+        first, as the domain counts it: pydantic's own limit (about 250 levels) would name
+        every key on the way down as `dict`."""
+        too_deep = metadata_too_deep(value)
+        if too_deep is not None:
+            raise PydanticCustomError("metadata_depth", metadata_depth_message(too_deep))
         where = _decimal_in(value, "metadata")
         if where is not None:
             path, number = where
