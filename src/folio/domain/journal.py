@@ -14,6 +14,7 @@ import orjson
 
 from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
 from folio.domain.ledgers import Side
+from folio.domain.money import check_minor
 from folio.domain.text import check_text, check_tree
 
 MAX_DESCRIPTION = 512
@@ -149,6 +150,8 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
         )
     debits = credits = 0
     for index, line in enumerate(lines):
+        if type(line.amount) is not int:
+            check_minor(line.amount, f"lines[{index}].amount")
         if line.amount <= 0:
             raise InvalidEntry(
                 f"lines[{index}]: the amount must be greater than zero.",
@@ -162,6 +165,11 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
             debits += line.amount
         elif line.side is Side.CREDIT:
             credits += line.amount
+        else:
+            raise InvalidEntry(
+                f"lines[{index}].side must be Side.DEBIT or Side.CREDIT, not {line.side!r}.",
+                {"field": f"lines[{index}].side", "index": index},
+            )
     if debits == 0 or credits == 0:
         raise InvalidEntry(
             "A journal entry needs at least one debit line and one credit line.",

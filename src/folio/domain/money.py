@@ -81,6 +81,18 @@ def plain_minor(value: object, exponent: int) -> int | None:
     return int(whole) * _POWERS[exponent] + int(fraction) * _POWERS[exponent - len(fraction)]
 
 
+def check_minor(value: object, field: str = "amount") -> None:
+    """An amount a program hands the library: an `int` of minor units (1050 for 10.50 EUR).
+    Not a float (inexact; SQLite would store 1.5 as it is), not a `bool` (an int to Python: True
+    would book 1), not a `Decimal` or text (written amounts are `parse_minor`'s)."""
+    if type(value) is not int:
+        raise InvalidAmount(
+            f"{field} must be an int of minor units (1050 for 10.50), not {value!r} "
+            f"({type(value).__name__}); read written amounts with folio.domain.money.parse_minor.",
+            {"field": field, "value": repr(value)},
+        )
+
+
 def parse_minor(value: object, exponent: int, *, field: str = "amount") -> int:
     """Parse a JSON number or decimal string into exact minor units.
 

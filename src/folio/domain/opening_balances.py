@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from folio.domain.errors import InvalidInput
+from folio.domain.errors import InvalidAmount, InvalidInput
 from folio.domain.ledgers import Ledger, Role
+from folio.domain.money import check_minor
 
 # The order in which row problems are reported as the error of a whole request.
 ROW_CODES = ("INVALID_BALANCE_ENTRY", "ACCOUNTS_NOT_FOUND", "ACCOUNT_TYPE_NOT_ALLOWED")
@@ -97,6 +98,12 @@ def amount_problems(rows: Sequence[SetRow]) -> list[RowProblem]:
     problems = []
     for row in rows:
         reason = None
+        try:  # a library caller's row; files and bodies are read by parse_minor
+            check_minor(row.debit, "debit")
+            check_minor(row.credit, "credit")
+        except InvalidAmount as exc:
+            problems.append(row_problem(row, "INVALID_BALANCE_ENTRY", exc.message))
+            continue
         if row.debit < 0 or row.credit < 0:
             reason = "amounts cannot be negative; put a negative balance on the other side"
         elif row.debit > 0 and row.credit > 0:

@@ -166,17 +166,15 @@ def _all_pass(book: Book, ledgers: dict[str, Ledger], drafts: list[EntryDraft]) 
     """Whether every draft passes every rule, checked at once (the common case): no ledger
     can overflow even if the whole batch landed on it, and `check_drafts` finds nothing.
     False sends the batch through the check entry by entry, which names each problem."""
-    whole = sum(line.amount for draft in drafts for line in draft.lines)
-    if any(
-        max(ledger.debits_posted, ledger.credits_posted) + whole > MAX_TOTAL
-        for ledger in ledgers.values()
-    ):
-        return False
-    try:
+    try:  # first: it refuses an amount that is no int, which the sum could not add
         check_drafts(book, drafts, ledgers, allow_archived=False, first_index=0, many=True)
     except FolioError:
         return False
-    return True
+    whole = sum(line.amount for draft in drafts for line in draft.lines)
+    return all(
+        max(ledger.debits_posted, ledger.credits_posted) + whole <= MAX_TOTAL
+        for ledger in ledgers.values()
+    )
 
 
 def _problem(index: int, error: FolioError) -> dict[str, object]:

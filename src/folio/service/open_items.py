@@ -31,6 +31,7 @@ from folio.domain.errors import (
 from folio.domain.ids import new_id
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft, check_description
 from folio.domain.ledgers import Ledger, Role, Side
+from folio.domain.money import check_minor
 from folio.domain.opening_balances import OwnerSource, RowProblem, label
 from folio.domain.parties import OpenItem, PartyKind, check_document_number
 from folio.service.journal import record_reversals, reversal_draft
@@ -123,6 +124,7 @@ def add_open_items(
         try:
             document = check_document_number(item.document_number)
             check_description(item.description)
+            check_minor(item.amount)  # a library caller's; files are read by parse_minor
         except InvalidInput as exc:
             refuse(item, exc.message, str(exc.data["field"]))
             continue

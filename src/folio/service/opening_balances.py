@@ -27,7 +27,7 @@ from folio.domain.errors import (
 )
 from folio.domain.journal import EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, Side
-from folio.domain.money import format_minor
+from folio.domain.money import check_minor, format_minor
 from folio.domain.opening_balances import (
     OwnerSource,
     RowProblem,
@@ -107,6 +107,7 @@ def set_ledger_opening(
     Reverses the live per-ledger entry, if any, and posts one for the full new amount, both
     dated the opening date; posts nothing when the amount is unchanged; 0 only reverses.
     """
+    check_minor(amount)
     locked = lock_book(uow, book_id)
     book = locked[0]
     ledger = get_ledger(uow, book_id, ledger_id)
@@ -309,8 +310,10 @@ def _book_opening_set(
             "balances must contain at least one row with a debit or credit.", {"field": "balances"}
         )
     check = _SetCheck(uow, book, rows)
-    total_debit = sum(row.debit for row in rows)  # a skipped row is zero on both sides
-    total_credit = sum(row.credit for row in rows)
+    # A skipped row is zero on both sides; a row with an amount that is no int is a problem
+    # already (and may not add up at all: a library caller's text).
+    total_debit = sum(row.debit for row in rows if row.index not in check.bad)
+    total_credit = sum(row.credit for row in rows if row.index not in check.bad)
     owners = {owner.ledger_id: owner for owner in uow.openings.live(book_id)}
     sets = sorted({o.intent_id for o in owners.values() if o.source is OwnerSource.SET})
     opening = book.entries_start
