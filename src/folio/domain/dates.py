@@ -58,7 +58,13 @@ def read_day(text: str) -> date:
 
 
 def check_day(day: date, field: str) -> date:
-    """`day` if Folio can compute with it; otherwise INVALID_INPUT naming `field`."""
+    """`day` if Folio can compute with it; otherwise INVALID_INPUT naming `field`. A library
+    caller's datetime (a date to Python) or text is no day."""
+    if type(day) is not date:
+        raise InvalidInput(
+            f"{field} must be a datetime.date, not {day!r} ({type(day).__name__}).",
+            {"field": field, "value": repr(day)},
+        )
     problem = day_problem(day)
     if problem:
         raise InvalidInput(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -96,12 +97,39 @@ class EntryDraft:
 
 
 def check_description(description: str | None, *, field_name: str = "description") -> None:
+    check_text(description, field_name)
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
             f"{field_name} is longer than {MAX_DESCRIPTION} characters.",
             {"field": field_name, "max_length": MAX_DESCRIPTION},
         )
-    check_text(description, field_name)
+
+
+# What JSON holds, as Python reads it; a float only finite (NaN and Infinity are no JSON).
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def metadata_problem(metadata: Any, field_name: str = "metadata") -> tuple[str, str] | None:
+    """(where, what) of the first thing in `metadata` that is no JSON a program can read back:
+    a key that is no text, a value that is no JSON value (a date, a Decimal, a set), a float
+    that is not finite; or None. Depth is `metadata_too_deep`'s."""
+    if not isinstance(metadata, dict):
+        return field_name, f"{field_name} must be a dict, not {type(metadata).__name__}"
+    stack: list[tuple[Any, str]] = [(metadata, field_name)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return where, f"{where} has the key {key!r}; metadata keys are text"
+                stack.append((item, f"{where}.{key}"))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
+        elif not isinstance(value, _JSON_SCALARS):
+            return where, f"{where} is {value!r}, which is no JSON value ({type(value).__name__})"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return where, f"{where} is {value!r}; JSON numbers are finite"
+    return None
 
 
 def metadata_too_deep(metadata: Any, path: str = "metadata") -> str | None:
@@ -139,6 +167,9 @@ def check_metadata(metadata: dict[str, Any], field_name: str = "metadata") -> No
             metadata_depth_message(where, field_name),
             {"field": where, "max_levels": METADATA_LEVELS},
         )
+    problem = metadata_problem(metadata, field_name)
+    if problem is not None:
+        raise InvalidInput(f"{problem[1]}.", {"field": problem[0]})
     check_tree(metadata, field_name)
 
 
@@ -160,6 +191,13 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
         if line.description is not None:  # the field's name only when there is one to check
             check_description(line.description, field_name=f"lines[{index}].description")
         if line.tags:
+            if not isinstance(line.tags, tuple | list) or not all(
+                isinstance(tag, str) for tag in line.tags
+            ):
+                raise InvalidInput(
+                    f"lines[{index}].tags must be a tuple of texts, not {line.tags!r}.",
+                    {"field": f"lines[{index}].tags"},
+                )
             check_tree(line.tags, f"lines[{index}].tags")
         if line.side is Side.DEBIT:
             debits += line.amount

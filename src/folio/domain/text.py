@@ -18,7 +18,15 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def check_text(value: str | None, field: str) -> None:
-    """Refuse `value` if Folio cannot store it, naming `field` and the `character` (`U+0000`)."""
+    """Refuse `value` if Folio cannot store it, naming `field` and the `character` (`U+0000`),
+    or if it is no text at all (a library caller's number)."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"{field} must be text (str), not {value!r} ({type(value).__name__}).",
+            {"field": field, "value": repr(value)},
+        )
     if not value:
         return
     found = _UNSTORABLE.search(value)

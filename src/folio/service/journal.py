@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from folio.domain.books import Book
+from folio.domain.dates import check_day
 from folio.domain.errors import (
     AlreadyReversed,
     AmountOverflow,
@@ -26,6 +27,7 @@ from folio.domain.journal import (
     LineDraft,
     PostingMode,
     check_description,
+    check_metadata,
     mirror,
 )
 from folio.domain.ledgers import Ledger, Side
@@ -168,7 +170,10 @@ def manual_draft(
 ) -> EntryDraft:
     """A caller's entry as a draft: its description checked, its lines' ledgers, parties and
     items resolved (`by_number`: ledger ids already looked up by number)."""
+    check_day(command.date, "date")  # before anything compares it
     check_description(command.description)
+    if not isinstance(command.metadata, dict):
+        check_metadata(command.metadata)  # raises: metadata is a dict
     return EntryDraft(
         command.date,
         resolve_lines(uow, book_id, command.lines, by_number),

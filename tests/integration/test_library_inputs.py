@@ -1,13 +1,17 @@
-"""Amounts a program hands the library are ints of minor units, on both engines: a float, a
-bool, a Decimal or text is `InvalidAmount` (or its row's problem) naming the field, and
-nothing is booked. Before, `1.5` was booked as it was (SQLite stored the REAL 1.5 and the
-ledger's totals became fractional), `True` was booked as 1 and broke `verify`, and a Decimal
-or text ended in a TypeError from the hash or a comparison."""
+"""What a program hands the library is checked as the API's schema checks a body, on both
+engines: each value of the wrong kind is refused naming its field, and nothing is booked.
+
+Amounts are ints of minor units: before, `1.5` was booked as it was (SQLite stored the REAL 1.5
+and the ledger's totals became fractional), `True` was booked as 1 and broke `verify`, and a
+Decimal or text ended in a TypeError from the hash or a comparison. Likewise a datetime or text
+as an entry's date, a number as a description, tags written as one string (booked as one tag
+per letter), metadata that is no JSON (NaN was booked; a date or Decimal ended in a
+TypeError)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +21,7 @@ from folio.domain.errors import (
     InvalidAmount,
     InvalidBalanceEntry,
     InvalidEntry,
+    InvalidInput,
     OpenItemProblems,
 )
 from folio.domain.ledgers import Side
@@ -103,3 +108,52 @@ def test_a_side_that_is_no_side_is_named(fo: Folio) -> None:
     assert info.value.data == {"field": "lines[0].side", "index": 0}
     assert fo.entries(book.id, limit=10) == []
     assert fo.post_entry(book.id, _entry(bank, sales, 100, 100)).journal_number == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "line", "field", "message"),
+    [
+        ({"date": datetime(2025, 3, 1, 12)}, {}, "date",
+         "date must be a datetime.date, not datetime.datetime(2025, 3, 1, 12, 0) (datetime)."),
+        ({"date": "2025-03-01"}, {}, "date",
+         "date must be a datetime.date, not '2025-03-01' (str)."),
+        ({"description": 5}, {}, "description", "description must be text (str), not 5 (int)."),
+        ({"external_reference": 5}, {}, "external_reference",
+         "external_reference must be text (str), not 5 (int)."),
+        ({}, {"description": 5}, "lines[1].description",
+         "lines[1].description must be text (str), not 5 (int)."),
+        ({}, {"tags": "abc"}, "lines[1].tags",
+         "lines[1].tags must be a tuple of texts, not 'abc'."),
+        ({}, {"tags": (1, 2)}, "lines[1].tags",
+         "lines[1].tags must be a tuple of texts, not (1, 2)."),
+        ({"metadata": [1]}, {}, "metadata", "metadata must be a dict, not list."),
+        ({"metadata": {1: "x"}}, {}, "metadata", "metadata has the key 1; metadata keys are text."),
+        ({"metadata": {"a": [{"d": date(2025, 1, 1)}]}}, {}, "metadata.a[0].d",
+         "metadata.a[0].d is datetime.date(2025, 1, 1), which is no JSON value (date)."),
+        ({"metadata": {"d": Decimal("1.5")}}, {}, "metadata.d",
+         "metadata.d is Decimal('1.5'), which is no JSON value (Decimal)."),
+        ({"metadata": {"d": float("nan")}}, {}, "metadata.d",
+         "metadata.d is nan; JSON numbers are finite."),
+    ],
+)  # fmt: skip
+def test_an_entry_with_a_value_of_the_wrong_kind_is_refused_by_its_field(
+    fo: Folio, fields: dict[str, object], line: dict[str, object], field: str, message: str
+) -> None:
+    book = make_book(fo)
+    make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
+    bank, sales = (fo.ledger_by_number(book.id, n).id for n in ("1000", "4000"))
+    lines = [LineInput(Side.DEBIT, 100, bank), LineInput(Side.CREDIT, 100, sales, **line)]  # type: ignore[arg-type]
+    command = EntryCreate(**({"date": date(2025, 3, 1), "lines": lines} | fields))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput) as info:
+        fo.post_entry(book.id, command)
+    assert (info.value.message, info.value.data["field"]) == (message, field)
+    good = _entry(bank, sales, 100, 100)
+    with pytest.raises(BatchRejected) as batch:
+        fo.post_entries(book.id, [good, command])
+    [problem] = batch.value.data["errors"]
+    assert (problem["index"], problem["field"]) == (1, f"entries[1].{field}")
+    result = fo.post_entries(book.id, [good, command], atomic=False)
+    assert (result.succeeded, result.failed) == (1, 1)
+    assert [e.journal_number for e in fo.entries(book.id, limit=10)] == [1]
+    assert fo.balance(book.id, bank).debits == 100
+    assert fo.verify(book.id).ok
