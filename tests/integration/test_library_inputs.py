@@ -20,16 +20,17 @@ from folio.domain.errors import (
     BatchRejected,
     InvalidAmount,
     InvalidBalanceEntry,
-    InvalidEntry,
     InvalidInput,
     OpenItemProblems,
 )
-from folio.domain.ledgers import Side
+from folio.domain.ledgers import LedgerType, Side
 from folio.domain.opening_balances import SetRow
 from folio.domain.parties import PartyKind
 from folio.service import open_items, parties
+from folio.service.books import BookCreate, list_books
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from folio.service.ledgers import LedgerCreate
 from folio.service.runner import SYSTEM
 from tests.builders import START, make_book, make_ledgers
 
@@ -102,10 +103,12 @@ def test_a_side_that_is_no_side_is_named(fo: Folio) -> None:
     make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
     bank, sales = (fo.ledger_by_number(book.id, n).id for n in ("1000", "4000"))
     lines = [LineInput("debit", 100, bank), LineInput(Side.CREDIT, 100, sales)]  # type: ignore[arg-type]
-    with pytest.raises(InvalidEntry) as info:
+    with pytest.raises(InvalidInput) as info:
         fo.post_entry(book.id, EntryCreate(date(2025, 3, 1), lines))
-    assert info.value.message == "lines[0].side must be Side.DEBIT or Side.CREDIT, not 'debit'."
-    assert info.value.data == {"field": "lines[0].side", "index": 0}
+    assert (
+        info.value.message == "lines[0].side must be one of Side.DEBIT, Side.CREDIT, not 'debit'."
+    )
+    assert info.value.data == {"field": "lines[0].side", "value": "'debit'"}
     assert fo.entries(book.id, limit=10) == []
     assert fo.post_entry(book.id, _entry(bank, sales, 100, 100)).journal_number == 1
 
@@ -157,3 +160,44 @@ def test_an_entry_with_a_value_of_the_wrong_kind_is_refused_by_its_field(
     assert [e.journal_number for e in fo.entries(book.id, limit=10)] == [1]
     assert fo.balance(book.id, bank).debits == 100
     assert fo.verify(book.id).ok
+
+
+def test_books_ledgers_and_years_refuse_values_of_the_wrong_kind(fo: Folio) -> None:
+    """Before: a ledger's type or normal balance given as text ended in an AttributeError, a
+    year as text in a TypeError, and a number as a book's name read "must not be empty"."""
+    book = make_book(fo)
+    calls: dict[tuple[str, str], Callable[[], object]] = {
+        ("name", "name must be text (str), not 5 (int)."): lambda: fo.create_book(
+            BookCreate(name=5, currency="EUR", entries_start=START)  # type: ignore[arg-type]
+        ),
+        (
+            "type",
+            "type must be one of LedgerType.ASSET, LedgerType.LIABILITY, LedgerType.EQUITY, "
+            "LedgerType.REVENUE, LedgerType.EXPENSE, not 'asset'.",
+        ): lambda: fo.create_ledger(
+            book.id,
+            LedgerCreate(name="Bank", type="asset", number="1200"),  # type: ignore[arg-type]
+        ),
+        (
+            "normal_balance",
+            "normal_balance must be one of Side.DEBIT, Side.CREDIT, not 'debit'.",
+        ): lambda: fo.create_ledger(
+            book.id,
+            LedgerCreate(
+                name="Bank",
+                type=LedgerType.ASSET,
+                number="1200",
+                normal_balance="debit",  # type: ignore[arg-type]
+            ),
+        ),
+        ("year", "year must be an int such as 2025, not '2025' (str)."): lambda: fo.close_year(
+            book.id,
+            "2025",  # type: ignore[arg-type]
+        ),
+    }
+    before = (fo.ledgers(book.id), len(fo.read(list_books)), fo.years(book.id))
+    for (field, message), call in calls.items():
+        with pytest.raises(InvalidInput) as info:
+            call()
+        assert (info.value.data["field"], info.value.message) == (field, message)
+    assert (fo.ledgers(book.id), len(fo.read(list_books)), fo.years(book.id)) == before

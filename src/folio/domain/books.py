@@ -61,12 +61,12 @@ def parse_fiscal_year_start(text: str) -> str:
 
 
 def check_name(name: str, *, field: str = "name", max_length: int = 200) -> str:
-    cleaned = name.strip() if isinstance(name, str) else ""
+    check_text(name, field)  # a library caller's number is no name
+    cleaned = name.strip() if name else ""
     if not cleaned:
         raise InvalidInput(f"{field} must not be empty.", {"field": field})
     if len(cleaned) > max_length:
         raise InvalidInput(f"{field} is longer than {max_length} characters.", {"field": field})
-    check_text(cleaned, field)
     return cleaned
 
 

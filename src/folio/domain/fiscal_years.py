@@ -56,6 +56,11 @@ LAST_YEAR = 9998  # the last fiscal year Folio computes with: its end lies befor
 
 def fiscal_year(book: Book, year: int) -> FiscalYear:
     """Fiscal year `year`, which must not begin before the book's first."""
+    if type(year) is not int:  # a library caller's "2025"
+        raise InvalidInput(
+            f"year must be an int such as 2025, not {year!r} ({type(year).__name__}).",
+            {"field": "year", "value": repr(year)},
+        )
     if year > LAST_YEAR:
         raise InvalidInput(
             f"Fiscal year {year} lies beyond the years Folio computes with (up to {LAST_YEAR}).",

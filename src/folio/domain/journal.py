@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
-from folio.domain.ledgers import Side
+from folio.domain.ledgers import Side, check_member
 from folio.domain.money import check_minor
 from folio.domain.text import check_text, check_tree
 
@@ -204,10 +204,7 @@ def validate_lines(lines: Sequence[LineDraft]) -> None:
         elif line.side is Side.CREDIT:
             credits += line.amount
         else:
-            raise InvalidEntry(
-                f"lines[{index}].side must be Side.DEBIT or Side.CREDIT, not {line.side!r}.",
-                {"field": f"lines[{index}].side", "index": index},
-            )
+            check_member(Side, line.side, f"lines[{index}].side")
     if debits == 0 or credits == 0:
         raise InvalidEntry(
             "A journal entry needs at least one debit line and one credit line.",

@@ -13,6 +13,7 @@ from folio.domain.ledgers import (
     Ledger,
     LedgerType,
     Side,
+    check_member,
     check_number,
     check_subtype,
     signed_balance,
@@ -81,6 +82,9 @@ def _check_number_free(uow: UnitOfWork, book_id: str, number: str | None) -> Non
 
 def create_ledger(uow: UnitOfWork, book_id: str, command: LedgerCreate, actor: Actor) -> Ledger:
     get_book(uow, book_id)
+    check_member(LedgerType, command.type, "type")
+    if command.normal_balance is not None:
+        check_member(Side, command.normal_balance, "normal_balance")
     number = check_number(command.number)
     subtype = check_subtype(command.type, command.subtype)
     check_description(command.description)
