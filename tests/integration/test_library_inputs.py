@@ -26,6 +26,7 @@ from folio.domain.errors import (
 from folio.domain.ledgers import LedgerType, Side
 from folio.domain.opening_balances import SetRow
 from folio.domain.parties import PartyKind
+from folio.domain.periods import PeriodStatus
 from folio.service import open_items, parties
 from folio.service.books import BookCreate, list_books
 from folio.service.facade import Folio
@@ -201,3 +202,84 @@ def test_books_ledgers_and_years_refuse_values_of_the_wrong_kind(fo: Folio) -> N
             call()
         assert (info.value.data["field"], info.value.message) == (field, message)
     assert (fo.ledgers(book.id), len(fo.read(list_books)), fo.years(book.id)) == before
+
+
+def test_reversals_periods_parties_items_and_balances_refuse_values_of_the_wrong_kind(
+    fo: Folio,
+) -> None:
+    """Before: a reversal's mode as text ("original_period") was read as the current period, a
+    period's action or a party's kind as text ended in an AttributeError, and dates as text in
+    TypeErrors (an open item's, a reversal's, a balance's as-of)."""
+    book = make_book(fo, chart="skr04")
+    bank, sales = (fo.ledger_by_number(book.id, n).id for n in ("1800", "4000"))
+    entry = fo.post_entry(book.id, _entry(bank, sales, 100, 100))
+    customer = fo.write(
+        lambda uow: parties.create_party(
+            uow, book.id, parties.PartyCreate(PartyKind.CUSTOMER, "Kunde"), SYSTEM
+        )
+    )
+
+    def item(**fields: object) -> Callable[[], object]:
+        values = {"document_date": START, "due_date": None} | fields
+        made = open_items.ItemInput(
+            1,
+            customer.id,
+            None,
+            "RE-1",
+            values["document_date"],
+            values["due_date"],
+            100,  # type: ignore[arg-type]
+        )
+        return lambda: fo.write(lambda uow: open_items.add_open_items(uow, book.id, [made], SYSTEM))
+
+    calls: dict[tuple[str, str], Callable[[], object]] = {
+        (
+            "posting_mode",
+            "posting_mode must be one of PostingMode.CURRENT_PERIOD, PostingMode.ORIGINAL_PERIOD, "
+            "not 'original_period'.",
+        ): lambda: fo.reverse_entry(book.id, entry.id, mode="original_period"),  # type: ignore[arg-type]
+        ("date", "date must be a datetime.date, not '2025-04-01' (str)."): lambda: fo.reverse_entry(
+            book.id, entry.id, on="2025-04-01"
+        ),  # type: ignore[arg-type]
+        (
+            "action",
+            "action must be one of PeriodAction.SOFT_LOCK, PeriodAction.REOPEN, "
+            "PeriodAction.LOCK, not 'lock'.",
+        ): lambda: fo.change_period(book.id, "2025-05", "lock"),  # type: ignore[arg-type]
+        (
+            "kind",
+            "kind must be one of PartyKind.CUSTOMER, PartyKind.SUPPLIER, not 'customer'.",
+        ): lambda: fo.write(
+            lambda uow: parties.create_party(
+                uow,
+                book.id,
+                parties.PartyCreate("customer", "K"),
+                SYSTEM,  # type: ignore[arg-type]
+            )
+        ),
+        ("as_of", "as_of must be a datetime.date, not '2025-03-01' (str)."): lambda: fo.balance(
+            book.id,
+            bank,
+            "2025-03-01",  # type: ignore[arg-type]
+        ),
+    }
+    for (field, message), call in calls.items():
+        with pytest.raises(InvalidInput) as info:
+            call()
+        assert (info.value.data["field"], info.value.message) == (field, message)
+    for fields, message in (
+        ({"document_date": "2024-12-01"}, "date must be a datetime.date, not '2024-12-01' (str)"),
+        ({"due_date": datetime(2025, 2, 1)}, "due_date must be a datetime.date, not "
+         "datetime.datetime(2025, 2, 1, 0, 0) (datetime)"),
+    ):  # fmt: skip
+        with pytest.raises(OpenItemProblems) as problems:
+            item(**fields)()
+        [row] = problems.value.data["rows"]
+        assert row["message"] == f"row 1: {message}."
+    assert [e.journal_number for e in fo.entries(book.id, limit=10)] == [1]
+    assert fo.entry(book.id, entry.id).reversed_by_id is None
+    assert [p.number for p in fo.read(lambda uow: parties.list_parties(uow, book.id))] == [
+        customer.number
+    ]
+    assert {period.status for period in fo.periods(book.id)} == {PeriodStatus.OPEN}
+    assert fo.verify(book.id).ok

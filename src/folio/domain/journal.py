@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 import orjson
 
 from folio.domain.errors import InvalidEntry, InvalidInput, UnbalancedEntry
-from folio.domain.ledgers import Side, check_member
+from folio.domain.ledgers import Side
+from folio.domain.members import check_member
 from folio.domain.money import check_minor
 from folio.domain.text import check_text, check_tree
 

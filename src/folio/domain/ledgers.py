@@ -34,17 +34,6 @@ class Side(StrEnum):
         return Side.CREDIT if self is Side.DEBIT else Side.DEBIT
 
 
-def check_member(kind: type[StrEnum], value: object, field: str) -> None:
-    """`value` is one of `kind`'s members, not merely its text (a library caller's "debit"):
-    otherwise INVALID_INPUT naming `field` and the members."""
-    if not isinstance(value, kind):
-        members = ", ".join(f"{kind.__name__}.{member.name}" for member in kind)
-        raise InvalidInput(
-            f"{field} must be one of {members}, not {value!r}.",
-            {"field": field, "value": repr(value)},
-        )
-
-
 # Subtypes refine a type for reports (balance-sheet grouping) and for vendor adapters.
 SUBTYPES: dict[LedgerType, tuple[str, ...]] = {
     LedgerType.ASSET: (

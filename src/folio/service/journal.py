@@ -31,6 +31,7 @@ from folio.domain.journal import (
     mirror,
 )
 from folio.domain.ledgers import Ledger, Side
+from folio.domain.members import check_member
 from folio.service import group_commit
 from folio.service.books import get_book
 from folio.service.posting import (
@@ -322,6 +323,9 @@ def list_entries(
 def reversal_day(book: Book, entry: Entry, mode: PostingMode, on: date | None) -> date:
     """An opening balance is corrected on the book's opening date, whatever the mode: its
     reversal is an opening-balance posting too, and every one is dated that day (DESIGN §3.0)."""
+    check_member(PostingMode, mode, "posting_mode")  # "original_period" as text read as current
+    if on is not None:
+        check_day(on, "date")
     if entry.is_opening_balance:
         return book.entries_start
     if mode is PostingMode.ORIGINAL_PERIOD:

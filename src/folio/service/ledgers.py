@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from folio.domain.books import check_name
+from folio.domain.dates import check_day
 from folio.domain.errors import DuplicateLedgerNumber, InvalidInput, NotFound, SystemLedgerProtected
 from folio.domain.ids import new_id
 from folio.domain.journal import check_description
@@ -13,11 +14,11 @@ from folio.domain.ledgers import (
     Ledger,
     LedgerType,
     Side,
-    check_member,
     check_number,
     check_subtype,
     signed_balance,
 )
+from folio.domain.members import check_member
 from folio.service.books import get_book
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
@@ -230,6 +231,7 @@ def ledger_balance(
     ledger = get_ledger(uow, book_id, ledger_id)
     if as_of is None:
         return Balance(ledger, None, ledger.debits_posted, ledger.credits_posted)
+    check_day(as_of, "as_of")
     d, c, obd, obc = uow.ledgers.totals_as_of(book_id, [ledger_id], as_of).get(
         ledger_id, (0, 0, 0, 0)
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from folio.domain.books import Book
+from folio.domain.dates import check_day
 from folio.domain.errors import (
     InvalidInput,
     OpeningBalancesExist,
@@ -124,7 +125,11 @@ def add_open_items(
         try:
             document = check_document_number(item.document_number)
             check_description(item.description)
-            check_minor(item.amount)  # a library caller's; files are read by parse_minor
+            # a library caller's; files are read by parse_minor and read_day
+            check_minor(item.amount)
+            check_day(item.document_date, "date")
+            if item.due_date is not None:
+                check_day(item.due_date, "due_date")
         except InvalidInput as exc:
             refuse(item, exc.message, str(exc.data["field"]))
             continue

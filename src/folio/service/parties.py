@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from folio.domain.books import Book
 from folio.domain.errors import DuplicatePartyNumber, InvalidInput, NotFound
 from folio.domain.ids import new_id
+from folio.domain.members import check_member
 from folio.domain.parties import (
     DEFAULT_RANGES,
     GERMAN_CHARTS,
@@ -77,6 +78,7 @@ def _next_number(uow: UnitOfWork, book_id: str, kind: PartyKind, bounds: tuple[i
 
 def create_party(uow: UnitOfWork, book_id: str, command: PartyCreate, actor: Actor) -> Party:
     book = get_book(uow, book_id)
+    check_member(PartyKind, command.kind, "kind")
     name, tax_id, address, terms = check_party_fields(
         command.name, command.tax_id, command.address, command.payment_terms_days
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from folio.domain.dates import check_day
 from folio.domain.errors import FiscalYearClosed
+from folio.domain.members import check_member
 from folio.domain.periods import (
     PeriodAction,
     PeriodStatus,
@@ -67,6 +68,7 @@ def _first_day(period: str) -> date:
 def change_period(
     uow: UnitOfWork, book_id: str, period: str, action: PeriodAction, actor: Actor
 ) -> Period:
+    check_member(PeriodAction, action, "action")
     # The book row lock orders this change against postings, which check periods under it.
     book = lock_book(uow, book_id)[0]
     name = parse_period(period)
