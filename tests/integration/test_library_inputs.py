@@ -283,3 +283,34 @@ def test_reversals_periods_parties_items_and_balances_refuse_values_of_the_wrong
     ]
     assert {period.status for period in fo.periods(book.id)} == {PeriodStatus.OPEN}
     assert fo.verify(book.id).ok
+
+
+def test_references_that_are_no_text_are_named(fo: Folio) -> None:
+    """A ledger, party or account named by a number instead of its text: before, a TypeError
+    from sorting the ids on both engines, or PostgreSQL's own error comparing a text column
+    with an integer."""
+    book = make_book(fo, chart="skr04")
+    sales = fo.ledger_by_number(book.id, "4000").id
+    credit = LineInput(Side.CREDIT, 100, sales)
+    for line, field in (
+        (LineInput(Side.DEBIT, 100, ledger_number=1800), "ledger_number"),  # type: ignore[arg-type]
+        (LineInput(Side.DEBIT, 100, ledger_id=5), "ledger_id"),  # type: ignore[arg-type]
+        (LineInput(Side.DEBIT, 100, ledger_number="1800", party_id=5), "party_id"),  # type: ignore[arg-type]
+    ):
+        command = EntryCreate(date(2025, 3, 1), [line, credit])
+        with pytest.raises(InvalidInput) as info:
+            fo.post_entry(book.id, command)
+        assert info.value.data["field"] == f"lines[0].{field}"
+        with pytest.raises(BatchRejected) as batch:
+            fo.post_entries(book.id, [command])
+        assert batch.value.data["errors"][0]["field"] == f"entries[0].lines[0].{field}"
+    rows = [SetRow(1, 100, 0, ledger_number=1800), SetRow(2, 0, 100, ledger_number="2000")]  # type: ignore[arg-type]
+    with pytest.raises(InvalidBalanceEntry) as opening:
+        fo.book_opening_balances(book.id, None, rows)
+    assert [row["message"] for row in opening.value.data["rows"]] == [
+        "row 1: ledger_number must be text (str), not 1800 (int)."
+    ]
+    with pytest.raises(InvalidInput) as by_number:
+        fo.ledger_by_number(book.id, 1800)  # type: ignore[arg-type]
+    assert by_number.value.message == "number must be text (str), not 1800 (int)."
+    assert fo.entries(book.id, limit=10) == [] and fo.verify(book.id).ok

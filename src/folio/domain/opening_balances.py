@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from folio.domain.errors import InvalidAmount, InvalidInput
+from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Ledger, Role
 from folio.domain.money import check_minor
+from folio.domain.text import check_text
 
 # The order in which row problems are reported as the error of a whole request.
 ROW_CODES = ("INVALID_BALANCE_ENTRY", "ACCOUNTS_NOT_FOUND", "ACCOUNT_TYPE_NOT_ALLOWED")
@@ -101,7 +102,9 @@ def amount_problems(rows: Sequence[SetRow]) -> list[RowProblem]:
         try:  # a library caller's row; files and bodies are read by parse_minor
             check_minor(row.debit, "debit")
             check_minor(row.credit, "credit")
-        except InvalidAmount as exc:
+            check_text(row.ledger_number, "ledger_number")
+            check_text(row.ledger_id, "ledger_id")
+        except InvalidInput as exc:
             problems.append(row_problem(row, "INVALID_BALANCE_ENTRY", exc.message))
             continue
         if row.debit < 0 or row.credit < 0:

@@ -32,6 +32,7 @@ from folio.domain.journal import (
 )
 from folio.domain.ledgers import Ledger, Side
 from folio.domain.members import check_member
+from folio.domain.text import check_text
 from folio.service import group_commit
 from folio.service.books import get_book
 from folio.service.posting import (
@@ -81,7 +82,11 @@ class IntentReversal:
 
 def ledger_numbers(lines: Sequence[LineInput]) -> set[str]:
     """The ledger numbers that lines name instead of an id."""
-    return {line.ledger_number for line in lines if line.ledger_id is None and line.ledger_number}
+    return {
+        line.ledger_number
+        for line in lines
+        if line.ledger_id is None and isinstance(line.ledger_number, str)  # else resolve_lines
+    }
 
 
 def resolve_lines(
@@ -95,6 +100,8 @@ def resolve_lines(
         by_number = uow.ledgers.ids_for_numbers(book_id, ledger_numbers(lines))
     drafts = []
     for index, line in enumerate(lines):
+        if type(line.ledger_id) is not str or line.ledger_number or line.party_id or line.settles:
+            _check_references(index, line)
         ledger_id = line.ledger_id
         if ledger_id is None:
             if line.ledger_number is None:
@@ -118,6 +125,12 @@ def resolve_lines(
             )
         )
     return tuple(drafts)
+
+
+def _check_references(index: int, line: LineInput) -> None:
+    """A line names its ledger, party and item by text (a library caller's 1800 is no number)."""
+    for name in ("ledger_id", "ledger_number", "party_id", "settles"):
+        check_text(getattr(line, name), f"lines[{index}].{name}")
 
 
 def _party_and_item(

@@ -19,6 +19,7 @@ from folio.domain.ledgers import (
     signed_balance,
 )
 from folio.domain.members import check_member
+from folio.domain.text import check_text
 from folio.service.books import get_book
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
@@ -219,6 +220,7 @@ def list_ledgers(
     limit: int | None = None,
 ) -> list[Ledger]:
     get_book(uow, book_id)
+    check_text(number, "number")  # PostgreSQL compares no text column with a library's 1800
     return uow.ledgers.search(
         book_id, number=number, ledger_type=ledger_type, role=role, after=after, limit=limit
     )

@@ -191,6 +191,7 @@ class _SetCheck:
         """Each good row's ledger by row index, and every ledger read (the offset included;
         locked, in id order, with `lock`)."""
         uow, book, offset = self.uow, self.book, self.offset
+        rows = [r for r in rows if r.index not in self.bad]  # a bad row's account may be no text
         by_number = uow.ledgers.ids_for_numbers(
             book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
         )
