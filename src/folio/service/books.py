@@ -18,6 +18,7 @@ from folio.domain.errors import NotFound
 from folio.domain.ids import new_id
 from folio.domain.journal import GENESIS_HASH
 from folio.domain.money import currency_exponent, normalize_currency
+from folio.domain.text import check_text
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
@@ -77,6 +78,7 @@ def create_book(uow: UnitOfWork, command: BookCreate, actor: Actor) -> Book:
 
 
 def get_book(uow: UnitOfWork, book_id: str) -> Book:
+    check_text(book_id, "book_id")  # a library caller's number: the drivers cannot compare it
     book = uow.books.get(book_id)
     if book is None:
         raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})

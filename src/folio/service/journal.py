@@ -82,10 +82,14 @@ class IntentReversal:
 
 def ledger_numbers(lines: Sequence[LineInput]) -> set[str]:
     """The ledger numbers that lines name instead of an id."""
+    if not isinstance(lines, list | tuple):
+        return set()  # manual_draft names the problem
     return {
         line.ledger_number
         for line in lines
-        if line.ledger_id is None and isinstance(line.ledger_number, str)  # else resolve_lines
+        if isinstance(line, LineInput)
+        and line.ledger_id is None
+        and isinstance(line.ledger_number, str)  # else resolve_lines names it
     }
 
 
@@ -100,7 +104,12 @@ def resolve_lines(
         by_number = uow.ledgers.ids_for_numbers(book_id, ledger_numbers(lines))
     drafts = []
     for index, line in enumerate(lines):
-        if type(line.ledger_id) is not str or line.ledger_number or line.party_id or line.settles:
+        if (
+            type(line.ledger_id) is not str
+            or line.ledger_number is not None
+            or line.party_id is not None
+            or line.settles is not None
+        ):
             _check_references(index, line)
         ledger_id = line.ledger_id
         if ledger_id is None:
@@ -185,6 +194,12 @@ def manual_draft(
     """A caller's entry as a draft: its description checked, its lines' ledgers, parties and
     items resolved (`by_number`: ledger ids already looked up by number)."""
     check_day(command.date, "date")  # before anything compares it
+    if not isinstance(command.lines, list | tuple) or not all(
+        isinstance(line, LineInput) for line in command.lines
+    ):
+        raise InvalidInput(
+            f"lines must be a list of LineInput, not {command.lines!r}.", {"field": "lines"}
+        )
     check_description(command.description)
     if not isinstance(command.metadata, dict):
         check_metadata(command.metadata)  # raises: metadata is a dict

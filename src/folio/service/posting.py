@@ -140,6 +140,7 @@ def check_periods_open(uow: UnitOfWork, book_id: str, dates: set[date]) -> None:
 
 
 def lock_book(uow: UnitOfWork, book_id: str) -> tuple[Book, int, str]:
+    check_text(book_id, "book_id")  # a library caller's number: the drivers cannot compare it
     head = uow.books.lock_head(book_id)
     if head is None:
         raise NotFound(f"Book {book_id} not found.", {"book_id": book_id})
