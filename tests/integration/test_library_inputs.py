@@ -314,3 +314,27 @@ def test_references_that_are_no_text_are_named(fo: Folio) -> None:
         fo.ledger_by_number(book.id, 1800)  # type: ignore[arg-type]
     assert by_number.value.message == "number must be text (str), not 1800 (int)."
     assert fo.entries(book.id, limit=10) == [] and fo.verify(book.id).ok
+
+
+def test_the_journals_filters_refuse_values_of_the_wrong_kind(fo: Folio) -> None:
+    """Before: a date given as text was compared as text on SQLite and refused by PostgreSQL's
+    own error, and a limit of -1 read every entry on SQLite."""
+    book = make_book(fo)
+    make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
+    bank, sales = (fo.ledger_by_number(book.id, n).id for n in ("1000", "4000"))
+    fo.post_entries(book.id, [_entry(bank, sales, 100, 100) for _ in range(3)])
+    for filters, field, message in (
+        ({"date_from": "2025-01-01"}, "date_from",
+         "date_from must be a datetime.date, not '2025-01-01' (str)."),
+        ({"date_to": datetime(2025, 5, 1)}, "date_to",
+         "date_to must be a datetime.date, not datetime.datetime(2025, 5, 1, 0, 0) (datetime)."),
+        ({"limit": -1}, "limit", "limit must be an int of at least 1, not -1."),
+        ({"limit": 2.5}, "limit", "limit must be an int of at least 1, not 2.5."),
+        ({"after_number": "1"}, "after_number",
+         "after_number must be an int (a journal number), not '1'."),
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput) as info:
+            fo.entries(book.id, **filters)  # type: ignore[arg-type]
+        assert (info.value.data["field"], info.value.message) == (field, message)
+    assert [e.journal_number for e in fo.entries(book.id, limit=2)] == [1, 2]
+    assert [e.journal_number for e in fo.entries(book.id, after_number=1)] == [2, 3]

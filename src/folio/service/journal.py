@@ -334,6 +334,21 @@ def list_entries(
     limit: int = 50,
 ) -> list[Entry]:
     get_book(uow, book_id)
+    # A library caller's filters: SQLite compared a date given as text by luck and read a
+    # limit of -1 as no limit at all.
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if day is not None:
+            check_day(day, name)
+    if type(limit) is not int or limit < 1:
+        raise InvalidInput(
+            f"limit must be an int of at least 1, not {limit!r}.",
+            {"field": "limit", "value": repr(limit)},
+        )
+    if after_number is not None and type(after_number) is not int:
+        raise InvalidInput(
+            f"after_number must be an int (a journal number), not {after_number!r}.",
+            {"field": "after_number", "value": repr(after_number)},
+        )
     return uow.journal.search(
         book_id,
         ledger_id=ledger_id,
