@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from folio.domain.journal import METADATA_LEVELS
+from folio.domain.metadata import METADATA_LEVELS
 from tests.api.conftest import post_entry
 from tests.integration.test_metadata_depth import MESSAGE
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from folio.domain.errors import BatchRejected, InvalidInput
-from folio.domain.journal import METADATA_LEVELS
 from folio.domain.ledgers import Side
+from folio.domain.metadata import METADATA_LEVELS
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from tests.builders import make_book, make_ledgers

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,9 +19,6 @@ from folio.domain.money import check_minor
 from folio.domain.text import check_text, check_tree
 
 MAX_DESCRIPTION = 512
-# An entry's metadata nests at most this deep. The hash's JSON writer (orjson) stops at 255
-# levels, PostgreSQL's jsonb and Python's recursion soon after; no bookkeeping needs a tenth.
-METADATA_LEVELS = 32
 GENESIS_HASH = "0" * 64
 
 
@@ -104,74 +100,6 @@ def check_description(description: str | None, *, field_name: str = "description
             f"{field_name} is longer than {MAX_DESCRIPTION} characters.",
             {"field": field_name, "max_length": MAX_DESCRIPTION},
         )
-
-
-# What JSON holds, as Python reads it; a float only finite (NaN and Infinity are no JSON).
-_JSON_SCALARS = (str, int, float, bool, type(None))
-
-
-def metadata_problem(metadata: Any, field_name: str = "metadata") -> tuple[str, str] | None:
-    """(where, what) of the first thing in `metadata` that is no JSON a program can read back:
-    a key that is no text, a value that is no JSON value (a date, a Decimal, a set), a float
-    that is not finite; or None. Depth is `metadata_too_deep`'s."""
-    if not isinstance(metadata, dict):
-        return field_name, f"{field_name} must be a dict, not {type(metadata).__name__}"
-    stack: list[tuple[Any, str]] = [(metadata, field_name)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    return where, f"{where} has the key {key!r}; metadata keys are text"
-                stack.append((item, f"{where}.{key}"))
-        elif isinstance(value, list | tuple):
-            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
-        elif not isinstance(value, _JSON_SCALARS):
-            return where, f"{where} is {value!r}, which is no JSON value ({type(value).__name__})"
-        elif isinstance(value, float) and not math.isfinite(value):
-            return where, f"{where} is {value!r}; JSON numbers are finite"
-    return None
-
-
-def metadata_too_deep(metadata: Any, path: str = "metadata") -> str | None:
-    """The path of the first object or array in `metadata` nested more than `METADATA_LEVELS`
-    deep (the metadata itself is level 1), or None. A loop, not recursion: the value may be as
-    deep as a JSON reader allows, which is deeper than Python's recursion limit."""
-    stack: list[tuple[Any, str, int]] = [(metadata, path, 1)]
-    while stack:
-        value, where, level = stack.pop()
-        if isinstance(value, dict):
-            children: Any = ((f"{where}.{key}", item) for key, item in value.items())
-        elif isinstance(value, list | tuple):
-            children = ((f"{where}[{index}]", item) for index, item in enumerate(value))
-        else:
-            continue
-        if level > METADATA_LEVELS:
-            return where
-        stack.extend((item, inner, level + 1) for inner, item in children)
-    return None
-
-
-def metadata_depth_message(where: str, field_name: str = "metadata") -> str:
-    return (
-        f"{where} is an object or array at level {METADATA_LEVELS + 1} of {field_name}; "
-        f"metadata nests at most {METADATA_LEVELS} levels deep."
-    )
-
-
-def check_metadata(metadata: dict[str, Any], field_name: str = "metadata") -> None:
-    """An entry's metadata is JSON Folio can hash and store: nested at most `METADATA_LEVELS`
-    deep, and text Folio stores (`domain.text`), each refusal naming where it stands."""
-    where = metadata_too_deep(metadata, field_name)
-    if where is not None:
-        raise InvalidInput(
-            metadata_depth_message(where, field_name),
-            {"field": where, "max_levels": METADATA_LEVELS},
-        )
-    problem = metadata_problem(metadata, field_name)
-    if problem is not None:
-        raise InvalidInput(f"{problem[1]}.", {"field": problem[0]})
-    check_tree(metadata, field_name)
 
 
 def validate_lines(lines: Sequence[LineDraft]) -> None:

@@ -32,13 +32,13 @@ from folio.domain.journal import (
     EntryKind,
     Line,
     check_description,
-    check_metadata,
     entry_hash,
     hash_header,
     hash_line,
     validate_lines,
 )
 from folio.domain.ledgers import Ledger, Side
+from folio.domain.metadata import check_metadata
 from folio.domain.money import format_minor
 from folio.domain.periods import PeriodStatus, period_of
 from folio.domain.text import check_text
@@ -84,7 +84,7 @@ def check_drafts(
                     "difference": format_minor(debit - credit, book.exponent),
                 },
             ) from None
-        check_description(draft.description)
+        check_description(draft.description, field_name=_where(index, many, "description"))
         check_text(draft.external_reference, _where(index, many, "external_reference"))
         if draft.metadata:
             check_metadata(draft.metadata, _where(index, many, "metadata"))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Self
 
 import orjson
@@ -10,14 +9,10 @@ from pydantic_core import PydanticCustomError
 
 from folio.api.schemas.common import AmountIn, AmountOut, Day, Input
 from folio.domain.books import Book
-from folio.domain.journal import (
-    Entry,
-    EntryKind,
-    PostingMode,
-    metadata_depth_message,
-    metadata_too_deep,
-)
+from folio.domain.errors import InvalidInput
+from folio.domain.journal import Entry, EntryKind, PostingMode
 from folio.domain.ledgers import Side
+from folio.domain.metadata import check_metadata
 from folio.domain.money import format_minor, parse_minor, plain_minor
 from folio.service import journal
 
@@ -65,23 +60,6 @@ class LineCreate(Input):
         )  # fmt: skip
 
 
-def _decimal_in(value: object, path: str) -> tuple[str, Decimal] | None:
-    """The first decimal number (JSON with a fraction or an exponent) in `value`, by its path."""
-    if isinstance(value, Decimal | float):
-        return path, Decimal(str(value)) if isinstance(value, float) else value
-    if isinstance(value, dict):
-        items: list[tuple[str, object]] = [(f"{path}.{k}", v) for k, v in value.items()]
-    elif isinstance(value, list):
-        items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
-    else:
-        return None
-    for inner, item in items:
-        found = _decimal_in(item, inner)
-        if found is not None:
-            return found
-    return None
-
-
 class EntryCreate(Input):
     date: Day
     lines: list[LineCreate] = Field(min_length=1, max_length=1000)
@@ -96,21 +74,16 @@ class EntryCreate(Input):
     @field_validator("metadata", mode="before")
     @classmethod
     def _no_decimals(cls, value: object) -> object:
-        """A decimal would come back as a float from JSON storage: say so, by its key. Depth
-        first, as the domain counts it: pydantic's own limit (about 250 levels) would name
-        every key on the way down as `dict`."""
-        too_deep = metadata_too_deep(value)
-        if too_deep is not None:
-            raise PydanticCustomError("metadata_depth", metadata_depth_message(too_deep))
-        where = _decimal_in(value, "metadata")
-        if where is not None:
-            path, number = where
-            raise PydanticCustomError(
-                "metadata_decimal",
-                "numbers in metadata must be integers or strings: {path} is {number}; "
-                'send it as the string "{number}"',
-                {"path": path, "number": str(number)},
-            )
+        """A decimal would come back as a float from JSON storage: say so, by its key. Before
+        pydantic reads it: pydantic's own depth limit (about 250 levels) would name every key
+        on the way down as `dict`."""
+        if isinstance(value, dict):  # anything else is pydantic's to refuse
+            try:
+                check_metadata(value, decimals=False)
+            except InvalidInput as exc:
+                raise PydanticCustomError(
+                    "metadata", "{message}", {"message": exc.message}
+                ) from None
         return value
 
     def command(self, book: Book) -> journal.EntryCreate:
