@@ -1,10 +1,13 @@
 """Opening balances under any sequence of calls, through every interface that changes them.
 
 A hypothesis state machine drives random sequences on both engines: one ledger's balance set
-through the native API, Asset and Teal; trial-balance sets booked through the native API (rows
-naming ledgers by id or by number) and LedgerLou; reversals of entries and intents, reversals
-of reversals included (native and LedgerLou); the opening month soft-locked and reopened;
-ordinary postings beside them. A model predicts every answer (status and code) and every
+through the native API, Asset, Teal, the library and the CLI (`set-many`); trial-balance sets
+booked through the native API (rows naming ledgers by id or by number), LedgerLou, the library
+and the CLI (a CSV file); reversals of entries and intents, reversals of reversals included
+(native, LedgerLou and the library); the opening month soft-locked and reopened; ordinary
+postings beside them; and the library handed a value of the wrong kind (a float amount, a date
+as text, a mode as text), which must be refused with its code and change nothing. A model
+predicts every answer (status and code, the library's code, the CLI's exit and code) and every
 ledger's opening balance from the rules of DESIGN §3; after every step each interface's
 reading must equal the sum of the opening-balance postings and the model, each ledger must
 have at most one live owner, the offset ledger must hold minus all opening balances, the trial
@@ -13,9 +16,13 @@ balance's opening column must equal `GET .../opening-balances`, and `verify` mus
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,7 +37,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import Engine, text
+from typer.testing import CliRunner
 
+from folio.cli.main import app as cli
+from folio.domain.errors import FolioError
+from folio.domain.opening_balances import SetRow
+from folio.domain.periods import PeriodAction
+from folio.service.facade import Folio
 from tests.api.conftest import client_for, make_key
 
 LOU_SCOPES = "journal:read journal:write perioden:read perioden:write"
@@ -78,10 +91,11 @@ class Model:
 
 
 class OpeningBalances(RuleBasedStateMachine):
-    def __init__(self, app: FastAPI, engine: Engine) -> None:
+    def __init__(self, app: FastAPI, engine: Engine, db_url: str, files: Path) -> None:
         super().__init__()
-        self.app, self.engine = app, engine
+        self.app, self.engine, self.db_url, self.files = app, engine, db_url, files
         self.admin = client_for(app, make_key(engine))
+        self.fo = Folio(engine, migrate=False)
 
     # ------------------------------------------------------------------------ the book
 
@@ -107,7 +121,6 @@ class OpeningBalances(RuleBasedStateMachine):
         self.teal = client_for(self.app, make_key(self.engine, "admin", self.book))
         self.teal.headers["teal-instance-id"] = self.book
         self.model = Model(mid_year)
-        self.intents: list[str] = []
         self.turn = 0
 
     def path(self, rest: str) -> str:
@@ -118,7 +131,7 @@ class OpeningBalances(RuleBasedStateMachine):
     @rule(
         number=st.sampled_from(NUMBERS),
         amount=amounts,
-        via=st.sampled_from(["native", "asset", "teal"]),
+        via=st.sampled_from(["native", "asset", "teal", "library", "cli"]),
     )
     def set_one_ledger(self, number: str, amount: int, via: str) -> None:
         model, ledger = self.model, self.ids[number]
@@ -131,7 +144,7 @@ class OpeningBalances(RuleBasedStateMachine):
                 f"/compat/asset/v0/business/{self.book}/ledger/{ledger}/opening-balance",
                 json={"amount": decimal(amount)},
             )
-        else:
+        elif via == "teal":
             response = self.teal.post(
                 f"/compat/teal/v0/ledgers/{ledger}/opening-balance",
                 json={"balance": decimal(amount)},
@@ -143,7 +156,16 @@ class OpeningBalances(RuleBasedStateMachine):
             expected = (422, "PERIOD_LOCKED")
         if via == "asset" and expected is not None:  # Asset documents no 409: sent as 422
             expected = (422, expected[1])
-        self.expect(response, expected, 200)
+        if via == "library":
+            self.expect_call(
+                lambda: self.fo.set_opening_balance(self.book, ledger, amount), expected
+            )
+        elif via == "cli":
+            body = {"balances": [{"ledger_id": ledger, "balance": decimal(amount)}]}
+            self.expect_cli(["set-many", self.book, self.file("set.json", json.dumps(body))],
+                            expected)  # fmt: skip
+        else:
+            self.expect(response, expected, 200)
         if expected is None:
             model.amount[number] = amount
             model.owner[number] = "ledger" if amount else None
@@ -155,7 +177,7 @@ class OpeningBalances(RuleBasedStateMachine):
             st.tuples(st.sampled_from(NUMBERS), amounts, st.booleans()), min_size=1, max_size=5
         ),
         balance=st.booleans(),
-        via=st.sampled_from(["native", "lou"]),
+        via=st.sampled_from(["native", "lou", "library", "cli"]),
         other_date=st.booleans(),
     )
     def book_a_set(
@@ -176,21 +198,38 @@ class OpeningBalances(RuleBasedStateMachine):
             else:
                 body_rows.append({"ledger_number": number, **sides})
         day = "2026-01-01" if other_date else self.start
-        if via == "lou":
-            response = self.lou.post(
-                "/compat/ledgerlou/v1/bookings/opening-balances",
-                json={"booking_date": day, "balances": body_rows},
-            )
-        else:
-            response = self.admin.post(
-                self.path("/opening-balances"), json={"date": day, "balances": body_rows}
-            )
         expected = self._set_outcome(rows, other_date)
-        if via == "lou" and expected is not None and expected[0] == 422:
-            expected = (400, expected[1])
-        self.expect(response, expected, 200 if via == "lou" else 201)
+        if via == "library":
+            set_rows = [
+                SetRow(index, max(self._debit(number, amount), 0),
+                       max(-self._debit(number, amount), 0), ledger_number=number)
+                for index, (number, amount, _) in enumerate(rows, start=1)
+            ]  # fmt: skip
+            self.expect_call(
+                lambda: self.fo.book_opening_balances(self.book, date.fromisoformat(day), set_rows),
+                expected,
+            )
+        elif via == "cli":
+            csv = "number,name,debit,credit\n" + "".join(
+                f"{number},{number},{row['debit']},{row['credit']}\n"
+                for (number, _, _), row in zip(rows, body_rows, strict=True)
+            )
+            path = self.file("set.csv", csv)
+            self.expect_cli(["import", self.book, path, "--date", day], expected)
+        else:
+            if via == "lou":
+                response = self.lou.post(
+                    "/compat/ledgerlou/v1/bookings/opening-balances",
+                    json={"booking_date": day, "balances": body_rows},
+                )
+            else:
+                response = self.admin.post(
+                    self.path("/opening-balances"), json={"date": day, "balances": body_rows}
+                )
+            if via == "lou" and expected is not None and expected[0] == 422:
+                expected = (400, expected[1])
+            self.expect(response, expected, 200 if via == "lou" else 201)
         if expected is None:
-            self.intents.append(response.json()["intent_id"])
             for number, amount, _ in rows:
                 if amount:
                     model.amount[number] = amount
@@ -254,7 +293,10 @@ class OpeningBalances(RuleBasedStateMachine):
         if expected is None and entry["is_opening_balance"]:
             self._undo(entry)
 
-    @rule(pick=st.integers(min_value=0, max_value=10_000), via=st.sampled_from(["native", "lou"]))
+    @rule(
+        pick=st.integers(min_value=0, max_value=10_000),
+        via=st.sampled_from(["native", "lou", "library"]),
+    )
     def reverse_an_intent(self, pick: int, via: str) -> None:
         intents = sorted({entry["intent_id"] for entry in self._entries()})
         if not intents:
@@ -263,16 +305,19 @@ class OpeningBalances(RuleBasedStateMachine):
         entries = self._entries(intent_id=intent)
         pending = [entry for entry in entries if entry["reversed_by_id"] is None]
         expected = self._reversal_outcome(pending, intent=intent)
-        if via == "lou":
-            response = self.lou.post(
-                "/compat/ledgerlou/v1/journal/reverse",
-                json={"intent_id": intent, "reason": "test", "posting_mode": "current_period"},
-            )
+        if via == "library":
+            self.expect_call(lambda: self.fo.reverse_intent(self.book, intent), expected)
         else:
-            response = self.admin.post(self.path(f"/intents/{intent}/reverse"), json={})
-        if via == "lou" and expected is not None and expected[0] == 422:
-            expected = (400, expected[1])
-        self.expect(response, expected, 200 if via == "lou" else 201)
+            if via == "lou":
+                response = self.lou.post(
+                    "/compat/ledgerlou/v1/journal/reverse",
+                    json={"intent_id": intent, "reason": "test", "posting_mode": "current_period"},
+                )
+            else:
+                response = self.admin.post(self.path(f"/intents/{intent}/reverse"), json={})
+            if via == "lou" and expected is not None and expected[0] == 422:
+                expected = (400, expected[1])
+            self.expect(response, expected, 200 if via == "lou" else 201)
         if expected is None:
             for entry in pending:
                 if entry["is_opening_balance"]:
@@ -302,14 +347,17 @@ class OpeningBalances(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ periods, posts
 
-    @rule(via=st.sampled_from(["native", "lou"]))
+    @rule(via=st.sampled_from(["native", "lou", "library"]))
     def lock_or_reopen(self, via: str) -> None:
         action = "reopen" if self.model.locked else "soft-lock"
-        if via == "lou":
-            response = self.lou.post(f"/compat/ledgerlou/v1/periods/{self.month}/{action}")
+        if via == "library":
+            self.fo.change_period(self.book, self.month, PeriodAction(action))
         else:
-            response = self.admin.post(self.path(f"/periods/{self.month}/{action}"))
-        assert response.status_code == 200, response.text
+            if via == "lou":
+                response = self.lou.post(f"/compat/ledgerlou/v1/periods/{self.month}/{action}")
+            else:
+                response = self.admin.post(self.path(f"/periods/{self.month}/{action}"))
+            assert response.status_code == 200, response.text
         self.model.locked = not self.model.locked
 
     @rule(amount=st.integers(min_value=1, max_value=5000))
@@ -327,7 +375,64 @@ class OpeningBalances(RuleBasedStateMachine):
         )
         assert response.status_code == 201, response.text
 
+    # ------------------------------------------------------- the library, given wrong kinds
+
+    @rule(which=st.integers(min_value=0, max_value=10_000))
+    def hand_the_library_a_wrong_value(self, which: int) -> None:
+        """A program's mistake: one value of the wrong kind. Refused with its code before
+        anything is read, so the same code whatever the book holds; nothing changes (the
+        invariant checks every reading against the unchanged model)."""
+        fo, book, ledger = self.fo, self.book, self.ids["1800"]
+        start = date.fromisoformat(self.start)
+        row = SetRow(1, 100, 0, ledger_number="1800")
+        intents = sorted({entry["intent_id"] for entry in self._entries()}) or ["none"]
+        calls: list[tuple[Callable[[], object], str]] = [
+            (lambda: fo.set_opening_balance(book, ledger, 12.5), "INVALID_AMOUNT"),  # type: ignore[arg-type]
+            (lambda: fo.set_opening_balance(book, ledger, True), "INVALID_AMOUNT"),
+            (lambda: fo.set_opening_balance(book, 1800, 100), "INVALID_INPUT"),  # type: ignore[arg-type]
+            (lambda: fo.book_opening_balances(book, self.start, [row]), "INVALID_INPUT"),  # type: ignore[arg-type]
+            (lambda: fo.book_opening_balances(book, datetime(2025, 1, 1), [row]), "INVALID_INPUT"),
+            (
+                lambda: fo.book_opening_balances(book, start, [SetRow(1, Decimal("1"), 0, "1800")]),  # type: ignore[arg-type]
+                "INVALID_BALANCE_ENTRY",
+            ),  # fmt: skip
+            (
+                lambda: fo.book_opening_balances(book, start, [SetRow(1, 1, 0, 1800)]),  # type: ignore[arg-type]
+                "INVALID_BALANCE_ENTRY",
+            ),  # fmt: skip
+            (lambda: fo.reverse_intent(book, intents[0], mode="current_period"), "INVALID_INPUT"),  # type: ignore[arg-type]
+            (lambda: fo.reverse_intent(book, intents[0], on="2025-06-01"), "INVALID_INPUT"),  # type: ignore[arg-type]
+            (lambda: fo.change_period(book, self.month, "soft-lock"), "INVALID_INPUT"),  # type: ignore[arg-type]
+        ]
+        call, code = calls[which % len(calls)]
+        self.expect_call(call, (0, code))
+        [item] = fo.set_opening_balances(book, {ledger: 0.5})  # type: ignore[dict-item]
+        assert isinstance(item, FolioError) and item.code == "INVALID_AMOUNT", item
+
     # ----------------------------------------------------------------------- checking
+
+    def file(self, name: str, content: str) -> str:
+        path = self.files / name
+        path.write_text(content, encoding="utf-8")
+        return str(path)
+
+    @staticmethod
+    def expect_call(call: Callable[[], object], expected: tuple[int, str] | None) -> None:
+        """The library's answer: the result, or the FolioError of the expected code."""
+        try:
+            call()
+        except FolioError as exc:
+            assert expected is not None and exc.code == expected[1], (exc.code, exc.message)
+        else:
+            assert expected is None, f"booked, expected {expected}"
+
+    def expect_cli(self, args: list[str], expected: tuple[int, str] | None) -> None:
+        """The CLI's answer: exit 0, or exit 1 with the expected code on the screen."""
+        result = CliRunner().invoke(cli, ["opening-balances", *args, "--database", self.db_url])
+        if expected is None:
+            assert result.exit_code == 0, result.output
+        else:
+            assert result.exit_code == 1 and expected[1] in result.output, result.output
 
     def expect(
         self, response: httpx.Response, expected: tuple[int, str] | None, success: int
@@ -417,8 +522,10 @@ class OpeningBalances(RuleBasedStateMachine):
                 getattr(self, client).close()
 
 
-def test_opening_balances_hold_under_any_sequence_of_calls(app: FastAPI, engine: Engine) -> None:
+def test_opening_balances_hold_under_any_sequence_of_calls(
+    app: FastAPI, engine: Engine, db_url: str, tmp_path: Path
+) -> None:
     run_state_machine_as_test(
-        lambda: OpeningBalances(app, engine),
+        lambda: OpeningBalances(app, engine, db_url, tmp_path),
         settings=settings(max_examples=EXAMPLES, stateful_step_count=8, deadline=None),
     )

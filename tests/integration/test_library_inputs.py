@@ -285,6 +285,40 @@ def test_reversals_periods_parties_items_and_balances_refuse_values_of_the_wrong
     assert fo.verify(book.id).ok
 
 
+def test_a_wrong_kind_is_refused_whatever_the_book_holds(fo: Folio) -> None:
+    """Found by the opening-balance state machine's library rule: a reversal's mode as text was
+    named only once the intent had been found unreversed (else ALREADY_REVERSED or NOT_FOUND),
+    and a set's date as text, once every row passed, ended in an AttributeError writing the
+    refusal (`'str' object has no attribute 'isoformat'`)."""
+    book = make_book(fo, chart="skr04")
+    bank, loan, sales = (fo.ledger_by_number(book.id, n).id for n in ("1800", "3150", "4000"))
+    entry = fo.post_entry(book.id, _entry(bank, sales, 100, 100))
+    reversed_intent = fo.reverse_intent(book.id, entry.intent_id)
+    mode = (
+        "posting_mode must be one of PostingMode.CURRENT_PERIOD, PostingMode.ORIGINAL_PERIOD, "
+        "not 'original_period'."
+    )
+    for intent in (entry.intent_id, "int_missing", reversed_intent.reversal_intent_id):
+        with pytest.raises(InvalidInput) as info:
+            fo.reverse_intent(book.id, intent, mode="original_period")  # type: ignore[arg-type]
+        assert (info.value.data["field"], info.value.message) == ("posting_mode", mode)
+    with pytest.raises(InvalidInput) as info:
+        fo.reverse_entry(book.id, entry.id, on="2025-06-01")  # type: ignore[arg-type]
+    assert info.value.message == "date must be a datetime.date, not '2025-06-01' (str)."
+    rows = [SetRow(1, 700, 0, ledger_id=bank), SetRow(2, 0, 700, ledger_id=loan)]
+    for day in ("2025-01-01", True):
+        with pytest.raises(InvalidInput) as info:
+            fo.book_opening_balances(book.id, day, rows)  # type: ignore[arg-type]
+        assert info.value.data["field"] == "date"
+        assert (
+            info.value.message
+            == f"date must be a datetime.date, not {day!r} ({type(day).__name__})."
+        )
+    assert [e.journal_number for e in fo.entries(book.id)] == [1, 2]
+    assert fo.opening_balances(book.id).sets == []
+    assert fo.verify(book.id).ok
+
+
 def test_references_that_are_no_text_are_named(fo: Folio) -> None:
     """A ledger, party or account named by a number instead of its text: before, a TypeError
     from sorting the ids on both engines, or PostgreSQL's own error comparing a text column

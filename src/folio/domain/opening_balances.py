@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from folio.domain.dates import check_day
 from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Ledger, Role
 from folio.domain.money import check_minor
@@ -154,7 +155,9 @@ def refusal(ledger: Ledger, *, offset_id: str, mid_year: bool) -> tuple[str, str
 
 def check_opening_date(day: date | None, opening_date: date, *, field: str = "date") -> date:
     """Every opening balance is dated the book's opening date; None means that date."""
-    if day is None or day == opening_date:
+    if day is None:
+        return opening_date
+    if check_day(day, field) == opening_date:  # a type test first: text is no date
         return opening_date
     raise InvalidInput(
         f"Opening balances are dated the book's opening date, {opening_date} (its entries "

@@ -27,11 +27,11 @@ from folio.domain.journal import (
     LineDraft,
     PostingMode,
     check_description,
-    check_metadata,
     mirror,
 )
 from folio.domain.ledgers import Ledger, Side
 from folio.domain.members import check_member
+from folio.domain.metadata import check_metadata
 from folio.domain.text import check_text
 from folio.service import group_commit
 from folio.service.books import get_book
@@ -191,7 +191,7 @@ def manual_draft(
     command: EntryCreate,
     by_number: Mapping[str, str] | None = None,
 ) -> EntryDraft:
-    """A caller's entry as a draft: its description checked, its lines' ledgers, parties and
+    """A caller's entry as a draft: its date and lines' shape checked, their ledgers, parties and
     items resolved (`by_number`: ledger ids already looked up by number)."""
     check_day(command.date, "date")  # before anything compares it
     if not isinstance(command.lines, list | tuple) or not all(
@@ -200,7 +200,6 @@ def manual_draft(
         raise InvalidInput(
             f"lines must be a list of LineInput, not {command.lines!r}.", {"field": "lines"}
         )
-    check_description(command.description)
     if not isinstance(command.metadata, dict):
         check_metadata(command.metadata)  # raises: metadata is a dict
     return EntryDraft(
@@ -216,7 +215,6 @@ def manual_draft(
 
 
 def post_entry(uow: UnitOfWork, book_id: str, command: EntryCreate, actor: Actor) -> Entry:
-    check_description(command.description)
     locked = lock_book(uow, book_id)
     draft = manual_draft(uow, book_id, command)
     [entry] = write_entries(uow, book_id, [draft], actor=actor, locked=locked)
@@ -363,12 +361,18 @@ def list_entries(
     )
 
 
+def check_reversal(mode: PostingMode, on: date | None, description: str | None, field: str) -> None:
+    """A reversal's own values, before anything is read: a program's wrong kind of value is
+    refused whatever the entry's state (`"original_period"` as text read as the current one)."""
+    check_member(PostingMode, mode, "posting_mode")
+    if on is not None:
+        check_day(on, "date")
+    check_description(description, field_name=field)
+
+
 def reversal_day(book: Book, entry: Entry, mode: PostingMode, on: date | None) -> date:
     """An opening balance is corrected on the book's opening date, whatever the mode: its
     reversal is an opening-balance posting too, and every one is dated that day (DESIGN §3.0)."""
-    check_member(PostingMode, mode, "posting_mode")  # "original_period" as text read as current
-    if on is not None:
-        check_day(on, "date")
     if entry.is_opening_balance:
         return book.entries_start
     if mode is PostingMode.ORIGINAL_PERIOD:
@@ -423,7 +427,7 @@ def reverse_entry(
     on: date | None = None,
     description: str | None = None,
 ) -> Entry:
-    check_description(description)
+    check_reversal(mode, on, description, "description")
     locked = lock_book(uow, book_id)
     original = get_entry(uow, book_id, entry_id)
     check_reversible(original)
@@ -460,7 +464,7 @@ def reverse_intent(
     reason: str | None = None,
 ) -> IntentReversal:
     """Mirror every entry of the intent not yet reversed, under one new intent, atomically."""
-    check_description(reason, field_name="reason")
+    check_reversal(mode, on, reason, "reason")
     locked = lock_book(uow, book_id)
     entries = uow.journal.of_intent(book_id, intent_id)
     if not entries:
