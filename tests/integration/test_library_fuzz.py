@@ -1,8 +1,10 @@
-"""Whatever a program hands `Folio.post_entry`, `Folio.post_entries` and the opening-balance
-calls, the answer is a booking or a `FolioError` naming what to fix, never Python's own
-TypeError or AttributeError from deep inside (nor the driver's error adapting a dict), and a
-refusal books nothing (both engines). `FOLIO_LIBRARY_FUZZ_EXAMPLES` (default 150) hunts longer;
-at 1,500 it found lines given as text or None and a falsy non-text party or item."""
+"""Whatever a program hands `Folio.post_entry`, `Folio.post_entries`, the opening-balance
+calls and every read, the answer is a booking (or an answer) or a `FolioError` naming what to
+fix, never Python's own TypeError or AttributeError from deep inside (nor the driver's error
+adapting a dict), and a refusal books nothing (both engines). `FOLIO_LIBRARY_FUZZ_EXAMPLES`
+(default 150) hunts longer; at 1,500 it found lines given as text or None and a falsy non-text
+party or item; the reads' test found ids and journal filters that are no text reaching the
+drivers, and an opening-balance flag that is no bool."""
 
 from __future__ import annotations
 
@@ -120,3 +122,64 @@ def test_any_opening_balance_values_end_in_a_booking_or_a_folio_error(fo: Folio)
         assert fo.verify(book.id).ok
 
     set_both_ways()
+
+
+def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
+    """Every read of the library (books, ledgers, balances, entries, periods, opening balances,
+    fiscal years, verify) given random mixes of right and wrong values."""
+    book = make_book(fo, chart="skr04")
+    bank = fo.ledger_by_number(book.id, "1800").id
+    fo.set_opening_balance(book.id, bank, 500)
+    entry = fo.entries(book.id)[0]
+    good = {"book": book.id, "ledger": bank, "entry": entry.id, "intent": entry.intent_id}
+
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        which=st.integers(min_value=0, max_value=100),
+        book_id=_maybe(good["book"]),
+        ledger=_maybe(good["ledger"]),
+        other=_maybe(good["entry"]),
+        day=_maybe(date(2025, 3, 1)),
+        day_to=_maybe(None),
+        number=_maybe("1800"),
+        year=_maybe(2025),
+        flag=_maybe(None),
+        count=_maybe(50),
+    )
+    def read(
+        which: int, book_id: Any, ledger: Any, other: Any, day: Any, day_to: Any, number: Any,
+        year: Any, flag: Any, count: Any,
+    ) -> None:  # fmt: skip
+        calls = [
+            lambda: fo.get_book(book_id),
+            lambda: fo.ledger(book_id, ledger),
+            lambda: fo.ledger_by_number(book_id, number),
+            lambda: fo.ledgers(book_id),
+            lambda: fo.balance(book_id, ledger, day),
+            lambda: fo.entry(book_id, other),
+            lambda: fo.entries(
+                book_id,
+                ledger_id=ledger,
+                intent_id=flag,
+                date_from=day,
+                date_to=day_to,
+                opening_balance=flag,
+                after_number=flag,
+                limit=count,
+            ),  # fmt: skip
+            lambda: fo.periods(book_id, through=day),
+            lambda: fo.opening_balance(book_id, ledger),
+            lambda: fo.opening_balances(book_id),
+            lambda: fo.years(book_id),
+            lambda: fo.year_figures(book_id, year),
+            lambda: fo.close_preview(book_id, year),
+            lambda: fo.continuity(book_id, year),
+            lambda: fo.verify(book_id),
+        ]
+        try:
+            calls[which % len(calls)]()
+        except FolioError:
+            pass
+
+    read()
+    assert fo.verify(book.id).ok

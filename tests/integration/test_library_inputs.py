@@ -352,7 +352,8 @@ def test_references_that_are_no_text_are_named(fo: Folio) -> None:
 
 def test_the_journals_filters_refuse_values_of_the_wrong_kind(fo: Folio) -> None:
     """Before: a date given as text was compared as text on SQLite and refused by PostgreSQL's
-    own error, and a limit of -1 read every entry on SQLite."""
+    own error, a limit of -1 read every entry on SQLite, and an id or a filter that is no text
+    (or an opening-balance flag that is no bool) ended in the drivers' binding errors."""
     book = make_book(fo)
     make_ledgers(fo, book, "1000 asset Bank; 4000 revenue Sales")
     bank, sales = (fo.ledger_by_number(book.id, n).id for n in ("1000", "4000"))
@@ -366,9 +367,23 @@ def test_the_journals_filters_refuse_values_of_the_wrong_kind(fo: Folio) -> None
         ({"limit": 2.5}, "limit", "limit must be an int of at least 1, not 2.5."),
         ({"after_number": "1"}, "after_number",
          "after_number must be an int (a journal number), not '1'."),
+        ({"ledger_id": ["le_1"]}, "ledger_id",
+         "ledger_id must be text (str), not ['le_1'] (list)."),
+        ({"intent_id": 7}, "intent_id", "intent_id must be text (str), not 7 (int)."),
+        ({"opening_balance": "yes"}, "opening_balance",
+         "opening_balance must be True, False or None, not 'yes'."),
     ):  # fmt: skip
         with pytest.raises(InvalidInput) as info:
             fo.entries(book.id, **filters)  # type: ignore[arg-type]
         assert (info.value.data["field"], info.value.message) == (field, message)
+    entry = fo.entries(book.id)[0]
+    for read, field in (
+        (lambda: fo.entry(book.id, 1), "entry_id"),  # before: NotFound, or PostgreSQL's own error
+        (lambda: fo.entry({"id": 1}, entry.id), "book_id"),  # before: the drivers' binding error
+        (lambda: fo.ledger([book.id], bank), "book_id"),
+    ):
+        with pytest.raises(InvalidInput) as info:
+            read()
+        assert info.value.data["field"] == field, info.value.message
     assert [e.journal_number for e in fo.entries(book.id, limit=2)] == [1, 2]
     assert [e.journal_number for e in fo.entries(book.id, after_number=1)] == [2, 3]

@@ -311,6 +311,8 @@ def _audit_posted(uow: UnitOfWork, actor: Actor, book_id: str, entry: Entry) -> 
 
 
 def get_entry(uow: UnitOfWork, book_id: str, entry_id: str) -> Entry:
+    check_text(book_id, "book_id")  # a library caller's number: the drivers cannot compare it
+    check_text(entry_id, "entry_id")
     entry = uow.journal.get(book_id, entry_id)
     if entry is None:
         raise NotFound(f"Journal entry {entry_id} not found.", {"entry_id": entry_id})
@@ -337,6 +339,14 @@ def list_entries(
     for name, day in (("date_from", date_from), ("date_to", date_to)):
         if day is not None:
             check_day(day, name)
+    for name, value in (("ledger_id", ledger_id), ("intent_id", intent_id), ("text", text),
+                        ("external_reference", external_reference)):  # fmt: skip
+        check_text(value, name)
+    if opening_balance is not None and type(opening_balance) is not bool:
+        raise InvalidInput(
+            f"opening_balance must be True, False or None, not {opening_balance!r}.",
+            {"field": "opening_balance", "value": repr(opening_balance)},
+        )
     if type(limit) is not int or limit < 1:
         raise InvalidInput(
             f"limit must be an int of at least 1, not {limit!r}.",

@@ -60,7 +60,8 @@ class Balance:
 
 
 def get_ledger(uow: UnitOfWork, book_id: str, ledger_id: str) -> Ledger:
-    check_text(ledger_id, "ledger_id")  # a library caller's number: the drivers cannot compare it
+    check_text(book_id, "book_id")  # a library caller's number: the drivers cannot compare it
+    check_text(ledger_id, "ledger_id")
     ledger = uow.ledgers.get(book_id, ledger_id)
     if ledger is None:
         raise NotFound(f"Ledger {ledger_id} not found.", {"ledger_id": ledger_id})
