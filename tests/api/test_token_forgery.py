@@ -129,6 +129,7 @@ def test_a_deleted_clients_tokens_fail(app: FastAPI, engine: Engine, admin: http
     assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
 
 
+@pytest.mark.fresh_database  # it migrates down
 def test_the_migration_forgets_the_secret_once_kept_in_the_database(
     engine: Engine, admin: httpx.Client
 ) -> None:

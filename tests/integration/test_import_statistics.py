@@ -19,6 +19,8 @@ from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 from tests.builders import make_book
 
+pytestmark = pytest.mark.fresh_database  # statistics of a fresh database
+
 DAY = date(2025, 1, 1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,6 +13,8 @@ from folio.service.facade import Folio
 from folio.store.migrate import HEAD, alembic_config, current_revision, stored_revision, upgrade
 from folio.store.tables import metadata
 from tests.builders import make_book, make_ledgers, post
+
+pytestmark = pytest.mark.fresh_database  # migrations down and up
 
 
 def test_head_names_the_newest_migration(engine: Engine) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event, select, text
 
 from folio.domain.ledgers import LedgerType, Side
@@ -15,6 +16,8 @@ from folio.service.journal import EntryCreate, LineInput
 from folio.service.ledgers import LedgerCreate
 from folio.store.tables import journal_lines
 from tests.builders import START, amount, make_book
+
+pytestmark = pytest.mark.fresh_database  # plans read from statistics
 
 PARTIAL = {
     "ix_lines_book_item": "item_id IS NOT NULL",
