@@ -20,6 +20,7 @@ from folio.domain.ledgers import Side
 from folio.domain.opening_balances import SetRow
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from folio.service.reports import Compare, Interval
 from tests.builders import make_book, make_ledgers
 
 EXAMPLES = int(os.environ.get("FOLIO_LIBRARY_FUZZ_EXAMPLES", "150"))
@@ -126,7 +127,7 @@ def test_any_opening_balance_values_end_in_a_booking_or_a_folio_error(fo: Folio)
 
 def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
     """Every read of the library (books, ledgers, balances, entries, periods, opening balances,
-    fiscal years, verify) given random mixes of right and wrong values."""
+    fiscal years, reports, verify) given random mixes of right and wrong values."""
     book = make_book(fo, chart="skr04")
     bank = fo.ledger_by_number(book.id, "1800").id
     fo.set_opening_balance(book.id, bank, 500)
@@ -145,10 +146,13 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
         year=_maybe(2025),
         flag=_maybe(None),
         count=_maybe(50),
+        empty=_maybe(False),
+        compare=_maybe(Compare.PREVIOUS_YEAR),
+        interval=_maybe(Interval.MONTH),
     )
     def read(
         which: int, book_id: Any, ledger: Any, other: Any, day: Any, day_to: Any, number: Any,
-        year: Any, flag: Any, count: Any,
+        year: Any, flag: Any, count: Any, empty: Any, compare: Any, interval: Any,
     ) -> None:  # fmt: skip
         calls = [
             lambda: fo.get_book(book_id),
@@ -175,6 +179,12 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
             lambda: fo.close_preview(book_id, year),
             lambda: fo.continuity(book_id, year),
             lambda: fo.verify(book_id),
+            lambda: fo.trial_balance(book_id, date_from=day, date_to=day_to, include_empty=empty),
+            lambda: fo.trial_balance(book_id, year=year),
+            lambda: fo.balance_sheet(book_id, as_of=day, compare=compare, include_empty=empty),
+            lambda: fo.income_statement(
+                book_id, date_from=day, date_to=day_to, interval=interval, compare=compare
+            ),  # fmt: skip
         ]
         try:
             calls[which % len(calls)]()

@@ -1,5 +1,6 @@
 """A value a program hands the library where an enum's member belongs (`Side.DEBIT`, not
-"debit"): the API's schema turns text into members; the library's callers pass members."""
+"debit") or a flag (`True`, not "yes"): the API's schema turns text into members and bools;
+the library's callers pass them."""
 
 from __future__ import annotations
 
@@ -16,4 +17,14 @@ def check_member(kind: type[StrEnum], value: object, field: str) -> None:
         raise InvalidInput(
             f"{field} must be one of {members}, not {value!r}.",
             {"field": field, "value": repr(value)},
+        )
+
+
+def check_flag(value: object, field: str, *, optional: bool = False) -> None:
+    """`value` is a bool (or None, if `optional`), not merely something true or false: a
+    library caller's "no" would read as True."""
+    if type(value) is not bool and not (optional and value is None):
+        allowed = "True, False or None" if optional else "True or False"
+        raise InvalidInput(
+            f"{field} must be {allowed}, not {value!r}.", {"field": field, "value": repr(value)}
         )

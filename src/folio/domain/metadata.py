@@ -17,7 +17,7 @@ from folio.domain.text import check_text
 METADATA_LEVELS = 32
 
 
-def depth_message(where: str, field_name: str = "metadata") -> str:
+def _depth_message(where: str, field_name: str = "metadata") -> str:
     return (
         f"{where} is an object or array at level {METADATA_LEVELS + 1} of {field_name}; "
         f"metadata nests at most {METADATA_LEVELS} levels deep."
@@ -41,7 +41,7 @@ def check_metadata(metadata: Any, field_name: str = "metadata", *, decimals: boo
         elif isinstance(value, dict | list | tuple):
             if level > METADATA_LEVELS:
                 raise InvalidInput(
-                    depth_message(where, field_name),
+                    _depth_message(where, field_name),
                     {"field": where, "max_levels": METADATA_LEVELS},
                 )
             stack.extend(reversed(_children(value, where, level + 1)))

@@ -28,6 +28,7 @@ from folio.service import (
     opening_batches,
     opening_state,
     periods,
+    reports,
     runner,
     verify,
 )
@@ -257,6 +258,64 @@ class Folio:
 
     def continuity(self, book_id: str, year: int) -> fiscal_years.Continuity:
         return self.read(lambda uow: fiscal_years.continuity(uow, book_id, year))
+
+    # reports: the figures the API, the CLI and the web show, in minor units
+    def trial_balance(
+        self,
+        book_id: str,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        year: int | None = None,
+        include_empty: bool = False,
+    ) -> reports.TrialBalance:
+        """The trial balance (DATEV SuSa) with its opening (EB) column, within one fiscal
+        year: `year`, or [date_from, date_to] (defaults: to today, from the start of its
+        fiscal year)."""
+        return self.read(
+            lambda uow: reports.trial_balance(
+                uow, book_id, date_from=date_from, date_to=date_to, year=year,
+                include_empty=include_empty,
+            )
+        )  # fmt: skip
+
+    def balance_sheet(
+        self,
+        book_id: str,
+        *,
+        as_of: date | None = None,
+        year: int | None = None,
+        compare: reports.Compare | None = None,
+        include_empty: bool = False,
+    ) -> reports.BalanceSheet:
+        """Assets, liabilities and equity as of a date (default today) or a fiscal year's end;
+        `compare=Compare.PREVIOUS_YEAR` adds the figures a fiscal year earlier."""
+        return self.read(
+            lambda uow: reports.balance_sheet(
+                uow, book_id, as_of=as_of, year=year, compare=compare,
+                include_empty=include_empty,
+            )
+        )  # fmt: skip
+
+    def income_statement(
+        self,
+        book_id: str,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        year: int | None = None,
+        interval: reports.Interval | None = None,
+        compare: reports.Compare | None = None,
+        include_empty: bool = False,
+    ) -> reports.IncomeStatement:
+        """Revenue, expense and net income for a range or a fiscal year, one column per
+        `interval` (month, quarter, year) if given."""
+        return self.read(
+            lambda uow: reports.income_statement(
+                uow, book_id, date_from=date_from, date_to=date_to, year=year,
+                interval=interval, compare=compare, include_empty=include_empty,
+            )
+        )  # fmt: skip
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:

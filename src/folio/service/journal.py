@@ -30,7 +30,7 @@ from folio.domain.journal import (
     mirror,
 )
 from folio.domain.ledgers import Ledger, Side
-from folio.domain.members import check_member
+from folio.domain.members import check_flag, check_member
 from folio.domain.metadata import check_metadata
 from folio.domain.text import check_text
 from folio.service import group_commit
@@ -342,11 +342,7 @@ def list_entries(
     for name, value in (("ledger_id", ledger_id), ("intent_id", intent_id), ("text", text),
                         ("external_reference", external_reference)):  # fmt: skip
         check_text(value, name)
-    if opening_balance is not None and type(opening_balance) is not bool:
-        raise InvalidInput(
-            f"opening_balance must be True, False or None, not {opening_balance!r}.",
-            {"field": "opening_balance", "value": repr(opening_balance)},
-        )
+    check_flag(opening_balance, "opening_balance", optional=True)
     if type(limit) is not int or limit < 1:
         raise InvalidInput(
             f"limit must be an int of at least 1, not {limit!r}.",

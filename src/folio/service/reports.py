@@ -25,6 +25,7 @@ from folio.domain.dates import MAX_COLUMNS, add_months, check_day, check_range, 
 from folio.domain.errors import InvalidInput
 from folio.domain.fiscal_years import FiscalYear, fiscal_year, opening_values, raw, year_of
 from folio.domain.ledgers import SUBTYPES, Ledger, LedgerType, Side, signed_balance
+from folio.domain.members import check_flag, check_member
 from folio.service.books import get_book
 from folio.service.fiscal_years import retained_earnings_ledger
 from folio.service.ledgers import get_ledger
@@ -186,6 +187,24 @@ def _totals_before(uow: UnitOfWork, book: Book, ledgers: Sequence[Ledger], day: 
     return _totals_through(uow, book, ledgers, day - timedelta(days=1))
 
 
+def _check_options(
+    days: Mapping[str, date | None],
+    include_empty: bool,
+    compare: Compare | None = None,
+    interval: Interval | None = None,
+) -> None:
+    """A library caller's options, each of its kind: a date given as 0 or "" read as none, any
+    truthy value as `include_empty`, a comparison given as text as none at all."""
+    for field, day in days.items():
+        if day is not None:
+            check_day(day, field)
+    check_flag(include_empty, "include_empty")
+    if compare is not None:
+        check_member(Compare, compare, "compare")
+    if interval is not None:
+        check_member(Interval, interval, "interval")
+
+
 def _ledgers(uow: UnitOfWork, book_id: str) -> list[Ledger]:
     return uow.ledgers.search(book_id)  # ordered by number, then custom ledgers by id
 
@@ -208,6 +227,7 @@ def trial_balance(
     `date_from`; debit and credit the other postings in the range. Defaults: `date_to` today,
     `date_from` the start of its fiscal year; `year` is that fiscal year's whole range.
     """
+    _check_options({"from": date_from, "to": date_to}, include_empty)
     book = get_book(uow, book_id)
     start, end = _resolve_range(book, date_from, date_to, year)
     fy = year_of(book, start)
@@ -513,6 +533,7 @@ def balance_sheet(
     assets = liabilities + equity. `compare=previous_year` adds each row's amount as of the
     same day a fiscal year earlier (`previous_year_day`). `year`: as of that fiscal year's end.
     """
+    _check_options({"as_of": as_of}, include_empty, compare)
     book = get_book(uow, book_id)
     if year is not None and as_of is not None:
         raise InvalidInput("Give a fiscal year or as_of, not both.", {"field": "year"})
@@ -713,6 +734,7 @@ def income_statement(
     included: a mid-year conversion books year-to-date P&L balances as opening balances, and
     they belong to the bucket of their date.
     """
+    _check_options({"from": date_from, "to": date_to}, include_empty, compare, interval)
     book = get_book(uow, book_id)
     start, end = _resolve_range(book, date_from, date_to, year)
     columns = buckets(book, start, end, interval)
