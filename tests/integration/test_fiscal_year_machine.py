@@ -1,4 +1,6 @@
-"""Fiscal years under any sequence of postings, reversals, closes and reopens, on both engines.
+"""Fiscal years under any sequence of postings, reversals, closes and reopens, on both engines,
+each move made through the library, the API or the CLI (postings and reversals through the
+library and the API).
 
 Each example is a book over four fiscal years, with a random fiscal-year start (01-01, 07-01,
 04-06 or 02-29) and a conversion at a year's start or in the middle of one (with year-to-date
@@ -13,8 +15,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
+import httpx
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -25,7 +30,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from folio.api.app import create_app
+from folio.cli.main import app as cli
 from folio.domain.books import Book
 from folio.domain.errors import FolioError
 from folio.domain.fiscal_years import FiscalYear, first_year, fiscal_year
@@ -35,6 +43,7 @@ from folio.domain.opening_balances import SetRow
 from folio.service import fiscal_years, reports
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from tests.api.conftest import client_for, make_key
 from tests.builders import make_book, make_ledgers
 
 SPEC = "1000 asset Bank; 1200 asset Receivables; 3000 liability Loans; 2000 equity Capital; " \
@@ -43,12 +52,14 @@ PAIRS = [("1000", "4000"), ("6000", "1000"), ("1200", "4000"), ("1000", "3000"),
          ("1000", "1200"), ("3000", "1000"), ("2970", "1000")]  # fmt: skip
 YEARS = 4
 EXAMPLES = int(os.environ.get("FOLIO_YEAR_EXAMPLES", "25" if os.environ.get("CI") else "10"))
+VIA = st.sampled_from(["library", "api", "cli"])
 
 
 class FiscalYears(RuleBasedStateMachine):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, db_url: str, api: httpx.Client) -> None:
         super().__init__()
         self.fo = Folio(engine, migrate=False)
+        self.db_url, self.api = db_url, api
 
     @initialize(start=st.sampled_from(["01-01", "07-01", "04-06", "02-29"]), mid=st.booleans())
     def open_book(self, start: str, mid: bool) -> None:
@@ -88,8 +99,9 @@ class FiscalYears(RuleBasedStateMachine):
         day=st.integers(0, 400),
         pair=st.sampled_from(PAIRS),
         amount=st.integers(1, 100_000),
+        api=st.booleans(),
     )
-    def post(self, year: int, day: int, pair: tuple[str, str], amount: int) -> None:
+    def post(self, year: int, day: int, pair: tuple[str, str], amount: int, api: bool) -> None:
         fy = self.years[year]
         on = min(max(fy.start, self.book.entries_start) + timedelta(days=day), fy.end)
         debit, credit = pair
@@ -101,36 +113,71 @@ class FiscalYears(RuleBasedStateMachine):
             ],
         )
         locked = self._closed_through()
-        if locked is not None and on <= locked:
-            self._refused(lambda: self.fo.post_entry(self.book.id, command), "PERIOD_LOCKED")
+        refused = "PERIOD_LOCKED" if locked is not None and on <= locked else None
+        if api:
+            body = {"date": on.isoformat(), "lines": [
+                {"ledger_id": self.ids[debit], "debit": _decimal(amount)},
+                {"ledger_id": self.ids[credit], "credit": _decimal(amount)},
+            ]}  # fmt: skip
+            answer = self._answered(
+                lambda: self.api.post(self._path("/journal-entries"), json=body), refused, 201
+            )
+            if answer is not None:
+                self.posted.append((answer["id"], on, answer["journal_number"]))
+            return
+        if refused:
+            self._refused(lambda: self.fo.post_entry(self.book.id, command), refused)
             return
         entry = self.fo.post_entry(self.book.id, command)
         self.posted.append((entry.id, on, entry.journal_number))
 
-    @rule(pick=st.integers(0, 1000), original=st.booleans())
-    def reverse(self, pick: int, original: bool) -> None:
+    @rule(pick=st.integers(0, 1000), original=st.booleans(), api=st.booleans())
+    def reverse(self, pick: int, original: bool, api: bool) -> None:
         live = [p for p in self.posted if p[0] not in self.reversed]
         if not live:
             return
         entry_id, on, _ = live[pick % len(live)]
         mode = PostingMode.ORIGINAL_PERIOD if original else PostingMode.CURRENT_PERIOD
         locked = self._closed_through()
-        if original and locked is not None and on <= locked:
+        refused = "PERIOD_LOCKED" if original and locked is not None and on <= locked else None
+        if api:
+            body = {"posting_mode": mode.value}
+            path = self._path(f"/journal-entries/{entry_id}/reverse")
+            answer = self._answered(lambda: self.api.post(path, json=body), refused, 201)
+            if answer is not None:
+                on_day = date.fromisoformat(answer["date"])
+                self.posted.append((answer["id"], on_day, answer["journal_number"]))
+                self.reversed.add(entry_id)
+            return
+        if refused:
             self._refused(lambda: self.fo.reverse_entry(self.book.id, entry_id, mode=mode),
-                          "PERIOD_LOCKED")  # fmt: skip
+                          refused)  # fmt: skip
             return
         reversal = self.fo.reverse_entry(self.book.id, entry_id, mode=mode)
         self.posted.append((reversal.id, reversal.date, reversal.journal_number))
         self.reversed.add(entry_id)
 
-    @rule(year=st.integers(0, YEARS - 1), final=st.integers(0, 9))
-    def close(self, year: int, final: int) -> None:
+    @rule(year=st.integers(0, YEARS - 1), final=st.integers(0, 9), via=VIA)
+    def close(self, year: int, final: int, via: str) -> None:
         fy = self.years[year]
         expected = None
         if fy.year in self.closed:
             expected = "FISCAL_YEAR_CLOSED"
         elif year > 0 and self.years[year - 1].year not in self.closed:
             expected = "PREVIOUS_YEAR_OPEN"
+        if via == "api":
+            body = {"final": final == 0}
+            path = self._path(f"/fiscal-years/{fy.year}/close")
+            answer = self._answered(lambda: self.api.post(path, json=body), expected, 201)
+            if answer is not None:
+                assert answer["final"] == (final == 0) and answer["reopened_at"] is None, answer
+                self.closed[fy.year] = final == 0
+            return
+        if via == "cli":
+            flags = ["--final"] if final == 0 else []
+            if self._cli(["close", self.book.id, str(fy.year), *flags], expected):
+                self.closed[fy.year] = final == 0
+            return
         if expected:
             self._refused(lambda: self.fo.close_year(self.book.id, fy.year), expected)
             return
@@ -138,8 +185,8 @@ class FiscalYears(RuleBasedStateMachine):
         assert (closing.year, closing.final) == (fy.year, final == 0)
         self.closed[fy.year] = final == 0
 
-    @rule(year=st.integers(0, YEARS - 1))
-    def reopen(self, year: int) -> None:
+    @rule(year=st.integers(0, YEARS - 1), via=VIA)
+    def reopen(self, year: int, via: str) -> None:
         fy = self.years[year]
         expected = None
         if fy.year not in self.closed:
@@ -148,11 +195,51 @@ class FiscalYears(RuleBasedStateMachine):
             expected = "FISCAL_YEAR_FINAL"
         elif any(later > fy.year for later in self.closed):
             expected = "LATER_YEAR_CLOSED"
+        if via == "api":
+            path = self._path(f"/fiscal-years/{fy.year}/reopen")
+            if self._answered(lambda: self.api.post(path), expected, 200) is not None:
+                del self.closed[fy.year]
+            return
+        if via == "cli":
+            if self._cli(["reopen", self.book.id, str(fy.year)], expected):
+                del self.closed[fy.year]
+            return
         if expected:
             self._refused(lambda: self.fo.reopen_year(self.book.id, fy.year), expected)
             return
         self.fo.reopen_year(self.book.id, fy.year)
         del self.closed[fy.year]
+
+    def _path(self, rest: str) -> str:
+        return f"/v1/books/{self.book.id}{rest}"
+
+    def _answered(
+        self, send: Callable[[], httpx.Response], code: str | None, success: int
+    ) -> dict[str, Any] | None:
+        """The API's answer: its body on success, or None after the expected code (a status
+        of a refusal), with nothing changed."""
+        head = self.fo.verify(self.book.id).entries_checked
+        response = send()
+        if code is None:
+            assert response.status_code == success, response.text
+            answer: dict[str, Any] = response.json()
+            return answer
+        assert response.status_code in (409, 422), response.text
+        assert response.json()["code"] == code, response.text
+        assert self.fo.verify(self.book.id).entries_checked == head
+        return None
+
+    def _cli(self, args: list[str], code: str | None) -> bool:
+        """`folio years ...`: exit 0, or exit 1 with the expected code on the screen and
+        nothing changed. Whether it did what was asked."""
+        head = self.fo.verify(self.book.id).entries_checked
+        result = CliRunner().invoke(cli, ["years", *args, "--database", self.db_url])
+        if code is None:
+            assert result.exit_code == 0, result.output
+            return True
+        assert result.exit_code == 1 and code in result.output, result.output
+        assert self.fo.verify(self.book.id).entries_checked == head
+        return False
 
     def _refused(self, call: object, code: str) -> None:
         head = self.fo.verify(self.book.id).entries_checked
@@ -232,8 +319,13 @@ class FiscalYears(RuleBasedStateMachine):
                 assert found.ok
 
 
-def test_fiscal_years_hold_under_any_sequence(engine: Engine) -> None:
-    run_state_machine_as_test(
-        lambda: FiscalYears(engine),
-        settings=settings(max_examples=EXAMPLES, stateful_step_count=12, deadline=None),
-    )
+def test_fiscal_years_hold_under_any_sequence(engine: Engine, db_url: str) -> None:
+    with client_for(create_app(engine), make_key(engine)) as api:
+        run_state_machine_as_test(
+            lambda: FiscalYears(engine, db_url, api),
+            settings=settings(max_examples=EXAMPLES, stateful_step_count=12, deadline=None),
+        )
+
+
+def _decimal(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
