@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
+from folio.cli.opened import opened
 from folio.domain.errors import FolioError
 from folio.service.facade import Folio
 from folio.store.database import database_url
@@ -62,7 +63,10 @@ def print_table(table: Table, to: Console | None = None) -> None:
 
 
 def open_folio(url: str | None) -> Folio:
-    return Folio(url or database_url())
+    """The command's Folio; its connections close when the command ends (`cli.opened`)."""
+    fo = Folio(url or database_url())
+    opened(fo.engine)
+    return fo
 
 
 @contextmanager

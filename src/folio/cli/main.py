@@ -21,6 +21,8 @@ from typer.core import DEFAULT_MARKUP_MODE, TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
+from folio.cli.opened import close_opened
+
 # Command name -> (module in folio.cli, attribute): a function for a command of its own, a Typer
 # app for a group; in the order `folio --help` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -94,9 +96,11 @@ app = typer.Typer(
 
 
 @app.callback()
-def folio() -> None:
+def folio(context: typer.Context) -> None:
     """The root group's callback: Typer makes a group of an app with one (it has no commands
-    of its own until one is asked for)."""
+    of its own until one is asked for). The command's database connections close when it
+    ends (`folio.cli.opened`)."""
+    context.call_on_close(close_opened)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,39 @@
+"""Commands run in one process (typer's CliRunner, a program embedding the CLI) close their
+database connections when each ends. Before, every command left its engine's connection open:
+the fiscal-year state machine's CLI moves ran PostgreSQL out of clients ("sorry, too many
+clients already") after some hundred commands."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from folio.cli.main import app
+from folio.service.facade import Folio
+from tests.builders import make_book
+
+
+def _connections(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_each_command_closes_its_connections(fo: Folio, db_url: str) -> None:
+    book = make_book(fo, chart="skr04")
+    fo.engine.dispose()
+    before = _connections(fo.engine)
+    runner = CliRunner()
+    for _ in range(12):
+        for args in (["years", "list", book.id], ["opening-balances", "show", book.id]):
+            result = runner.invoke(app, [*args, "--database", db_url])
+            assert result.exit_code == 0, result.output
+    assert _connections(fo.engine) == before
