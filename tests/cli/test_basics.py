@@ -117,4 +117,6 @@ def test_a_command_imports_its_own_module_only() -> None:
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    assert loaded.strip() == "['folio.cli.books', 'folio.cli.common', 'folio.cli.main']"
+    assert loaded.strip() == (
+        "['folio.cli.books', 'folio.cli.common', 'folio.cli.main', 'folio.cli.opened']"
+    )  # opened: the engines a command opened, closed when it ends
