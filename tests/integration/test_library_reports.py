@@ -1,8 +1,9 @@
 """The library gives the reports the API, the CLI and the web show (both engines): a trial
-balance with its opening column, a balance sheet with the previous year beside it and an income
-statement by month, in minor units; and refuses a report option of the wrong kind by its field
-(before: a comparison given as text silently left out, an interval as text a KeyError, a date
-given as 0 or "" read as none, any truthy value as include_empty)."""
+balance with its opening column, a balance sheet with the previous year beside it, an income
+statement by month and the aged receivables, in minor units; and refuses an option of the wrong
+kind by its field (before: a comparison given as text silently left out, an interval as text a
+KeyError, a date given as 0 or "" read as none, any truthy value as include_empty, an aged
+report's date as text compared as text on SQLite)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from typing import Any
 import pytest
 
 from folio.domain.errors import InvalidInput
+from folio.domain.parties import PartyKind
 from folio.service.facade import Folio
+from folio.service.open_items import ItemInput, add_open_items
+from folio.service.parties import PartyCreate, create_party
 from folio.service.reports import Compare, Interval
+from folio.service.runner import SYSTEM
 from tests.builders import make_book, post
 
 
@@ -81,3 +86,27 @@ def test_an_option_of_the_wrong_kind_is_named(
     assert info.value.data["field"] == field
     if message is not None:
         assert info.value.message == message
+
+
+def test_the_aged_receivables_and_their_wrong_kinds(fo: Folio) -> None:
+    book = make_book(fo, chart="skr04")
+    customer = fo.write(
+        lambda uow: create_party(uow, book.id, PartyCreate(PartyKind.CUSTOMER, "Kunde"), SYSTEM)
+    )
+    items = [
+        ItemInput(1, customer.id, None, "RE-1", date(2024, 12, 1), date(2025, 1, 15), 95_000),
+        ItemInput(2, customer.id, None, "RE-2", date(2024, 12, 20), date(2025, 3, 1), 20_000),
+    ]
+    fo.write(lambda uow: add_open_items(uow, book.id, items, SYSTEM))
+    aged = fo.aged_report(book.id, PartyKind.CUSTOMER, date(2025, 2, 15))
+    assert (aged.total, aged.ledger_balance) == (115_000, 115_000)
+    assert {bucket: amount for bucket, amount in aged.buckets.items() if amount} == {
+        "31_60": 95_000, "current": 20_000,
+    }  # fmt: skip
+    for call, field in (
+        (lambda: fo.aged_report(book.id, "customer", date(2025, 2, 15)), "kind"),  # type: ignore[arg-type]
+        (lambda: fo.aged_report(book.id, PartyKind.CUSTOMER, "2025-02-15"), "as_of"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidInput) as info:
+            call()
+        assert info.value.data["field"] == field, info.value.message

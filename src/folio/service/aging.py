@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from folio.domain.dates import check_day
 from folio.domain.ledgers import Ledger, Side, signed_balance
+from folio.domain.members import check_member
 from folio.domain.parties import Party, PartyKind
 from folio.service.books import get_book
 from folio.service.open_items import control_ledger
@@ -98,6 +100,8 @@ def item_states(
 ) -> tuple[Ledger, list[ItemState], int]:
     """Every item of `kind`'s control ledger as of `as_of` (open or not), and the ledger's
     balance then."""
+    check_member(PartyKind, kind, "kind")  # a library caller's "customer"
+    check_day(as_of, "as_of")
     ledger = control_ledger(uow, book_id, kind)
     normal = ledger.normal_balance
     lines = uow.open_items.lines(book_id, [ledger.id], as_of)

@@ -19,8 +19,10 @@ from folio.domain.fiscal_years import Closing
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.opening_balances import SetRow
+from folio.domain.parties import PartyKind
 from folio.domain.periods import PeriodAction
 from folio.service import (
+    aging,
     books,
     fiscal_years,
     journal,
@@ -316,6 +318,17 @@ class Folio:
                 interval=interval, compare=compare, include_empty=include_empty,
             )
         )  # fmt: skip
+
+    def aged_report(
+        self, book_id: str, kind: PartyKind, as_of: date | None = None
+    ) -> aging.AgedReport:
+        """Aged receivables (`PartyKind.CUSTOMER`) or payables (`PartyKind.SUPPLIER`) as of a
+        day (default today): every open item by party, in buckets of days past due."""
+        return self.read(
+            lambda uow: aging.aged_report(
+                uow, book_id, kind, date.today() if as_of is None else as_of
+            )
+        )
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:
