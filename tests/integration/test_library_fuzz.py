@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from folio.domain.errors import FolioError
 from folio.domain.ledgers import Side
 from folio.domain.opening_balances import SetRow
+from folio.domain.parties import PartyKind
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.service.reports import Compare, Interval
@@ -127,7 +128,7 @@ def test_any_opening_balance_values_end_in_a_booking_or_a_folio_error(fo: Folio)
 
 def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
     """Every read of the library (books, ledgers, balances, entries, periods, opening balances,
-    fiscal years, reports, verify) given random mixes of right and wrong values."""
+    fiscal years, reports, aged items, verify) given random mixes of right and wrong values."""
     book = make_book(fo, chart="skr04")
     bank = fo.ledger_by_number(book.id, "1800").id
     fo.set_opening_balance(book.id, bank, 500)
@@ -149,10 +150,11 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
         empty=_maybe(False),
         compare=_maybe(Compare.PREVIOUS_YEAR),
         interval=_maybe(Interval.MONTH),
+        kind=_maybe(PartyKind.CUSTOMER),
     )
     def read(
         which: int, book_id: Any, ledger: Any, other: Any, day: Any, day_to: Any, number: Any,
-        year: Any, flag: Any, count: Any, empty: Any, compare: Any, interval: Any,
+        year: Any, flag: Any, count: Any, empty: Any, compare: Any, interval: Any, kind: Any,
     ) -> None:  # fmt: skip
         calls = [
             lambda: fo.get_book(book_id),
@@ -185,6 +187,7 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
             lambda: fo.income_statement(
                 book_id, date_from=day, date_to=day_to, interval=interval, compare=compare
             ),  # fmt: skip
+            lambda: fo.aged_report(book_id, kind, day),
         ]
         try:
             calls[which % len(calls)]()
