@@ -163,8 +163,8 @@ def _resolve_range(
         end = min(date.today(), year_of(book, date_from).end)
         end = max(end, date_from)
     else:
-        end = check_day(date_to, "to") if date_to else date.today()
-    start = date_from or book.fiscal_year_begin(end)
+        end = check_day(date_to, "to") if date_to is not None else date.today()
+    start = date_from if date_from is not None else book.fiscal_year_begin(end)
     check_range(start, end)
     return start, end
 
@@ -188,16 +188,11 @@ def _totals_before(uow: UnitOfWork, book: Book, ledgers: Sequence[Ledger], day: 
 
 
 def _check_options(
-    days: Mapping[str, date | None],
-    include_empty: bool,
-    compare: Compare | None = None,
-    interval: Interval | None = None,
+    include_empty: bool, compare: Compare | None = None, interval: Interval | None = None
 ) -> None:
-    """A library caller's options, each of its kind: a date given as 0 or "" read as none, any
-    truthy value as `include_empty`, a comparison given as text as none at all."""
-    for field, day in days.items():
-        if day is not None:
-            check_day(day, field)
+    """A library caller's options, each of its kind: any truthy value would be read as
+    `include_empty`, a comparison given as text as none at all. (Dates are checked where the
+    range is resolved: `_resolve_range`, `balance_sheet`.)"""
     check_flag(include_empty, "include_empty")
     if compare is not None:
         check_member(Compare, compare, "compare")
@@ -227,7 +222,7 @@ def trial_balance(
     `date_from`; debit and credit the other postings in the range. Defaults: `date_to` today,
     `date_from` the start of its fiscal year; `year` is that fiscal year's whole range.
     """
-    _check_options({"from": date_from, "to": date_to}, include_empty)
+    _check_options(include_empty)
     book = get_book(uow, book_id)
     start, end = _resolve_range(book, date_from, date_to, year)
     fy = year_of(book, start)
@@ -533,14 +528,14 @@ def balance_sheet(
     assets = liabilities + equity. `compare=previous_year` adds each row's amount as of the
     same day a fiscal year earlier (`previous_year_day`). `year`: as of that fiscal year's end.
     """
-    _check_options({"as_of": as_of}, include_empty, compare)
+    _check_options(include_empty, compare)
     book = get_book(uow, book_id)
     if year is not None and as_of is not None:
         raise InvalidInput("Give a fiscal year or as_of, not both.", {"field": "year"})
     if year is not None:
         day = fiscal_year(book, year).end
     else:
-        day = check_day(as_of, "as_of") if as_of else date.today()
+        day = check_day(as_of, "as_of") if as_of is not None else date.today()
     ledgers = _ledgers(uow, book_id)
     now = _position(uow, book, ledgers, day)
     earlier_day = previous_year_day(book, day) if compare is Compare.PREVIOUS_YEAR else None
@@ -734,7 +729,7 @@ def income_statement(
     included: a mid-year conversion books year-to-date P&L balances as opening balances, and
     they belong to the bucket of their date.
     """
-    _check_options({"from": date_from, "to": date_to}, include_empty, compare, interval)
+    _check_options(include_empty, compare, interval)
     book = get_book(uow, book_id)
     start, end = _resolve_range(book, date_from, date_to, year)
     columns = buckets(book, start, end, interval)
