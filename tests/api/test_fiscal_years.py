@@ -59,6 +59,10 @@ def test_list_preview_close_and_reopen(admin: httpx.Client) -> None:
     assert closed.status_code == 201, closed.text
     closing = closed.json()
     assert (closing["seq"], closing["final"], closing["result"]) == (1, False, "70.00")
+    # The answer names the year it closed (a client listing closes needs no path to read it).
+    assert (closing["year"], closing["first_day"], closing["last_day"]) == (
+        2023, "2023-01-01", "2023-12-31",
+    )  # fmt: skip
     assert len(closing["hash"]) == 64
     again = admin.post(f"{base}/2023/close")
     assert (again.status_code, again.json()["code"]) == (409, "FISCAL_YEAR_CLOSED")
@@ -70,6 +74,7 @@ def test_list_preview_close_and_reopen(admin: httpx.Client) -> None:
 
     reopened = admin.post(f"{base}/2023/reopen")
     assert reopened.status_code == 200 and reopened.json()["reopened_at"] is not None
+    assert reopened.json()["year"] == 2023
     late = post_entry(admin, book["id"], "1800 D 1.00; 4400 C 1.00", on="2023-12-31").json()
     continuity = admin.get(f"{base}/2023/continuity").json()
     assert not continuity["ok"] and continuity["recorded"]

@@ -25,6 +25,9 @@ def _money(book: Book, minor: int) -> str:
 
 class ClosingRead(BaseModel):
     id: str
+    year: int = Field(description="The fiscal year closed, named by the calendar year it starts in.")
+    first_day: dt.date = Field(description="The year's first day with records.")
+    last_day: dt.date = Field(description="The year's last day.")
     seq: int = Field(description="The close's place in the book's chain of closes.")
     final: bool = Field(description="Closed for good: the year's months are locked.")
     closed_at: dt.datetime
@@ -41,6 +44,9 @@ class ClosingRead(BaseModel):
     def of(cls, book: Book, closing: Closing) -> ClosingRead:
         return cls(
             id=closing.id,
+            year=closing.year,
+            first_day=closing.first_day,
+            last_day=closing.last_day,
             seq=closing.seq,
             final=closing.final,
             closed_at=closing.closed_at,
