@@ -86,5 +86,21 @@ def test_parties_items_settlement_and_aged_receivables(admin: httpx.Client) -> N
     assert [(i["document"], i["open"], i["recorded"]) for i in listed] == [
         ("RE-2", "200.00", True), ("RE-1", "750.00", True),  # by due date
     ]  # fmt: skip
+    settled = admin.post(f"{base}/journal-entries", json={"date": "2025-02-16", "lines": [
+        {"ledger_number": "1800", "debit": "200.00"},
+        {"ledger_number": "1200", "credit": "200.00", "party_id": alpha.json()["id"],
+         "settles": "RE-2"},
+    ]})  # fmt: skip
+    assert settled.status_code == 201, settled.text
+    url = f"{base}/parties/{alpha.json()['id']}/open-items"
+    still = admin.get(url, params={"as_of": "2025-02-16"}).json()
+    every = admin.get(url, params={"as_of": "2025-02-16", "include_settled": "true"}).json()
+    assert [(i["document"], i["open"]) for i in still] == [("RE-1", "750.00")]
+    assert [(i["document"], i["open"]) for i in every] == [("RE-2", "0.00"), ("RE-1", "750.00")]
+    numbers = admin.get(f"{base}/party-numbers")
+    assert numbers.json() == {"customers": {"first": 10000, "last": 69999},
+                              "suppliers": {"first": 70000, "last": 89999}}  # fmt: skip
+    unknown = admin.get("/v1/books/bk_nothing/party-numbers")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "NOT_FOUND")
     empty = admin.get(f"{base}/reports/aged-payables").json()
     assert empty["total"] == "0.00" and empty["data"] == []

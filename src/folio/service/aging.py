@@ -16,10 +16,11 @@ from enum import StrEnum
 
 from folio.domain.dates import check_day
 from folio.domain.ledgers import Ledger, Side, signed_balance
-from folio.domain.members import check_member
+from folio.domain.members import check_flag, check_member
 from folio.domain.parties import Party, PartyKind
 from folio.service.books import get_book
 from folio.service.open_items import control_ledger
+from folio.service.parties import get_party
 from folio.store.uow import UnitOfWork
 
 
@@ -136,6 +137,19 @@ def item_states(
         )  # fmt: skip
     states.sort(key=lambda s: (s.party.number if s.party else "", s.due_date, s.document))
     return ledger, states, balance
+
+
+def party_items(
+    uow: UnitOfWork, book_id: str, party_id: str, as_of: date, *, include_settled: bool = False
+) -> list[ItemState]:
+    """The party's items still open on `as_of` (with `include_settled`, all of them, settled
+    too), in due-date order."""
+    check_day(as_of, "as_of")  # a library caller's wrong kinds, whatever the book holds
+    check_flag(include_settled, "include_settled")
+    party = get_party(uow, book_id, party_id)
+    _, states, _ = item_states(uow, book_id, party.kind, as_of)
+    mine = [s for s in states if s.party is not None and s.party.id == party.id]
+    return [s for s in mine if include_settled or s.open]
 
 
 def aged_report(uow: UnitOfWork, book_id: str, kind: PartyKind, as_of: date) -> AgedReport:

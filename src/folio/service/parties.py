@@ -53,6 +53,12 @@ def number_ranges(uow: UnitOfWork, book_id: str) -> dict[PartyKind, tuple[int, i
     return DEFAULT_RANGES | uow.parties.ranges(book_id)
 
 
+def get_number_ranges(uow: UnitOfWork, book_id: str) -> dict[PartyKind, tuple[int, int]]:
+    """The book's number ranges, each kind's own or the default; NOT_FOUND for no such book."""
+    get_book(uow, book_id)
+    return number_ranges(uow, book_id)
+
+
 def _enforced(book: Book) -> bool:
     return book.chart in GERMAN_CHARTS
 

@@ -112,11 +112,7 @@ def update_party(
 
 @api.get("/party-numbers", response_model=NumberRanges, summary="The number ranges of parties")
 def get_ranges(call: Annotated[Call, reads("ledgers:read")], book_id: BookId) -> NumberRanges:
-    def read(uow: UnitOfWork) -> dict[PartyKind, tuple[int, int]]:
-        get_book(uow, book_id)
-        return parties.number_ranges(uow, book_id)
-
-    return _ranges(call.read(read))
+    return _ranges(call.read(lambda uow: parties.get_number_ranges(uow, book_id)))
 
 
 @api.put("/party-numbers/{kind}", response_model=NumberRanges, summary="Set a number range")
@@ -171,10 +167,8 @@ def party_items(
 
     def read(uow: UnitOfWork) -> tuple[Book, list[aging.ItemState]]:
         book = get_book(uow, book_id)
-        party = parties.get_party(uow, book_id, party_id)
-        _, states, _ = aging.item_states(uow, book_id, party.kind, day)
-        mine = [s for s in states if s.party is not None and s.party.id == party.id]
-        return book, [s for s in mine if include_settled or s.open]
+        found = aging.party_items(uow, book_id, party_id, day, include_settled=include_settled)
+        return book, found
 
     book, states = call.read(read)
     return [ItemStateRead.of(book, state) for state in states]
