@@ -19,7 +19,7 @@ from folio.domain.fiscal_years import Closing
 from folio.domain.journal import Entry, PostingMode
 from folio.domain.ledgers import Ledger
 from folio.domain.opening_balances import SetRow
-from folio.domain.parties import PartyKind
+from folio.domain.parties import Party, PartyKind
 from folio.domain.periods import PeriodAction
 from folio.service import (
     aging,
@@ -27,6 +27,7 @@ from folio.service import (
     fiscal_years,
     journal,
     journal_batches,
+    open_items,
     opening_batches,
     opening_state,
     periods,
@@ -36,6 +37,7 @@ from folio.service import (
 )
 from folio.service import ledgers as ledger_service
 from folio.service import opening_balances as ob_service
+from folio.service import parties as party_service
 from folio.service.opening_batches import OpeningItem
 from folio.service.runner import SYSTEM, Actor
 from folio.store.database import make_engine
@@ -237,6 +239,78 @@ class Folio:
 
     def opening_balances(self, book_id: str) -> opening_state.BookOpenings:
         return self.read(lambda uow: opening_state.book_openings(uow, book_id))
+
+    # customers and suppliers (parties) and their open items
+    def create_party(
+        self, book_id: str, command: party_service.PartyCreate, actor: Actor = SYSTEM
+    ) -> Party:
+        """A customer or supplier; without a number, the next free one of its kind's range."""
+        return self.write(lambda uow: party_service.create_party(uow, book_id, command, actor))
+
+    def party(self, book_id: str, party_id: str) -> Party:
+        return self.read(lambda uow: party_service.get_party(uow, book_id, party_id))
+
+    def parties(
+        self,
+        book_id: str,
+        *,
+        kind: PartyKind | None = None,
+        text: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[Party]:
+        """Customers and suppliers in number order, filtered by kind and by `text` (in the name,
+        or the number's start); page on with `after` (the last number seen)."""
+        return self.read(
+            lambda uow: party_service.list_parties(
+                uow, book_id, kind=kind, text=text, after=after, limit=limit
+            )
+        )
+
+    def update_party(
+        self, book_id: str, party_id: str, command: party_service.PartyUpdate, actor: Actor = SYSTEM
+    ) -> Party:
+        """Change what `command` gives (None leaves a field as it is)."""
+        return self.write(
+            lambda uow: party_service.update_party(uow, book_id, party_id, command, actor)
+        )
+
+    def party_numbers(self, book_id: str) -> dict[PartyKind, tuple[int, int]]:
+        """Each kind's number range (first, last)."""
+        return self.read(lambda uow: party_service.get_number_ranges(uow, book_id))
+
+    def set_party_numbers(
+        self, book_id: str, kind: PartyKind, first: int, last: int, actor: Actor = SYSTEM
+    ) -> dict[PartyKind, tuple[int, int]]:
+        """Give `kind` its own number range; in a German book every party of the kind must lie
+        in it."""
+        return self.write(
+            lambda uow: party_service.set_number_range(uow, book_id, kind, first, last, actor)
+        )
+
+    def add_open_items(
+        self, book_id: str, items: Sequence[open_items.ItemInput], actor: Actor = SYSTEM
+    ) -> open_items.ItemsBooked:
+        """Customers' unpaid invoices and suppliers' unpaid bills at conversion, booked as their
+        control ledger's opening balance: all or none, every bad item named by its row."""
+        return self.write(lambda uow: open_items.add_open_items(uow, book_id, items, actor))
+
+    def party_items(
+        self,
+        book_id: str,
+        party_id: str,
+        *,
+        as_of: date | None = None,
+        include_settled: bool = False,
+    ) -> list[aging.ItemState]:
+        """The party's items still open on a day (default today); with `include_settled`, all
+        of them."""
+        return self.read(
+            lambda uow: aging.party_items(
+                uow, book_id, party_id, date.today() if as_of is None else as_of,
+                include_settled=include_settled,
+            )
+        )  # fmt: skip
 
     # fiscal years
     def years(self, book_id: str) -> list[fiscal_years.YearInfo]:
