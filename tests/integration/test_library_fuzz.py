@@ -21,6 +21,8 @@ from folio.domain.opening_balances import SetRow
 from folio.domain.parties import PartyKind
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from folio.service.open_items import ItemInput
+from folio.service.parties import PartyCreate
 from folio.service.reports import Compare, Interval
 from tests.builders import make_book, make_ledgers
 
@@ -128,12 +130,17 @@ def test_any_opening_balance_values_end_in_a_booking_or_a_folio_error(fo: Folio)
 
 def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
     """Every read of the library (books, ledgers, balances, entries, periods, opening balances,
-    fiscal years, reports, aged items, verify) given random mixes of right and wrong values."""
+    fiscal years, reports, aged items, parties and their items, verify) given random mixes of
+    right and wrong values."""
     book = make_book(fo, chart="skr04")
     bank = fo.ledger_by_number(book.id, "1800").id
     fo.set_opening_balance(book.id, bank, 500)
     entry = fo.entries(book.id)[0]
-    good = {"book": book.id, "ledger": bank, "entry": entry.id, "intent": entry.intent_id}
+    customer = fo.create_party(book.id, PartyCreate(PartyKind.CUSTOMER, "Kunde"))
+    item = ItemInput(1, customer.id, None, "RE-1", date(2024, 12, 1), None, 700)
+    fo.add_open_items(book.id, [item])
+    good = {"book": book.id, "ledger": bank, "entry": entry.id, "intent": entry.intent_id,
+            "party": customer.id}  # fmt: skip
 
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     @given(
@@ -151,10 +158,13 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
         compare=_maybe(Compare.PREVIOUS_YEAR),
         interval=_maybe(Interval.MONTH),
         kind=_maybe(PartyKind.CUSTOMER),
+        party=_maybe(good["party"]),
+        after=_maybe(None),
     )
     def read(
         which: int, book_id: Any, ledger: Any, other: Any, day: Any, day_to: Any, number: Any,
         year: Any, flag: Any, count: Any, empty: Any, compare: Any, interval: Any, kind: Any,
+        party: Any, after: Any,
     ) -> None:  # fmt: skip
         calls = [
             lambda: fo.get_book(book_id),
@@ -188,6 +198,10 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
                 book_id, date_from=day, date_to=day_to, interval=interval, compare=compare
             ),  # fmt: skip
             lambda: fo.aged_report(book_id, kind, day),
+            lambda: fo.party(book_id, party),
+            lambda: fo.parties(book_id, kind=kind, text=number, after=after, limit=count),
+            lambda: fo.party_numbers(book_id),
+            lambda: fo.party_items(book_id, party, as_of=day, include_settled=empty),
         ]
         try:
             calls[which % len(calls)]()

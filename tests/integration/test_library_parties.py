@@ -1,16 +1,22 @@
 """The library's customers and suppliers and their open items (both engines): parties created,
 listed, read and changed, numbered from their kind's range; open items booked as the control
-ledger's opening balance and a party's items as of a date, settled ones too if asked."""
+ledger's opening balance and a party's items as of a date, settled ones too if asked; and a
+value of the wrong kind refused by its field, changing nothing (before: a tax id or address
+given as a number, payment terms as text, a party id, filter or range bound of the wrong kind
+ended in a TypeError or PostgreSQL's "operator does not exist"; payment terms of True or 1.5,
+and a limit of 1.5, were taken as they were; an archived flag of "yes" ended in the driver's
+"Not a boolean value")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 
-from folio.domain.errors import InvalidInput
+from folio.domain.errors import InvalidInput, OpenItemProblems
 from folio.domain.ledgers import Side
 from folio.domain.parties import Party, PartyKind
 from folio.service.facade import Folio
@@ -116,3 +122,108 @@ def test_open_items_book_the_control_ledger_and_a_partys_items_as_of_a_date(
     )
     assert fo.party_items(book.id, supplier.id, include_settled=True) == []
     assert fo.verify(book.id).ok
+
+
+Call = Callable[[Folio, str, str], object]
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "message"),
+    [
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", tax_id=123)), "tax_id",
+         "tax_id must be text (str), not 123 (int)."),
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", address=5)), "address",
+         "address must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", payment_terms_days="30")),
+         "payment_terms_days", "payment_terms_days must be an int of days, not '30'."),
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", payment_terms_days=True)),
+         "payment_terms_days", "payment_terms_days must be an int of days, not True."),
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", payment_terms_days=1.5)),
+         "payment_terms_days", "payment_terms_days must be an int of days, not 1.5."),
+        (lambda fo, b, p: fo.update_party(b, p, PartyUpdate(archived="yes")), "archived",
+         "archived must be True, False or None, not 'yes'."),
+        (lambda fo, b, p: fo.update_party(b, p, PartyUpdate(tax_id=5)), "tax_id",
+         "tax_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.update_party(b, p, PartyUpdate(payment_terms_days=True)),
+         "payment_terms_days", "payment_terms_days must be an int of days, not True."),
+        (lambda fo, b, p: fo.update_party(b, 5, PartyUpdate(name="X")), "party_id",
+         "party_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.party(b, 5), "party_id", "party_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.party(5, p), "book_id", "book_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.parties(b, kind="customer"), "kind",
+         "kind must be one of PartyKind.CUSTOMER, PartyKind.SUPPLIER, not 'customer'."),
+        (lambda fo, b, p: fo.parties(b, text=5), "text", "text must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.parties(b, after=7), "after",
+         "after must be text (str), not 7 (int)."),
+        (lambda fo, b, p: fo.parties(b, limit=-1), "limit",
+         "limit must be an int of at least 1, not -1."),
+        (lambda fo, b, p: fo.parties(b, limit=0), "limit",
+         "limit must be an int of at least 1, not 0."),
+        (lambda fo, b, p: fo.parties(b, limit=1.5), "limit",
+         "limit must be an int of at least 1, not 1.5."),
+        (lambda fo, b, p: fo.parties(b, limit=True), "limit",
+         "limit must be an int of at least 1, not True."),
+        (lambda fo, b, p: fo.party_numbers(5), "book_id",
+         "book_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.set_party_numbers(b, "customer", 10000, 19999), "kind",
+         "kind must be one of PartyKind.CUSTOMER, PartyKind.SUPPLIER, not 'customer'."),
+        (lambda fo, b, p: fo.set_party_numbers(b, CUSTOMER, "1", 5), "first",
+         "first must be an int (a party number), not '1'."),
+        (lambda fo, b, p: fo.set_party_numbers(b, CUSTOMER, True, 69999), "first",
+         "first must be an int (a party number), not True."),
+        (lambda fo, b, p: fo.set_party_numbers(b, CUSTOMER, 10000, 69999.0), "last",
+         "last must be an int (a party number), not 69999.0."),
+        (lambda fo, b, p: fo.party_items(b, 5), "party_id",
+         "party_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.party_items(b, p, as_of="2025-02-15"), "as_of",
+         "as_of must be a datetime.date, not '2025-02-15' (str)."),
+        (lambda fo, b, p: fo.party_items(b, p, include_settled="yes"), "include_settled",
+         "include_settled must be True or False, not 'yes'."),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_kind_is_named_and_changes_nothing(
+    fo: Folio, book: Any, call: Call, field: str, message: str
+) -> None:
+    party = fo.create_party(book.id, PartyCreate(CUSTOMER, "Kunde", payment_terms_days=14))
+
+    def state() -> tuple[object, ...]:
+        audit = fo.read(lambda uow: uow.audit.search(book.id, limit=1000))
+        return fo.parties(book.id), fo.party_numbers(book.id), len(audit)
+
+    before = state()
+    with pytest.raises(InvalidInput) as info:
+        call(fo, book.id, party.id)
+    assert info.value.code == "INVALID_INPUT"
+    assert (info.value.data["field"], info.value.message) == (field, message)
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("party_id", "party_number", "message"),
+    [
+        (5, None, "party_id must be text (str), not 5 (int)."),
+        (["pty"], None, "party_id must be text (str), not ['pty'] (list)."),
+        (None, 10000, "party_number must be text (str), not 10000 (int)."),
+    ],
+)
+def test_an_open_item_naming_its_party_by_a_wrong_kind_is_its_rows_problem(
+    fo: Folio, book: Any, party_id: object, party_number: object, message: str
+) -> None:
+    """Before: PostgreSQL's "operator does not exist: character varying = integer" for a number,
+    on SQLite "no customer or supplier 5"; a list ended in "unhashable type"."""
+    party = fo.create_party(book.id, PartyCreate(CUSTOMER, "Kunde"))
+    receivables = fo.ledger_by_number(book.id, "1200")
+    good = ItemInput(1, party.id, None, "RE-1", date(2024, 12, 1), None, 100)
+    wrong = ItemInput(2, party_id, party_number, "RE-2", date(2024, 12, 1), None, 100,  # type: ignore[arg-type]
+                      path="items[1]")  # fmt: skip
+    unknown = ItemInput(3, "pty_nothing", None, "RE-3", date(2024, 12, 1), None, 100)
+    with pytest.raises(OpenItemProblems) as info:
+        fo.add_open_items(book.id, [good, wrong, unknown])
+    assert [(r["row"], r["path"], r["account"], r["message"]) for r in info.value.data["rows"]] == [
+        (2, "items[1].party_id" if party_number is None else "items[1].party_number", None,
+         f"row 2 (items[1]): {message}"),
+        (3, None, "pty_nothing", "row 3: no customer or supplier pty_nothing"),
+    ]  # fmt: skip
+    assert fo.balance(book.id, receivables.id).balance == 0
+    assert fo.party_items(book.id, party.id, as_of=date(2025, 1, 1), include_settled=True) == []
+    assert fo.entries(book.id) == []

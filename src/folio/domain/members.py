@@ -1,6 +1,6 @@
 """A value a program hands the library where an enum's member belongs (`Side.DEBIT`, not
-"debit") or a flag (`True`, not "yes"): the API's schema turns text into members and bools;
-the library's callers pass them."""
+"debit"), a flag (`True`, not "yes") or a page's size (`50`, not 50.0): the API's schema turns
+text into members, bools and ints; the library's callers pass them."""
 
 from __future__ import annotations
 
@@ -27,4 +27,14 @@ def check_flag(value: object, field: str, *, optional: bool = False) -> None:
         allowed = "True, False or None" if optional else "True or False"
         raise InvalidInput(
             f"{field} must be {allowed}, not {value!r}.", {"field": field, "value": repr(value)}
+        )
+
+
+def check_limit(limit: object) -> None:
+    """A page's size is an int of at least 1: SQLite reads a LIMIT of -1 as none at all,
+    PostgreSQL refuses it, and either takes 1.5 or True for a number."""
+    if type(limit) is not int or limit < 1:
+        raise InvalidInput(
+            f"limit must be an int of at least 1, not {limit!r}.",
+            {"field": "limit", "value": repr(limit)},
         )

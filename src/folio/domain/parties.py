@@ -84,6 +84,12 @@ def in_range(number: str, bounds: tuple[int, int]) -> bool:
 
 
 def check_range(first: int, last: int, *, field: str) -> tuple[int, int]:
+    for name, bound in (("first", first), ("last", last)):
+        if type(bound) is not int:  # a library caller's "10000", or True read as 1
+            raise InvalidInput(
+                f"{name} must be an int (a party number), not {bound!r}.",
+                {"field": name, "value": repr(bound)},
+            )
     if not (0 < first <= last <= MAX_PARTY_NUMBER):
         raise InvalidInput(
             f"{field}: a number range runs from a first to a last number, both positive, "
@@ -97,15 +103,21 @@ def check_party_fields(
     name: str, tax_id: str | None, address: str | None, payment_terms_days: int
 ) -> tuple[str, str | None, str | None, int]:
     cleaned = check_name(name)
+    check_text(tax_id, "tax_id")  # a library caller's number is no tax id
     if tax_id is not None and not _TAX_ID.match(tax_id):
         raise InvalidInput(
             "tax_id is 1 to 30 letters, digits, spaces, dots, slashes or dashes "
             "(e.g. DE123456789).",
             {"field": "tax_id", "value": tax_id},
         )
+    check_text(address, "address")
     if address is not None and len(address) > 500:
         raise InvalidInput("address is longer than 500 characters.", {"field": "address"})
-    check_text(address, "address")
+    if type(payment_terms_days) is not int:  # "30" or 1.5; True would be stored as 1
+        raise InvalidInput(
+            f"payment_terms_days must be an int of days, not {payment_terms_days!r}.",
+            {"field": "payment_terms_days", "value": repr(payment_terms_days)},
+        )
     if not 0 <= payment_terms_days <= MAX_TERMS_DAYS:
         raise InvalidInput(
             f"payment_terms_days is 0 to {MAX_TERMS_DAYS} days.",

@@ -30,7 +30,7 @@ from folio.domain.journal import (
     mirror,
 )
 from folio.domain.ledgers import Ledger, Side
-from folio.domain.members import check_flag, check_member
+from folio.domain.members import check_flag, check_limit, check_member
 from folio.domain.metadata import check_metadata
 from folio.domain.text import check_text
 from folio.service import group_commit
@@ -343,11 +343,7 @@ def list_entries(
                         ("external_reference", external_reference)):  # fmt: skip
         check_text(value, name)
     check_flag(opening_balance, "opening_balance", optional=True)
-    if type(limit) is not int or limit < 1:
-        raise InvalidInput(
-            f"limit must be an int of at least 1, not {limit!r}.",
-            {"field": "limit", "value": repr(limit)},
-        )
+    check_limit(limit)
     if after_number is not None and type(after_number) is not int:
         raise InvalidInput(
             f"after_number must be an int (a journal number), not {after_number!r}.",

@@ -18,7 +18,7 @@ the aged report adds up to the ledger's balance on every date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -35,6 +35,7 @@ from folio.domain.ledgers import Ledger, Role, Side
 from folio.domain.money import check_minor
 from folio.domain.opening_balances import OwnerSource, RowProblem, label
 from folio.domain.parties import OpenItem, PartyKind, check_document_number
+from folio.domain.text import check_text
 from folio.service.journal import record_reversals, reversal_draft
 from folio.service.opening_state import offset_ledger
 from folio.service.parties import PartyCreate, create_party
@@ -105,19 +106,29 @@ def add_open_items(
     book = lock_book(uow, book_id)[0]
     if not items:
         raise InvalidInput("items must contain at least one open item.", {"field": "items"})
-    by_id = uow.parties.many(book_id, [i.party_id for i in items if i.party_id])
-    by_number = uow.parties.by_numbers(book_id, [i.party_number for i in items if i.party_number])
+    # Only text is looked up: a library caller's id or number of another kind is its item's
+    # problem below (the drivers cannot compare it, and a list is no key).
+    by_id = uow.parties.many(book_id, _texts(i.party_id for i in items))
+    by_number = uow.parties.by_numbers(book_id, _texts(i.party_number for i in items))
     problems: list[RowProblem] = []
     made: list[OpenItem] = []
     seen: set[tuple[str, str]] = set()
 
     def refuse(item: ItemInput, reason: str, field: str) -> None:
+        ref = item.party_number or item.party_id
         problems.append(
             RowProblem(item.index, "INVALID_OPEN_ITEM", f"{item.label}: {reason}",
-                       item.party_number or item.party_id, item.path and f"{item.path}.{field}")
+                       ref if isinstance(ref, str) else None,
+                       item.path and f"{item.path}.{field}")
         )  # fmt: skip
 
     for item in items:
+        try:
+            check_text(item.party_id, "party_id")
+            check_text(item.party_number, "party_number")
+        except InvalidInput as exc:
+            refuse(item, exc.message, str(exc.data["field"]))
+            continue
         party = by_id.get(item.party_id or "") or by_number.get(item.party_number or "")
         if party is None:
             refuse(item, f"no customer or supplier {item.party_number or item.party_id}", "party")
@@ -182,6 +193,10 @@ def add_open_items(
     audit(uow, actor, "open_items.added", book_id=book_id, target_type="book", target_id=book_id,
           details={"items": len(made), "ledgers": touched})  # fmt: skip
     return ItemsBooked(made, ledgers)
+
+
+def _texts(values: Iterable[object]) -> list[str]:
+    return [value for value in values if isinstance(value, str) and value]
 
 
 def _rebook(uow: UnitOfWork, book: Book, ledger_id: str, actor: Actor) -> Ledger:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from folio.domain.books import Book
 from folio.domain.errors import DuplicatePartyNumber, InvalidInput, NotFound
 from folio.domain.ids import new_id
-from folio.domain.members import check_member
+from folio.domain.members import check_flag, check_limit, check_member
 from folio.domain.parties import (
     DEFAULT_RANGES,
     GERMAN_CHARTS,
@@ -24,6 +24,7 @@ from folio.domain.parties import (
     check_range,
     in_range,
 )
+from folio.domain.text import check_text
 from folio.service.books import get_book
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
@@ -64,6 +65,8 @@ def _enforced(book: Book) -> bool:
 
 
 def get_party(uow: UnitOfWork, book_id: str, party_id: str) -> Party:
+    check_text(book_id, "book_id")  # a library caller's number: the drivers cannot compare it
+    check_text(party_id, "party_id")
     party = uow.parties.get(book_id, party_id)
     if party is None:
         raise NotFound(f"Party {party_id} not found.", {"party_id": party_id})
@@ -114,6 +117,7 @@ def create_party(uow: UnitOfWork, book_id: str, command: PartyCreate, actor: Act
 def update_party(
     uow: UnitOfWork, book_id: str, party_id: str, command: PartyUpdate, actor: Actor
 ) -> Party:
+    check_flag(command.archived, "archived", optional=True)  # a library caller's "yes"
     party = get_party(uow, book_id, party_id)
     changed = replace(
         party,
@@ -149,6 +153,11 @@ def list_parties(
     limit: int = 50,
 ) -> list[Party]:
     get_book(uow, book_id)
+    if kind is not None:
+        check_member(PartyKind, kind, "kind")
+    check_text(text, "text")
+    check_text(after, "after")
+    check_limit(limit)
     return uow.parties.search(book_id, kind=kind, text=text, after=after, limit=limit)
 
 
@@ -158,6 +167,7 @@ def set_number_range(
     """Give `kind` its own number range; in a German book every existing party of that kind
     must lie in it."""
     book = get_book(uow, book_id)
+    check_member(PartyKind, kind, "kind")
     bounds = check_range(first, last, field=f"{kind.value}s")
     outside = [n for n in uow.parties.numbers(book_id, kind) if not in_range(n, bounds)]
     if _enforced(book) and outside:
