@@ -56,12 +56,16 @@ def test_parties_items_settlement_and_aged_receivables(admin: httpx.Client) -> N
     assert (bad.status_code, bad.json()["code"]) == (422, "INVALID_OPEN_ITEM")
     assert bad.json()["data"]["rows"][0]["path"] == "items[0].party"
 
-    paid = admin.post(f"{base}/journal-entries", json={"date": "2025-02-01", "lines": [
-        {"ledger_number": "1800", "debit": "250.00"},
-        {"ledger_number": "1200", "credit": "250.00", "party_id": alpha.json()["id"],
-         "settles": "RE-1"},
-    ]})  # fmt: skip
-    assert paid.status_code == 201, paid.text
+    def settle(day: str, amount: str, document: str) -> httpx.Response:
+        paid = admin.post(f"{base}/journal-entries", json={"date": day, "lines": [
+            {"ledger_number": "1800", "debit": amount},
+            {"ledger_number": "1200", "credit": amount, "party_id": alpha.json()["id"],
+             "settles": document},
+        ]})  # fmt: skip
+        assert paid.status_code == 201, paid.text
+        return paid
+
+    paid = settle("2025-02-01", "250.00", "RE-1")
     line = next(ln for ln in paid.json()["lines"] if ln["item_id"])
     assert line["party_id"] == alpha.json()["id"]
 
@@ -80,19 +84,12 @@ def test_parties_items_settlement_and_aged_receivables(admin: httpx.Client) -> N
     ).text.splitlines()
     assert csv[0].startswith("party,name,document,date,due_date,days_overdue,current")
     assert csv[-1].split(",")[-2:] == ["950.00", "total"]
-    listed = admin.get(
-        f"{base}/parties/{alpha.json()['id']}/open-items", params={"as_of": "2025-02-15"}
-    ).json()
+    url = f"{base}/parties/{alpha.json()['id']}/open-items"
+    listed = admin.get(url, params={"as_of": "2025-02-15"}).json()
     assert [(i["document"], i["open"], i["recorded"]) for i in listed] == [
         ("RE-2", "200.00", True), ("RE-1", "750.00", True),  # by due date
     ]  # fmt: skip
-    settled = admin.post(f"{base}/journal-entries", json={"date": "2025-02-16", "lines": [
-        {"ledger_number": "1800", "debit": "200.00"},
-        {"ledger_number": "1200", "credit": "200.00", "party_id": alpha.json()["id"],
-         "settles": "RE-2"},
-    ]})  # fmt: skip
-    assert settled.status_code == 201, settled.text
-    url = f"{base}/parties/{alpha.json()['id']}/open-items"
+    settle("2025-02-16", "200.00", "RE-2")
     still = admin.get(url, params={"as_of": "2025-02-16"}).json()
     every = admin.get(url, params={"as_of": "2025-02-16", "include_settled": "true"}).json()
     assert [(i["document"], i["open"]) for i in still] == [("RE-1", "750.00")]
