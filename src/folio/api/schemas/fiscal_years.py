@@ -25,7 +25,7 @@ def _money(book: Book, minor: int) -> str:
 
 class ClosingRead(BaseModel):
     id: str
-    year: int = Field(description="The fiscal year closed, named by the calendar year it starts in.")
+    year: int = Field(description="The year closed, named by the calendar year it starts in.")
     first_day: dt.date = Field(description="The year's first day with records.")
     last_day: dt.date = Field(description="The year's last day.")
     seq: int = Field(description="The close's place in the book's chain of closes.")
