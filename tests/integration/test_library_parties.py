@@ -61,6 +61,12 @@ def test_parties_are_numbered_from_their_ranges_listed_read_and_changed(
     assert _numbers(fo.parties(book.id, text="beta")) == ["10001"]
     assert _numbers(fo.parties(book.id, text="1000")) == ["10000", "10001"]
     assert _numbers(fo.parties(book.id, after="10000", limit=1)) == ["10001"]
+    # "%" and "_" are the characters themselves, not LIKE's wildcards
+    percent = fo.create_party(book.id, PartyCreate(CUSTOMER, "100% Bio_Markt"))
+    assert _numbers(fo.parties(book.id, text="%")) == [percent.number]
+    assert _numbers(fo.parties(book.id, text="o_m")) == [percent.number]
+    assert fo.parties(book.id, text="1%") == []
+    fo.update_party(book.id, percent.id, PartyUpdate(archived=True))
 
     changed = fo.update_party(
         book.id, beta.id, PartyUpdate(name="Beta AG", payment_terms_days=30, archived=True)
@@ -146,6 +152,11 @@ Call = Callable[[Folio, str, str], object]
          "tax_id must be text (str), not 5 (int)."),
         (lambda fo, b, p: fo.update_party(b, p, PartyUpdate(payment_terms_days=True)),
          "payment_terms_days", "payment_terms_days must be an int of days, not True."),
+        # refused before the party is read: not NOT_FOUND for a party that does not exist
+        (lambda fo, b, p: fo.update_party(b, "pty_unknown", PartyUpdate(tax_id=5)), "tax_id",
+         "tax_id must be text (str), not 5 (int)."),
+        (lambda fo, b, p: fo.update_party(b, "pty_unknown", PartyUpdate(payment_terms_days="3")),
+         "payment_terms_days", "payment_terms_days must be an int of days, not '3'."),
         (lambda fo, b, p: fo.update_party(b, 5, PartyUpdate(name="X")), "party_id",
          "party_id must be text (str), not 5 (int)."),
         (lambda fo, b, p: fo.party(b, 5), "party_id", "party_id must be text (str), not 5 (int)."),

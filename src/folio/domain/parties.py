@@ -102,7 +102,24 @@ def check_range(first: int, last: int, *, field: str) -> tuple[int, int]:
 def check_party_fields(
     name: str, tax_id: str | None, address: str | None, payment_terms_days: int
 ) -> tuple[str, str | None, str | None, int]:
+    """A new party's fields, cleaned: the name required, the payment terms an int."""
     cleaned = check_name(name)
+    check_party_changes(None, tax_id, address, payment_terms_days, terms_required=True)
+    return cleaned, tax_id, address, payment_terms_days
+
+
+def check_party_changes(
+    name: str | None,
+    tax_id: str | None,
+    address: str | None,
+    payment_terms_days: int | None,
+    *,
+    terms_required: bool = False,
+) -> None:
+    """A party's given fields (None: unchanged), each checked on its own: a change is refused
+    before the party it changes is read."""
+    if name is not None:
+        check_name(name)
     check_text(tax_id, "tax_id")  # a library caller's number is no tax id
     if tax_id is not None and not _TAX_ID.match(tax_id):
         raise InvalidInput(
@@ -113,6 +130,8 @@ def check_party_fields(
     check_text(address, "address")
     if address is not None and len(address) > 500:
         raise InvalidInput("address is longer than 500 characters.", {"field": "address"})
+    if payment_terms_days is None and not terms_required:
+        return
     if type(payment_terms_days) is not int:  # "30" or 1.5; True would be stored as 1
         raise InvalidInput(
             f"payment_terms_days must be an int of days, not {payment_terms_days!r}.",
@@ -123,7 +142,6 @@ def check_party_fields(
             f"payment_terms_days is 0 to {MAX_TERMS_DAYS} days.",
             {"field": "payment_terms_days", "value": payment_terms_days},
         )
-    return cleaned, tax_id, address, payment_terms_days
 
 
 def check_document_number(text: object, *, field: str = "document_number") -> str:

@@ -19,6 +19,7 @@ from folio.domain.parties import (
     GERMAN_CHARTS,
     Party,
     PartyKind,
+    check_party_changes,
     check_party_fields,
     check_party_number,
     check_range,
@@ -117,6 +118,7 @@ def create_party(uow: UnitOfWork, book_id: str, command: PartyCreate, actor: Act
 def update_party(
     uow: UnitOfWork, book_id: str, party_id: str, command: PartyUpdate, actor: Actor
 ) -> Party:
+    check_party_changes(command.name, command.tax_id, command.address, command.payment_terms_days)
     check_flag(command.archived, "archived", optional=True)  # a library caller's "yes"
     party = get_party(uow, book_id, party_id)
     changed = replace(

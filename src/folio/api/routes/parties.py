@@ -70,7 +70,9 @@ def list_parties(
     call: Annotated[Call, reads("ledgers:read")],
     book_id: BookId,
     kind: PartyKind | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Name or number prefix.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Text in the name, or the number's start.")
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[PartyRead]:

@@ -94,7 +94,9 @@ class PartyRepo:
             query = query.where(parties.c.kind == kind.value)
         if text:
             query = query.where(
-                parties.c.name.ilike(f"%{text}%") | parties.c.number.like(f"{text}%")
+                # autoescape: a "%" or "_" in the text is that character, not a wildcard
+                parties.c.name.icontains(text, autoescape=True)
+                | parties.c.number.startswith(text, autoescape=True)
             )
         if after is not None:
             query = query.where(tuple_(*order) > tuple_(len(after), after))
