@@ -238,3 +238,25 @@ def test_an_open_item_naming_its_party_by_a_wrong_kind_is_its_rows_problem(
     assert fo.balance(book.id, receivables.id).balance == 0
     assert fo.party_items(book.id, party.id, as_of=date(2025, 1, 1), include_settled=True) == []
     assert fo.entries(book.id) == []
+
+
+@pytest.mark.parametrize(
+    ("items", "field", "message"),
+    [
+        ({"party_id": "pty"}, "items", "items must be a list of ItemInput, not dict."),
+        ("RE-1", "items", "items must be a list of ItemInput, not str."),
+        ([("pty", "RE-1", 100)], "items[0]",
+         "items[0] must be an ItemInput, not ('pty', 'RE-1', 100)."),
+    ],
+)  # fmt: skip
+def test_open_items_of_the_wrong_shape_are_refused_and_nothing_is_booked(
+    fo: Folio, book: Any, items: object, field: str, message: str
+) -> None:
+    """Before: a dict or text ended in AttributeError ('str' object has no attribute
+    'party_id'), a tuple likewise."""
+    receivables = fo.ledger_by_number(book.id, "1200")
+    with pytest.raises(InvalidInput) as info:
+        fo.add_open_items(book.id, items)  # type: ignore[arg-type]
+    assert (info.value.data["field"], info.value.message) == (field, message)
+    assert fo.balance(book.id, receivables.id).balance == 0
+    assert fo.entries(book.id) == []

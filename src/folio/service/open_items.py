@@ -103,6 +103,17 @@ def add_open_items(
 ) -> ItemsBooked:
     """Record open items and book them as their control ledgers' opening balance: all items or
     none, every bad item reported with its row."""
+    # A library caller's: one ItemInput per item (a dict or a tuple has no fields to read).
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise InvalidInput(
+            f"items must be a list of ItemInput, not {type(items).__name__}.", {"field": "items"}
+        )
+    for index, item in enumerate(items):
+        if not isinstance(item, ItemInput):
+            raise InvalidInput(
+                f"items[{index}] must be an ItemInput, not {item!r}.",
+                {"field": f"items[{index}]", "value": repr(item)},
+            )
     book = lock_book(uow, book_id)[0]
     if not items:
         raise InvalidInput("items must contain at least one open item.", {"field": "items"})
