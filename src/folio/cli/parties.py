@@ -3,6 +3,7 @@ conversion from an OPOS list (CSV or XLSX)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -26,17 +27,19 @@ BookArgument = typer.Argument(..., help="The book's id.")
 def list_parties(
     book_id: str = BookArgument,
     kind: PartyKind | None = typer.Option(None, "--kind", help="Only customers or suppliers."),
+    search: str | None = typer.Option(
+        None, "--search", "-q", help="Text in the name, or the number's start."
+    ),
     database: str = DatabaseOption,
 ) -> None:
     """Every customer and supplier in number order."""
     fo = open_folio(database)
-    found = run(
-        lambda: fo.read(lambda uow: parties.list_parties(uow, book_id, kind=kind, limit=100_000))
-    )
-    table = Table("number", "kind", "name", "tax id", "terms (days)")
+    found = run(lambda: fo.parties(book_id, kind=kind, text=search, limit=100_000))
+    table = Table("number", "kind", "name", "tax id", "terms (days)", "id", "archived")
     for party in found:
         table.add_row(party.number, party.kind.value, party.name, party.tax_id or "",
-                      str(party.payment_terms_days))  # fmt: skip
+                      str(party.payment_terms_days), party.id,
+                      "archived" if party.archived else "")  # fmt: skip
     print_table(table)
 
 
@@ -47,15 +50,92 @@ def create(
     name: str = typer.Option(..., "--name"),
     number: str | None = typer.Option(None, "--number", help="Default: the next free number."),
     tax_id: str | None = typer.Option(None, "--tax-id"),
+    address: str | None = typer.Option(None, "--address"),
     terms: int = typer.Option(0, "--terms", help="Payment terms in days."),
     database: str = DatabaseOption,
 ) -> None:
     """Create a customer or supplier; prints its number and id."""
     fo = open_folio(database)
-    command = parties.PartyCreate(kind, name, number, tax_id, None, terms)
-    made = run(lambda: fo.write(lambda uow: parties.create_party(uow, book_id, command, SYSTEM)))
+    command = parties.PartyCreate(kind, name, number, tax_id, address, terms)
+    made = run(lambda: fo.create_party(book_id, command))
     console.print(f"{made.kind.value} {made.number} {made.name}")
     typer.echo(made.id)
+
+
+@app.command("update")
+def update(
+    book_id: str = BookArgument,
+    party_id: str = typer.Argument(..., help="The party's id (parties list shows it)."),
+    name: str | None = typer.Option(None, "--name"),
+    tax_id: str | None = typer.Option(None, "--tax-id"),
+    address: str | None = typer.Option(None, "--address"),
+    terms: int | None = typer.Option(None, "--terms", help="Payment terms in days."),
+    archived: bool | None = typer.Option(
+        None, "--archived/--active", help="Archive the party, or make it active again."
+    ),
+    database: str = DatabaseOption,
+) -> None:
+    """Change what is given; the rest stays as it is."""
+    fo = open_folio(database)
+    command = parties.PartyUpdate(name, tax_id, address, terms, archived)
+    changed = run(lambda: fo.update_party(book_id, party_id, command))
+    state = " (archived)" if changed.archived else ""
+    console.print(
+        f"{changed.kind.value} {changed.number} {changed.name}{state}, "
+        f"terms {changed.payment_terms_days} days"
+    )
+
+
+@app.command("numbers")
+def numbers(
+    book_id: str = BookArgument,
+    kind: PartyKind | None = typer.Option(None, "--kind", help="The kind whose range to set."),
+    first: int | None = typer.Option(None, "--first", help="The range's first number."),
+    last: int | None = typer.Option(None, "--last", help="The range's last number."),
+    database: str = DatabaseOption,
+) -> None:
+    """Each kind's number range; with --kind, --first and --last, set that kind's (in a German
+    book every existing party of the kind must lie in it)."""
+    given = [value is not None for value in (kind, first, last)]
+    if any(given) and not all(given):
+        err_console.print("Give --kind, --first and --last together to set a range.")
+        raise typer.Exit(2)
+    fo = open_folio(database)
+    if kind is not None and first is not None and last is not None:
+        ranges = run(lambda: fo.set_party_numbers(book_id, kind, first, last))
+    else:
+        ranges = run(lambda: fo.party_numbers(book_id))
+    table = Table("kind", "first", "last")
+    for each, (low, high) in sorted(ranges.items()):
+        table.add_row(each.value, str(low), str(high))
+    print_table(table)
+
+
+@app.command("items")
+def items(
+    book_id: str = BookArgument,
+    party_id: str = typer.Argument(..., help="The party's id (parties list shows it)."),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="The day (default today)."
+    ),
+    settled: bool = typer.Option(False, "--settled", help="Settled items too."),
+    database: str = DatabaseOption,
+) -> None:
+    """A customer's or supplier's items still open on a day, in due-date order."""
+    fo = open_folio(database)
+    book = run(lambda: fo.get_book(book_id))
+    day = as_of.date() if as_of else None
+    found = run(lambda: fo.party_items(book_id, party_id, as_of=day, include_settled=settled))
+    table = Table("document", "date", "due", "amount", "open", "days overdue", "bucket")
+    for state in found:
+        table.add_row(
+            state.document, state.document_date.isoformat(), state.due_date.isoformat(),
+            format_minor(state.original, book.exponent), format_minor(state.open, book.exponent),
+            str(state.days_overdue), state.bucket.value,
+        )  # fmt: skip
+    print_table(table)
+    total = sum(state.open for state in found)
+    console.print(f"Open: {format_minor(total, book.exponent)} {book.currency}")
 
 
 @items_app.command("import")
