@@ -1,10 +1,12 @@
 """Customers and suppliers: the list, a new one, and an uploaded list of open invoices or bills
-(an OPOS list) booked as the control ledger's opening balance. The aged receivables and
-payables are on the Reports page. The rules are the services'."""
+(an OPOS list) booked as the control ledger's opening balance; a party's own page with its
+items as of a day and its details to change. The aged receivables and payables are on the
+Reports page. The rules are the services'."""
 
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,9 @@ from starlette.responses import Response
 from folio.domain.digits import digits_value
 from folio.domain.errors import FolioError, InvalidInput
 from folio.domain.parties import PartyKind
-from folio.service import open_item_files, open_items, parties
+from folio.service import aging, open_item_files, open_items, parties
 from folio.web.app import redirect, render
-from folio.web.forms import Problems, explain, field_of, text_of
+from folio.web.forms import Problems, explain, field_of, parse_optional_day, text_of
 from folio.web.pages import BOOK_TABS, Posted, Signed, book_url, load_book, router
 from folio.web.session import Viewer
 
@@ -133,3 +135,77 @@ async def upload(request: Request, book_id: str, me: Signed, form: Posted) -> Re
     if problems.form:
         problems.form.insert(0, "Nothing was booked.")
     return await run_in_threadpool(lambda: _page(request, me, book_id, problems, status=422))
+
+
+PARTY_FIELDS = ("name", "tax_id", "address", "terms")
+
+
+def _party_page(
+    request: Request,
+    me: Viewer,
+    book_id: str,
+    party_id: str,
+    problems: Problems | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    me.need("ledgers:read")
+    book = load_book(me, book_id)
+    party = me.read(lambda uow: parties.get_party(uow, book_id, party_id))
+    problems = problems or Problems()
+    as_of, settled = (
+        request.query_params.get("as_of", ""),
+        bool(request.query_params.get("settled")),
+    )
+    try:
+        day = parse_optional_day(as_of.strip(), field_name="as_of") or date.today()
+    except FolioError as exc:
+        problems.fields["as_of"], day = explain(exc), date.today()
+    states = (
+        me.read(lambda uow: aging.party_items(uow, book_id, party_id, day, include_settled=settled))
+        if me.can("reports:read")
+        else None
+    )
+    context: dict[str, Any] = {
+        "book": book,
+        "tabs": BOOK_TABS,
+        "active": "parties",
+        "party": party,
+        "states": states,
+        "open_total": sum(state.open for state in states or []),
+        "day": day,
+        "settled": settled,
+        "problems": problems,
+        "values": values or {},
+        "can_write": me.can("ledgers:write"),
+    }
+    return render(request, "party.html", context, viewer=me, status=status)
+
+
+@pages.get("/books/{book_id}/parties/{party_id}")
+def show_party(request: Request, book_id: str, party_id: str, me: Signed) -> Response:
+    return _party_page(request, me, book_id, party_id)
+
+
+@pages.post("/books/{book_id}/parties/{party_id}")
+def update_party(
+    request: Request, book_id: str, party_id: str, me: Signed, form: Posted
+) -> Response:
+    """Change what the form gives; an empty field leaves it as it is."""
+    me.need("ledgers:write")
+    values = {name: text_of(form, name).strip() for name in PARTY_FIELDS}
+    values["archived"] = "on" if text_of(form, "archived") else ""
+    try:
+        terms = digits_value(values["terms"]) if values["terms"] else None
+        if values["terms"] and terms is None:
+            raise InvalidInput("Payment terms are a number of days.",
+                               {"field": "payment_terms_days"})  # fmt: skip
+        command = parties.PartyUpdate(
+            values["name"] or None, values["tax_id"] or None, values["address"] or None, terms,
+            bool(values["archived"]),
+        )  # fmt: skip
+        me.write(lambda uow: parties.update_party(uow, book_id, party_id, command, me.actor))
+    except FolioError as exc:
+        problems = Problems(fields={field_of(exc) or "name": explain(exc)})
+        return _party_page(request, me, book_id, party_id, problems, values, status=422)
+    return redirect(book_url(book_id, f"parties/{party_id}"))
