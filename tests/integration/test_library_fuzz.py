@@ -8,6 +8,7 @@ drivers, and an opening-balance flag that is no bool."""
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from folio.domain.errors import FolioError
 from folio.domain.ledgers import Side
 from folio.domain.opening_balances import SetRow
 from folio.domain.parties import PartyKind
+from folio.service.exports import ExportFormat
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.service.open_items import ItemInput
@@ -130,9 +132,10 @@ def test_any_opening_balance_values_end_in_a_booking_or_a_folio_error(fo: Folio)
 
 def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
     """Every read of the library (books, ledgers, balances, entries, periods, opening balances,
-    fiscal years, reports, aged items, parties and their items, verify) given random mixes of
-    right and wrong values."""
+    fiscal years, reports, aged items, parties and their items, the DATEV and text exports,
+    verify) given random mixes of right and wrong values."""
     book = make_book(fo, chart="skr04")
+    fo.update_book(book.id, datev_consultant_number=29098, datev_client_number=55003)
     bank = fo.ledger_by_number(book.id, "1800").id
     fo.set_opening_balance(book.id, bank, 500)
     entry = fo.entries(book.id)[0]
@@ -202,6 +205,9 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio) -> None:
             lambda: fo.parties(book_id, kind=kind, text=number, after=after, limit=count),
             lambda: fo.party_numbers(book_id),
             lambda: fo.party_items(book_id, party, as_of=day, include_settled=empty),
+            lambda: fo.datev_export(book_id, year, io.BytesIO() if flag is None else flag),
+            lambda: fo.export(book_id, kind, io.StringIO()),
+            lambda: fo.export(book_id, ExportFormat.BEANCOUNT, io.StringIO()),
         ]
         try:
             calls[which % len(calls)]()

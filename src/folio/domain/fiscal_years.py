@@ -54,13 +54,18 @@ def year_start(book: Book, year: int) -> date:
 LAST_YEAR = 9998  # the last fiscal year Folio computes with: its end lies before year 10000
 
 
-def fiscal_year(book: Book, year: int) -> FiscalYear:
-    """Fiscal year `year`, which must not begin before the book's first."""
-    if type(year) is not int:  # a library caller's "2025"
+def check_year(year: object) -> None:
+    """A fiscal year is named by an int (a library caller's "2025" or True is refused)."""
+    if type(year) is not int:
         raise InvalidInput(
             f"year must be an int such as 2025, not {year!r} ({type(year).__name__}).",
             {"field": "year", "value": repr(year)},
         )
+
+
+def fiscal_year(book: Book, year: int) -> FiscalYear:
+    """Fiscal year `year`, which must not begin before the book's first."""
+    check_year(year)
     if year > LAST_YEAR:
         raise InvalidInput(
             f"Fiscal year {year} lies beyond the years Folio computes with (up to {LAST_YEAR}).",

@@ -95,7 +95,7 @@ def rename_book(uow: UnitOfWork, book_id: str, name: str, actor: Actor) -> Book:
     return update_book(uow, book_id, actor, name=name)
 
 
-_UNSET: object = object()
+UNSET: object = object()  # a setting left out of update_book
 
 
 def update_book(
@@ -104,8 +104,8 @@ def update_book(
     actor: Actor,
     *,
     name: str | None = None,
-    datev_consultant_number: object = _UNSET,
-    datev_client_number: object = _UNSET,
+    datev_consultant_number: object = UNSET,
+    datev_client_number: object = UNSET,
 ) -> Book:
     """Rename a book and set or clear (None) its DATEV Beraternummer and Mandantennummer;
     a setting left out stays as it is."""
@@ -113,11 +113,11 @@ def update_book(
     values: dict[str, object] = {}
     if name is not None:
         values["name"] = check_name(name)
-    if datev_consultant_number is not _UNSET:
+    if datev_consultant_number is not UNSET:
         values["datev_consultant_number"] = check_datev_number(
             datev_consultant_number, "datev_consultant_number"
         )
-    if datev_client_number is not _UNSET:
+    if datev_client_number is not UNSET:
         values["datev_client_number"] = check_datev_number(
             datev_client_number, "datev_client_number"
         )

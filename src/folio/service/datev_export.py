@@ -34,7 +34,7 @@ from folio.domain import datev
 from folio.domain.books import Book
 from folio.domain.digits import is_digits
 from folio.domain.errors import DatevSettingsMissing, InvalidInput
-from folio.domain.fiscal_years import FiscalYear, first_year, fiscal_year, year_of
+from folio.domain.fiscal_years import FiscalYear, check_year, first_year, fiscal_year, year_of
 from folio.domain.ledgers import Ledger, Role, Side
 from folio.domain.opening_balances import OwnerSource
 from folio.domain.parties import Party
@@ -131,6 +131,12 @@ def export_year(
     uow: UnitOfWork, book_id: str, year: int, out: IO[bytes], *, created: datetime | None = None
 ) -> Exported:
     """Write fiscal year `year` as a ZIP of DATEV files to `out`; read inside `uow`."""
+    check_year(year)  # a library caller's, before the book's settings are looked at
+    if not callable(getattr(out, "write", None)):
+        raise InvalidInput(
+            f"out must be a binary file open for writing, not {out!r}.",
+            {"field": "out", "value": repr(out)},
+        )
     book = get_book(uow, book_id)
     consultant, client = check_settings(book)
     fy = exportable_year(uow, book, year)

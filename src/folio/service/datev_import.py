@@ -106,6 +106,11 @@ def import_datev(
     progress: Progress | None = None,
 ) -> Imported:
     """Import a DATEV Buchungsstapel or Summen- und Saldenliste into the book (see above)."""
+    if not isinstance(data, bytes | bytearray):  # a library caller's text: DATEV files are bytes
+        raise InvalidInput(
+            f"data must be the file's bytes (read it in binary mode), not {type(data).__name__}.",
+            {"field": "data"},
+        )
     book = lock_book(uow, book_id)[0]
     digest = fingerprint(data)
     earlier = uow.datev_imports.imported_at(book_id, digest)

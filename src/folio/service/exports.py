@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from folio.domain.books import Book
 from folio.domain.errors import InvalidInput
 from folio.domain.ledgers import Ledger, LedgerType, Side
+from folio.domain.members import check_member
 from folio.domain.money import format_minor
 from folio.service.books import get_book
 from folio.store.uow import UnitOfWork
@@ -85,6 +86,7 @@ def export(
 
     The book is looked up at once, so an unknown book raises before any text is produced.
     """
+    check_member(ExportFormat, fmt, "format")  # "hledger" as text was written as beancount
     if fmt is ExportFormat.DATEV:
         raise InvalidInput(
             "A DATEV export is a ZIP of one fiscal year (datev_export.export_year), not text.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import IO, TextIO, TypeVar
 
 from sqlalchemy import Engine
 
@@ -24,6 +24,9 @@ from folio.domain.periods import PeriodAction
 from folio.service import (
     aging,
     books,
+    datev_export,
+    datev_import,
+    exports,
     fiscal_years,
     journal,
     journal_batches,
@@ -68,6 +71,24 @@ class Folio:
     # books
     def create_book(self, command: books.BookCreate, actor: Actor = SYSTEM) -> Book:
         return self.write(lambda uow: books.create_book(uow, command, actor))
+
+    def update_book(
+        self,
+        book_id: str,
+        *,
+        name: str | None = None,
+        datev_consultant_number: object = books.UNSET,
+        datev_client_number: object = books.UNSET,
+        actor: Actor = SYSTEM,
+    ) -> Book:
+        """Rename the book, set its DATEV Beraternummer and Mandantennummer (None clears one);
+        what is left out stays as it is."""
+        return self.write(
+            lambda uow: books.update_book(
+                uow, book_id, actor, name=name, datev_consultant_number=datev_consultant_number,
+                datev_client_number=datev_client_number,
+            )
+        )  # fmt: skip
 
     def get_book(self, book_id: str) -> Book:
         return self.read(lambda uow: books.get_book(uow, book_id))
@@ -403,6 +424,23 @@ class Folio:
                 uow, book_id, kind, date.today() if as_of is None else as_of
             )
         )
+
+    # files: DATEV for the tax advisor, plain-text ledgers
+    def datev_export(self, book_id: str, year: int, out: IO[bytes]) -> datev_export.Exported:
+        """Fiscal year `year` as DATEV's ZIP (EXTF Buchungsstapel and Kontenbeschriftungen),
+        written to `out` (a binary file); the book needs its DATEV numbers (`update_book`)."""
+        return self.read(lambda uow: datev_export.export_year(uow, book_id, year, out))
+
+    def datev_import(
+        self, book_id: str, data: bytes, actor: Actor = SYSTEM
+    ) -> datev_import.Imported:
+        """A DATEV file's bytes (Buchungsstapel, Summen- und Saldenliste, or Debitoren/
+        Kreditoren) booked into the book, all or none; the same file twice is refused."""
+        return self.write(lambda uow: datev_import.import_datev(uow, book_id, data, actor))
+
+    def export(self, book_id: str, fmt: exports.ExportFormat, out: TextIO) -> None:
+        """The whole journal as hledger or beancount text, written to `out`."""
+        self.read(lambda uow: exports.write_export(uow, book_id, fmt, out))
 
     # audit
     def verify(self, book_id: str) -> verify.VerifyResult:
