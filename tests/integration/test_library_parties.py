@@ -138,6 +138,8 @@ Call = Callable[[Folio, str, str], object]
     [
         (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", tax_id=123)), "tax_id",
          "tax_id must be text (str), not 123 (int)."),
+        (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", number=10000)), "number",
+         "number must be text (str) of digits, not 10000 (int)."),
         (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", address=5)), "address",
          "address must be text (str), not 5 (int)."),
         (lambda fo, b, p: fo.create_party(b, PartyCreate(CUSTOMER, "K", payment_terms_days="30")),

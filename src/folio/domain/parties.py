@@ -71,7 +71,12 @@ class OpenItem:
 
 
 def check_party_number(number: object, *, field: str = "number") -> str:
-    if not isinstance(number, str) or not _NUMBER.match(number):
+    if not isinstance(number, str):  # a library caller's 10000: digits, but no text
+        raise InvalidInput(
+            f"{field} must be text (str) of digits, not {number!r} ({type(number).__name__}).",
+            {"field": field, "value": repr(number)},
+        )
+    if not _NUMBER.match(number):
         raise InvalidInput(
             "A party number is 1 to 9 digits, not starting with 0.",
             {"field": field, "value": number},
