@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from bench.env import Databases, load, log, percentile
+from bench.env import Databases, load, log, percentile, settled
 from folio.domain.ledgers import Side
 from folio.domain.parties import PartyKind
 from folio.service.aging import aged_report
@@ -81,7 +81,7 @@ def run(dbs: Databases, kind: str, sizes: tuple[int, int]) -> dict[str, object]:
             "us_per_line": round(p50 / lines * 1e6, 2),
             "load": load(),
         }
-        fo.engine.dispose()
+        settled(fo.engine)
         dbs.drop(url)
     small, large = (figures[str(n)] for n in sizes)
     assert isinstance(small, dict) and isinstance(large, dict)

@@ -20,13 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from folio.service import auth
 from folio.service.books import BookCreate
 from folio.service.facade import Folio
 from folio.service.runner import SYSTEM
+from folio.store.database import checkpointer
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -117,6 +118,16 @@ def server_cpu_seconds() -> float | None:
 
 def _admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", pool_size=1)
+
+
+def settled(engine: Engine) -> None:
+    """Dispose of `engine` once its SQLite checkpoint thread is idle: a database deleted while
+    the last background checkpoint still runs logs SQLite's "disk I/O error" (harmless, and
+    confusing in a run's log)."""
+    found = checkpointer(engine)
+    if found is not None:
+        found.idle.wait(30)
+    engine.dispose()
 
 
 class Databases:

@@ -25,6 +25,7 @@ from bench.env import (
     migrated_book,
     server_cpu_seconds,
     serving,
+    settled,
 )
 from folio.domain.ids import new_id
 from folio.service.books import BookCreate
@@ -285,7 +286,7 @@ def run(dbs: Databases, kind: str, rows: int, memory_rows: int) -> dict[str, obj
     }
     fo = Folio(url, migrate=False)
     results["verified"] = all(fo.verify(b).ok for b in (api_book, cli_book, big_book))
-    fo.engine.dispose()
+    settled(fo.engine)
     dbs.drop(url)
     return results
 
@@ -327,7 +328,7 @@ def linear(
             cpu[rows].append(round(out["cpu_seconds"] + server, 2))
             fo = Folio(url, migrate=False)
             verified = verified and fo.verify(book_id).ok
-            fo.engine.dispose()
+            settled(fo.engine)
             loads[rows] = load()
             dbs.drop(url)
     return {

@@ -11,7 +11,17 @@ from datetime import date
 from pathlib import Path
 from statistics import median
 
-from bench.env import PYTHON, ROOT, Databases, Server, load, log, migrated_book, serving
+from bench.env import (
+    PYTHON,
+    ROOT,
+    Databases,
+    Server,
+    load,
+    log,
+    migrated_book,
+    serving,
+    settled,
+)
 from folio.domain.ledgers import Side
 from folio.service.books import BookCreate
 from folio.service.facade import Folio
@@ -219,6 +229,6 @@ def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
     fo = Folio(url, migrate=False)
     verified = fo.verify(setup.book_id)
     results["verified"] = verified.ok
-    fo.engine.dispose()
+    settled(fo.engine)
     dbs.drop(url)
     return results
