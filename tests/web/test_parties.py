@@ -4,8 +4,18 @@ the receivables' opening balance (and one refused with every bad line), the aged
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests.web.conftest import Ui
+
+
+def upload(ui: Ui, book_id: str, listing: str) -> Any:
+    """An OPOS list of customers' items, as Windows writes it (cp1252)."""
+    return ui.post(
+        f"/ui/books/{book_id}/parties/open-items",
+        {"kind": "customer"},
+        files={"file": ("opos.csv", listing.encode("cp1252"), "text/csv")},
+    )
 
 
 def test_upload_open_invoices_and_see_the_aged_report(ui: Ui) -> None:
@@ -16,11 +26,7 @@ def test_upload_open_invoices_and_see_the_aged_report(ui: Ui) -> None:
     assert "10000" in ui.get(f"/ui/books/{book_id}/parties").text
 
     bad = "Konto;Name;Belegnummer;Belegdatum;Betrag\n10000;Alpha AG;RE-1;15.12.2024;12,5,0\n"
-    refused = ui.post(
-        f"/ui/books/{book_id}/parties/open-items",
-        {"kind": "customer"},
-        files={"file": ("opos.csv", bad.encode("cp1252"), "text/csv")},
-    )
+    refused = upload(ui, book_id, bad)
     assert refused.status_code == 422
     assert "Nothing was booked." in refused.text and "line 2" in refused.text
 
@@ -29,11 +35,7 @@ def test_upload_open_invoices_and_see_the_aged_report(ui: Ui) -> None:
         "10000;Alpha AG;RE-1;15.12.2024;14.01.2025;1.190,00\n"
         "10001;Beta GmbH;RE-2;01.11.2024;01.12.2024;595,00\n"
     )
-    booked = ui.post(
-        f"/ui/books/{book_id}/parties/open-items",
-        {"kind": "customer"},
-        files={"file": ("opos.csv", good.encode("cp1252"), "text/csv")},
-    )
+    booked = upload(ui, book_id, good)
     assert booked.status_code == 200 and "Booked 2 open items" in booked.text
     assert "Beta GmbH" in booked.text  # created from the file
 
@@ -57,11 +59,7 @@ def test_a_partys_page_lists_its_items_as_of_a_day_and_changes_its_details(ui: U
         "10000;Alpha AG;RE-1;15.12.2024;14.01.2025;1.190,00\n"
         "10000;Alpha AG;RE-2;20.12.2024;19.01.2025;595,00\n"
     )
-    booked = ui.post(
-        f"/ui/books/{book_id}/parties/open-items",
-        {"kind": "customer"},
-        files={"file": ("opos.csv", listing.encode("cp1252"), "text/csv")},
-    )
+    booked = upload(ui, book_id, listing)
     assert booked.status_code == 200 and "Booked 2 open items" in booked.text
     party_id = re.search(r'href="/ui/books/[^/]+/parties/(pty_\w+)"', booked.text)
     assert party_id is not None
