@@ -340,3 +340,33 @@ def test_a_bad_row_in_a_later_chunk_comes_before_a_closed_period(fo: Folio, chun
         fo.book_opening_balances(chunked.id, DAY, chunked_rows())
     assert caught.value.code == "PERIOD_LOCKED"
     assert fo.entries(chunked.id) == []
+
+
+@pytest.mark.parametrize("naming", ["number, id", "id, number", "id, id", "no number: id, id"])
+def test_a_ledger_named_twice_however_each_row_names_it_is_refused(
+    fo: Folio, skr04, naming: str
+) -> None:
+    """Rows are told apart by their ledger's number, or its id where it has none; a row that
+    names its ledger by number keeps the key in its own text (a 100,000-row set's memory)."""
+    if naming.startswith("no number"):
+        ledger = fo.create_ledger(skr04.id, LedgerCreate("Kasse ohne Nummer", LedgerType.ASSET))
+        assert ledger.number is None
+    else:
+        ledger = fo.ledger_by_number(skr04.id, "1800")
+    first, second = naming.removeprefix("no number: ").split(", ")
+
+    def row(index: int, how: str) -> SetRow:
+        by_number = how == "number"
+        return SetRow(index, 100, 0, ledger.number if by_number else None,
+                      None if by_number else ledger.id)  # fmt: skip
+
+    before = state(fo, skr04.id)
+    with pytest.raises(FolioError) as info:
+        fo.book_opening_balances(
+            skr04.id, None, [row(1, first), SetRow(2, 0, 200, "2000"), row(3, second)]
+        )
+    assert info.value.code == "INVALID_BALANCE_ENTRY"
+    problems = info.value.data["rows"]
+    assert [p["row"] for p in problems] == [3]
+    assert problems[0]["message"].endswith("appears again (first in row 1)")
+    assert state(fo, skr04.id) == before
