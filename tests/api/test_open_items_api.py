@@ -37,8 +37,15 @@ def test_parties_items_settlement_and_aged_receivables(admin: httpx.Client) -> N
     assert (too_long.status_code, too_long.json()["code"]) == (422, "INVALID_INPUT")
     ranges = admin.put(f"{base}/party-numbers/supplier", json={"first": 70000, "last": 89999})
     assert ranges.json()["suppliers"] == {"first": 70000, "last": 89999}
-    supplier = admin.post(f"{base}/parties", json={"kind": "supplier", "name": "Lieferant KG"})
+    made = {"kind": "supplier", "name": "Lieferant KG", "tax_id": "DE999", "address": "Weg 1"}
+    supplier = admin.post(f"{base}/parties", json=made)
     assert supplier.json()["number"] == "70001"
+    # PATCH: a field left out stays as it is; a tax id or an address sent as null is removed
+    url = f"{base}/parties/{supplier.json()['id']}"
+    kept = admin.patch(url, json={"payment_terms_days": 30}).json()
+    assert (kept["tax_id"], kept["address"], kept["payment_terms_days"]) == ("DE999", "Weg 1", 30)
+    cleared = admin.patch(url, json={"tax_id": None}).json()
+    assert (cleared["tax_id"], cleared["address"]) == (None, "Weg 1")
 
     items = admin.post(f"{base}/open-items", json={"items": [
         {"party_number": "10000", "document_number": "RE-1", "date": "2024-12-20",

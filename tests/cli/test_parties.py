@@ -69,6 +69,11 @@ def test_parties_from_the_command_line(fo: Folio, db_url: str) -> None:
     assert code == 0 and "customer 10000 Alpha AG (archived), terms 30 days" in output
     changed = fo.party(book.id, alpha_id)
     assert (changed.payment_terms_days, changed.archived) == (30, True)
+    code, output = invoke("parties", "update", book.id, alpha_id, "--clear-tax-id", *db)
+    assert code == 0, output
+    assert (fo.party(book.id, alpha_id).tax_id, fo.party(book.id, alpha_id).address) == (
+        None, "Hauptstr. 1",
+    )  # fmt: skip
     code, output = invoke("parties", "update", book.id, alpha_id, "--terms", "-1", *db)
     assert code == 1 and "INVALID_INPUT" in output and "payment_terms_days" in output
     assert fo.party(book.id, alpha_id).payment_terms_days == 30

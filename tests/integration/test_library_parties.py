@@ -74,6 +74,12 @@ def test_parties_are_numbered_from_their_ranges_listed_read_and_changed(
     assert changed == replace(beta, name="Beta AG", payment_terms_days=30, archived=True)
     assert fo.party(book.id, beta.id) == changed
 
+    # A tax id or an address is kept unless given, and given as None it is removed.
+    kept = fo.update_party(book.id, alpha.id, PartyUpdate(payment_terms_days=7))
+    assert (kept.tax_id, kept.address) == ("DE123456789", "Hauptstr. 1")
+    cleared = fo.update_party(book.id, alpha.id, PartyUpdate(tax_id=None))
+    assert (cleared.tax_id, cleared.address) == (None, "Hauptstr. 1")
+
     assert fo.party_numbers(book.id) == DEFAULT_RANGES
     with pytest.raises(InvalidInput) as narrower:
         fo.set_party_numbers(book.id, SUPPLIER, 80000, 89999)

@@ -84,9 +84,14 @@ def test_a_partys_page_lists_its_items_as_of_a_day_and_changes_its_details(ui: U
     assert wrong.status_code == 200  # today's items, and what is wrong with the date
     assert "is not a date Folio accepts (expected a date written YYYY-MM-DD" in wrong.text
 
-    changed = ui.post(url, {"name": "Alpha AG", "terms": "30", "address": "Hauptstr. 1"})
+    changed = ui.post(
+        url, {"name": "Alpha AG", "terms": "30", "address": "Hauptstr. 1", "tax_id": "DE1"}
+    )
     assert changed.status_code == 303 and changed.headers["location"] == url
     assert "payment terms 30 days" in ui.get(url).text and "Hauptstr. 1" in ui.get(url).text
+    assert "tax id DE1" in ui.get(url).text
+    emptied = ui.post(url, {"name": "Alpha AG", "terms": "30", "address": "Hauptstr. 1"})
+    assert emptied.status_code == 303 and "tax id" not in ui.get(url).text  # removed
     refused = ui.post(url, {"name": "Alpha AG", "terms": "thirty"})
     assert refused.status_code == 422 and "Payment terms are a number of days." in refused.text
     assert "payment terms 30 days" in refused.text  # nothing changed

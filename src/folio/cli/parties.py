@@ -73,11 +73,19 @@ def update(
     archived: bool | None = typer.Option(
         None, "--archived/--active", help="Archive the party, or make it active again."
     ),
+    clear_tax_id: bool = typer.Option(False, "--clear-tax-id", help="Remove the tax id."),
+    clear_address: bool = typer.Option(False, "--clear-address", help="Remove the address."),
     database: str = DatabaseOption,
 ) -> None:
     """Change what is given; the rest stays as it is."""
     fo = open_folio(database)
-    command = parties.PartyUpdate(name, tax_id, address, terms, archived)
+    command = parties.PartyUpdate(
+        name,
+        None if clear_tax_id else (parties.KEEP if tax_id is None else tax_id),
+        None if clear_address else (parties.KEEP if address is None else address),
+        terms,
+        archived,
+    )
     changed = run(lambda: fo.update_party(book_id, party_id, command))
     state = " (archived)" if changed.archived else ""
     console.print(

@@ -22,6 +22,7 @@ from folio.domain.parties import (
     in_range,
 )
 from folio.service.parties import (
+    KEEP,
     PartyCreate,
     PartyUpdate,
     create_party,
@@ -69,7 +70,12 @@ def import_parties(
             command = PartyCreate(kind, row.name, row.number, row.tax_id, row.address)
             create_party(uow, book_id, command, actor)
         else:
-            change = PartyUpdate(name=row.name, tax_id=row.tax_id, address=row.address)
+            # A file without a tax id or an address leaves the book's as they are.
+            change = PartyUpdate(
+                name=row.name,
+                tax_id=KEEP if row.tax_id is None else row.tax_id,
+                address=KEEP if row.address is None else row.address,
+            )
             update_party(uow, book_id, party.id, change, actor)
     return count, len(wanted)
 

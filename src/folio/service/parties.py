@@ -42,11 +42,24 @@ class PartyCreate:
     payment_terms_days: int = 0
 
 
+class Keep:
+    """A party's field left out of a change (`KEEP`): it stays as it is, where None clears it."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()
+
+
 @dataclass(frozen=True, slots=True)
 class PartyUpdate:
+    """What to change: None leaves a name, the terms or the flag as they are; a tax id or an
+    address is kept unless given, and given as None it is cleared."""
+
     name: str | None = None
-    tax_id: str | None = None
-    address: str | None = None
+    tax_id: str | None | Keep = KEEP
+    address: str | None | Keep = KEEP
     payment_terms_days: int | None = None
     archived: bool | None = None
 
@@ -118,14 +131,20 @@ def create_party(uow: UnitOfWork, book_id: str, command: PartyCreate, actor: Act
 def update_party(
     uow: UnitOfWork, book_id: str, party_id: str, command: PartyUpdate, actor: Actor
 ) -> Party:
-    check_party_changes(command.name, command.tax_id, command.address, command.payment_terms_days)
+    tax_id, address = command.tax_id, command.address
+    check_party_changes(
+        command.name,
+        None if isinstance(tax_id, Keep) else tax_id,
+        None if isinstance(address, Keep) else address,
+        command.payment_terms_days,
+    )
     check_flag(command.archived, "archived", optional=True)  # a library caller's "yes"
     party = get_party(uow, book_id, party_id)
     changed = replace(
         party,
         name=command.name if command.name is not None else party.name,
-        tax_id=command.tax_id if command.tax_id is not None else party.tax_id,
-        address=command.address if command.address is not None else party.address,
+        tax_id=party.tax_id if isinstance(tax_id, Keep) else tax_id,
+        address=party.address if isinstance(address, Keep) else address,
         payment_terms_days=(
             command.payment_terms_days
             if command.payment_terms_days is not None

@@ -101,8 +101,11 @@ def update_party(
     party_id: PartyId,
     body: PartyUpdate,
 ) -> Response:
+    given = body.model_fields_set  # a tax id or an address sent as null is cleared
     command = parties.PartyUpdate(
-        name=body.name, tax_id=body.tax_id, address=body.address,
+        name=body.name,
+        tax_id=body.tax_id if "tax_id" in given else parties.KEEP,
+        address=body.address if "address" in given else parties.KEEP,
         payment_terms_days=body.payment_terms_days, archived=body.archived,
     )  # fmt: skip
 

@@ -32,8 +32,8 @@ class PartyCreate(Input):
 
 class PartyUpdate(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
-    tax_id: str | None = Field(None, max_length=30)
-    address: str | None = Field(None, max_length=500)
+    tax_id: str | None = Field(None, max_length=30, description="Left out: kept; null: removed.")
+    address: str | None = Field(None, max_length=500, description="Left out: kept; null: removed.")
     payment_terms_days: int | None = Field(None, ge=0, le=MAX_TERMS_DAYS)
     archived: bool | None = None
 

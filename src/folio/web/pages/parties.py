@@ -191,7 +191,8 @@ def show_party(request: Request, book_id: str, party_id: str, me: Signed) -> Res
 def update_party(
     request: Request, book_id: str, party_id: str, me: Signed, form: Posted
 ) -> Response:
-    """Change what the form gives; an empty field leaves it as it is."""
+    """Change what the form gives: an empty name or terms stay as they are, an emptied tax id
+    or address is removed."""
     me.need("ledgers:write")
     values = {name: text_of(form, name).strip() for name in PARTY_FIELDS}
     values["archived"] = "on" if text_of(form, "archived") else ""
@@ -200,6 +201,7 @@ def update_party(
         if values["terms"] and terms is None:
             raise InvalidInput("Payment terms are a number of days.",
                                {"field": "payment_terms_days"})  # fmt: skip
+        # The form shows every field: a tax id or an address emptied is removed.
         command = parties.PartyUpdate(
             values["name"] or None, values["tax_id"] or None, values["address"] or None, terms,
             bool(values["archived"]),
