@@ -17,8 +17,10 @@ import pytest
 from folio.domain.books import Book
 from folio.domain.errors import DatevFileImported, InvalidInput
 from folio.domain.opening_balances import SetRow
+from folio.domain.parties import PartyKind
 from folio.service.exports import ExportFormat
 from folio.service.facade import Folio
+from folio.service.parties import PartyCreate
 from tests.builders import make_book, post
 
 START = date(2025, 1, 1)
@@ -107,3 +109,24 @@ def test_a_wrong_year_is_refused_before_the_books_datev_settings(fo: Folio) -> N
     with pytest.raises(InvalidInput) as info:
         fo.datev_export(book.id, "2025", io.BytesIO())  # type: ignore[arg-type]
     assert info.value.data["field"] == "year"
+
+
+def test_a_parties_file_without_a_tax_id_or_address_leaves_the_books(fo: Folio) -> None:
+    """A Debitoren/Kreditoren row without them renames the party and keeps its tax id and
+    address (PartyUpdate's KEEP: None would remove them)."""
+    source = german_book(fo, "Quelle GmbH")
+    fo.create_party(source.id, PartyCreate(PartyKind.CUSTOMER, "Alpha Neu"))
+    sink = io.BytesIO()
+    fo.datev_export(source.id, 2025, sink)
+    people = zipfile.ZipFile(sink).read("EXTF_Debitoren_Kreditoren.csv")
+
+    target = german_book(fo, "Ziel GmbH")
+    alpha = fo.create_party(
+        target.id,
+        PartyCreate(PartyKind.CUSTOMER, "Alpha AG", tax_id="DE123456789", address="Weg 1"),
+    )
+    assert fo.datev_import(target.id, people).parties == 1
+    after = fo.party(target.id, alpha.id)
+    assert (after.number, after.name, after.tax_id, after.address) == (
+        "10000", "Alpha Neu", "DE123456789", "Weg 1",
+    )  # fmt: skip
