@@ -69,7 +69,7 @@ def test_parties_are_numbered_from_their_ranges_listed_read_and_changed(
     fo.update_party(book.id, percent.id, PartyUpdate(archived=True))
 
     changed = fo.update_party(
-        book.id, beta.id, PartyUpdate(name="Beta AG", payment_terms_days=30, archived=True)
+        book.id, beta.id, PartyUpdate(name=" Beta AG ", payment_terms_days=30, archived=True)
     )
     assert changed == replace(beta, name="Beta AG", payment_terms_days=30, archived=True)
     assert fo.party(book.id, beta.id) == changed

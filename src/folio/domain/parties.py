@@ -120,11 +120,10 @@ def check_party_changes(
     payment_terms_days: int | None,
     *,
     terms_required: bool = False,
-) -> None:
+) -> str | None:
     """A party's given fields (None: unchanged), each checked on its own: a change is refused
-    before the party it changes is read."""
-    if name is not None:
-        check_name(name)
+    before the party it changes is read. The name cleaned, if given."""
+    cleaned = check_name(name) if name is not None else None
     check_text(tax_id, "tax_id")  # a library caller's number is no tax id
     if tax_id is not None and not _TAX_ID.match(tax_id):
         raise InvalidInput(
@@ -136,7 +135,7 @@ def check_party_changes(
     if address is not None and len(address) > 500:
         raise InvalidInput("address is longer than 500 characters.", {"field": "address"})
     if payment_terms_days is None and not terms_required:
-        return
+        return cleaned
     if type(payment_terms_days) is not int:  # "30" or 1.5; True would be stored as 1
         raise InvalidInput(
             f"payment_terms_days must be an int of days, not {payment_terms_days!r}.",
@@ -147,6 +146,7 @@ def check_party_changes(
             f"payment_terms_days is 0 to {MAX_TERMS_DAYS} days.",
             {"field": "payment_terms_days", "value": payment_terms_days},
         )
+    return cleaned
 
 
 def check_document_number(text: object, *, field: str = "document_number") -> str:

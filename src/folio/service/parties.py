@@ -132,7 +132,7 @@ def update_party(
     uow: UnitOfWork, book_id: str, party_id: str, command: PartyUpdate, actor: Actor
 ) -> Party:
     tax_id, address = command.tax_id, command.address
-    check_party_changes(
+    name = check_party_changes(
         command.name,
         None if isinstance(tax_id, Keep) else tax_id,
         None if isinstance(address, Keep) else address,
@@ -140,9 +140,10 @@ def update_party(
     )
     check_flag(command.archived, "archived", optional=True)  # a library caller's "yes"
     party = get_party(uow, book_id, party_id)
+    # Every field given was checked above and every other one is the stored, checked value.
     changed = replace(
         party,
-        name=command.name if command.name is not None else party.name,
+        name=name if name is not None else party.name,
         tax_id=party.tax_id if isinstance(tax_id, Keep) else tax_id,
         address=party.address if isinstance(address, Keep) else address,
         payment_terms_days=(
@@ -152,16 +153,14 @@ def update_party(
         ),
         archived=command.archived if command.archived is not None else party.archived,
     )
-    name, tax_id, address, terms = check_party_fields(
-        changed.name, changed.tax_id, changed.address, changed.payment_terms_days
-    )
     uow.parties.update(
-        book_id, party_id, at=utcnow(), name=name, tax_id=tax_id, address=address,
-        payment_terms_days=terms, archived=changed.archived,
+        book_id, party_id, at=utcnow(), name=changed.name, tax_id=changed.tax_id,
+        address=changed.address, payment_terms_days=changed.payment_terms_days,
+        archived=changed.archived,
     )  # fmt: skip
     audit(uow, actor, "party.updated", book_id=book_id, target_type="party", target_id=party_id,
           details={"number": party.number})  # fmt: skip
-    return get_party(uow, book_id, party_id)
+    return changed
 
 
 def list_parties(
