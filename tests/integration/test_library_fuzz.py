@@ -230,6 +230,8 @@ def test_any_values_read_end_in_an_answer_or_a_folio_error(fo: Folio, name: str)
             "export": lambda: fo.export(book_id, kind, io.StringIO()),
             "export_beancount": lambda: fo.export(book_id, ExportFormat.BEANCOUNT, io.StringIO()),
         }
+        # A read added here and not to READS would never be drawn.
+        assert calls.keys() == set(READS)
         try:
             calls[name]()
         except FolioError:
