@@ -111,6 +111,11 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
             add(f"2 import {int(large):,} vs {int(small):,} rows, fresh database (s)", kind,
                 lin[large]["seconds"], lin[small]["seconds"], r, f"<= {bound:g}",
                 r <= bound and lin[large]["verified"], lin[large]["load"], "s")  # fmt: skip
+            if "raw_seconds" in lin[large] and "raw_seconds" in lin[small]:
+                big, little = lin[large]["raw_seconds"], lin[small]["raw_seconds"]
+                add(f"2 raw insert {int(large):,} vs {int(small):,} rows, fresh database "
+                    "(info: the engine's own growth)", kind, big, little,
+                    _ratio(big, little), "-", True, lin[large]["load"], "s")  # fmt: skip
             if "cpu_seconds" in lin[large] and "cpu_seconds" in lin[small]:
                 big, little = lin[large]["cpu_seconds"], lin[small]["cpu_seconds"]
                 add(f"2 import {int(large):,} vs {int(small):,} rows, CPU s, client + server "
