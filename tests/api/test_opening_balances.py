@@ -139,12 +139,17 @@ def test_set_errors_over_http_post_nothing(
 def test_per_ledger_put_replace_unchanged_clear(admin: httpx.Client, skr04: dict[str, Any]) -> None:
     bank = ledger_ids(admin, skr04["id"])["1800"]
     path = f"/v1/books/{skr04['id']}/ledgers/{bank}/opening-balance"
-    changes = []
+    changes, live = [], []
     for amount in ("1000.00", 1200, "1200", "0"):
         response = admin.put(path, json={"amount": amount})
         assert response.status_code == 200, response.text
         changes.append((response.json()["amount"], response.json()["changed"]))
+        # The answer names the entry that sets the balance now, as a read afterwards does.
+        live.append(response.json()["live_entry_id"])
+        assert live[-1] == admin.get(path).json()["live_entry_id"]
     assert changes == [("1000.00", True), ("1200.00", True), ("1200.00", False), ("0.00", True)]
+    assert live[0] is not None and live[1] not in (None, live[0]) and live[2] == live[1]
+    assert live[3] is None
     history = admin.get(path).json()
     assert history["amount"] == "0.00" and history["live_entry_id"] is None
     assert [

@@ -46,6 +46,7 @@ from folio.service.ledgers import get_ledger
 from folio.service.opening_state import LedgerOpening, offset_ledger, opening_rows
 from folio.service.posting import CHUNK, Posting, check_periods_open, lock_book, write_entries
 from folio.service.runner import Actor, audit
+from folio.store.repos.openings import Owner
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
 
@@ -116,7 +117,7 @@ def set_ledger_opening(
     if refused is not None:
         code, reason = refused
         raise _ROW_ERRORS[code](f"{reason}.", {"ledger_id": ledger.id, "field": "ledger_id"})
-    row = opening_rows(uow, book, [ledger.id]).get(ledger.id)
+    row = opening_rows(uow, book, [ledger.id], known=[ledger]).get(ledger.id)
     owner = row.owner if row else None
     current = row.amount if row else 0
     if owner is not None and owner.source is OwnerSource.SET:
@@ -144,9 +145,13 @@ def set_ledger_opening(
     posted = write_entries(uow, book_id, drafts, actor=actor, locked=locked)
     if live is not None:
         record_reversals(uow, book_id, [(live, posted[0])], posted[0].created_at)
+    new_owner = None
     if amount != 0:
         new = posted[-1]
         _claim(uow, book_id, new.intent_id, OwnerSource.LEDGER, (new.journal_number,) * 2, offset)
+        # What the claim wrote: the new entry's one line off the offset (the database's unique
+        # live owner per ledger refuses any other outcome).
+        new_owner = Owner(ledger.id, new.id, new.intent_id, OwnerSource.LEDGER)
     audit(
         uow,
         actor,
@@ -160,13 +165,7 @@ def set_ledger_opening(
             "entries": [e.id for e in posted],
         },
     )
-    new_owner = uow.openings.live(book_id, [ledger.id])
-    return LedgerOpening(
-        get_ledger(uow, book_id, ledger.id),
-        amount,
-        new_owner[0] if new_owner else None,
-        posted=posted,
-    )
+    return LedgerOpening(get_ledger(uow, book_id, ledger.id), amount, new_owner, posted=posted)
 
 
 # ---------------------------------------------------------- a trial-balance set (LedgerLou)

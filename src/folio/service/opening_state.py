@@ -111,14 +111,20 @@ def offset_ledger(uow: UnitOfWork, book_id: str) -> Ledger:
 
 
 def opening_rows(
-    uow: UnitOfWork, book: Book, ledger_ids: Sequence[str] | None = None
+    uow: UnitOfWork,
+    book: Book,
+    ledger_ids: Sequence[str] | None = None,
+    known: Sequence[Ledger] = (),
 ) -> dict[str, BookOpeningRow]:
     """Every ledger (of `ledger_ids`, or of the book) with opening-balance postings or a live
-    owner, by ledger id; the offset ledger too."""
+    owner, by ledger id; the offset ledger too. `known`: ledgers the caller has just read in
+    this transaction, not read again."""
     totals = uow.ledgers.totals_as_of(book.id, ledger_ids, FAR_FUTURE)
     owners = {owner.ledger_id: owner for owner in uow.openings.live(book.id, ledger_ids)}
     wanted = {lid for lid, sums in totals.items() if sums[2] != sums[3]} | set(owners)
-    ledgers = uow.ledgers.many(book.id, wanted)
+    ledgers = {ledger.id: ledger for ledger in known if ledger.id in wanted}
+    if wanted - ledgers.keys():
+        ledgers |= uow.ledgers.many(book.id, wanted - ledgers.keys())
     rows = {}
     for ledger_id in wanted:
         _, _, ob_debits, ob_credits = totals.get(ledger_id, (0, 0, 0, 0))
@@ -155,7 +161,7 @@ def ledger_opening(uow: UnitOfWork, book_id: str, ledger_id: str) -> LedgerOpeni
     """One ledger's opening balance, its owner and its opening-balance entries, oldest first."""
     book = get_book(uow, book_id)
     ledger = get_ledger(uow, book_id, ledger_id)
-    row = opening_rows(uow, book, [ledger.id]).get(ledger.id)
+    row = opening_rows(uow, book, [ledger.id], known=[ledger]).get(ledger.id)
     entries = uow.journal.search(
         book_id, ledger_id=ledger.id, opening_balance=True, limit=HISTORY_LIMIT
     )
