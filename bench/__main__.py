@@ -153,6 +153,14 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                 add(label.format(large=large, small=small) + f" (us/{unit})", kind,
                     got[str(large)][per], got[str(small)][per], r, "<= 1.5", r <= 1.5,
                     got[str(large)]["load"], "us")  # fmt: skip
+        ag = results.get("aging", {}).get(kind, {})
+        largest = max((int(n) for n in ag if n.isdigit()), default=None)
+        big = ag[str(largest)] if largest else {}
+        if "party_p50_ms" in big:
+            add(f"13 one customer's items vs the aged report, {largest:,} lines (info: "
+                f"{aging.CUSTOMERS} customers)", kind, big["party_p50_ms"], big["p50_ms"],
+                _ratio(big["party_p50_ms"], big["p50_ms"]), "-", True, big["load"],
+                "ms")  # fmt: skip
         yr = results.get("years", {}).get(kind)
         if yr:
             five, one = yr["five_years"]["p50_ms"], yr["one_year"]["p50_ms"]

@@ -2,7 +2,9 @@
 lines (customers' invoices and payments, a third of the payments naming an opening item),
 each book in a fresh database, read in-process through the service. The report reads every
 line of the control ledger up to its date, so the figure is the time per line, and the ratio
-100k / 10k per line shows whether it stays linear.
+100k / 10k per line shows whether it stays linear. Beside it, one customer's items (all of
+them, settled too, as the customer's page shows them): that customer's lines only, a
+two-hundredth of the ledger.
 
     .venv/bin/python -m bench aging
 """
@@ -15,7 +17,7 @@ from datetime import date, timedelta
 from bench.env import Databases, load, log, percentile, settled
 from folio.domain.ledgers import Side
 from folio.domain.parties import PartyKind
-from folio.service.aging import aged_report
+from folio.service.aging import aged_report, party_items
 from folio.service.books import BookCreate
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
@@ -75,10 +77,20 @@ def run(dbs: Databases, kind: str, sizes: tuple[int, int]) -> dict[str, object]:
             )
             times.append(time.perf_counter() - started)
         assert report.total == report.ledger_balance
+        customer = report.parties[0].party
+        assert customer is not None
+        own = []
+        for _ in range(READS):
+            started = time.perf_counter()
+            mine = fo.read(lambda uow, b=book_id, c=customer.id: party_items(
+                uow, b, c, date(2025, 12, 31), include_settled=True))  # fmt: skip
+            own.append(time.perf_counter() - started)
+        assert sum(s.open for s in mine) == report.parties[0].total
         p50 = percentile(times, 50)
         figures[str(lines)] = {
             "p50_ms": round(p50 * 1000, 1),
             "us_per_line": round(p50 / lines * 1e6, 2),
+            "party_p50_ms": round(percentile(own, 50) * 1000, 2),
             "load": load(),
         }
         settled(fo.engine)

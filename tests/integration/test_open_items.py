@@ -211,7 +211,8 @@ def test_the_buckets_add_up_to_the_control_ledger_on_every_date(
     days: list[int],  # type: ignore[type-arg]
 ) -> None:
     """Random items, invoices and payments (some naming an item, some not); on any date, the
-    aged report's buckets add up to the receivables ledger's balance."""
+    aged report's buckets add up to the receivables ledger's balance, and each customer's items
+    are the ledger's items of that customer."""
     book = make_book(fo, chart="skr04", entries_start=START)
     customers = [
         party(fo, book.id, PartyKind.CUSTOMER, f"Kunde {i}", terms=i * 10) for i in range(3)
@@ -238,4 +239,12 @@ def test_the_buckets_add_up_to_the_control_ledger_on_every_date(
         balance = fo.balance(book.id, fo.ledger_by_number(book.id, "1200").id, on).balance
         assert report.total == report.ledger_balance == balance
         assert sum(row.total for row in report.parties) == balance
+        # A customer's items, read by their own lines and items, are the ledger's items of
+        # that customer.
+        _, every, _ = fo.read(lambda uow, on=on: aging.item_states(
+            uow, book.id, PartyKind.CUSTOMER, on))  # fmt: skip
+        for customer in customers:
+            mine = fo.read(lambda uow, c=customer, on=on: aging.party_items(
+                uow, book.id, c, on, include_settled=True))  # fmt: skip
+            assert mine == [s for s in every if s.party is not None and s.party.id == customer]
     assert fo.verify(book.id).ok

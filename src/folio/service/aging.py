@@ -10,14 +10,16 @@ to the control ledger's balance, on every date, and so do the aged report's buck
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from folio.domain.dates import check_day
 from folio.domain.ledgers import Ledger, Side, signed_balance
 from folio.domain.members import check_flag, check_member
-from folio.domain.parties import Party, PartyKind
+from folio.domain.parties import OpenItem, Party, PartyKind
 from folio.service.books import get_book
 from folio.service.open_items import control_ledger
 from folio.service.parties import get_party
@@ -104,9 +106,23 @@ def item_states(
     check_member(PartyKind, kind, "kind")  # a library caller's "customer"
     check_day(as_of, "as_of")
     ledger = control_ledger(uow, book_id, kind)
-    normal = ledger.normal_balance
     lines = uow.open_items.lines(book_id, [ledger.id], as_of)
     recorded = {item.id: item for item in uow.open_items.of_ledger(book_id, ledger.id)}
+    states, balance = _states(uow, book_id, ledger, lines, recorded, as_of)
+    return ledger, states, balance
+
+
+def _states(
+    uow: UnitOfWork,
+    book_id: str,
+    ledger: Ledger,
+    lines: Sequence[Any],
+    recorded: dict[str, OpenItem],
+    as_of: date,
+) -> tuple[list[ItemState], int]:
+    """The items `lines` make (each line of a `recorded` item adds to it, any other line is an
+    item of its own), in party, due date and document order; and the lines' total."""
+    normal = ledger.normal_balance
     parties = uow.parties.many(
         book_id,
         [item.party_id for item in recorded.values()]
@@ -136,7 +152,7 @@ def item_states(
                       (as_of - item.due_date).days, explicit=True)
         )  # fmt: skip
     states.sort(key=lambda s: (s.party.number if s.party else "", s.due_date, s.document))
-    return ledger, states, balance
+    return states, balance
 
 
 def party_items(
@@ -147,7 +163,21 @@ def party_items(
     check_day(as_of, "as_of")  # a library caller's wrong kinds, whatever the book holds
     check_flag(include_settled, "include_settled")
     party = get_party(uow, book_id, party_id)
-    _, states, _ = item_states(uow, book_id, party.kind, as_of)
+    ledger = control_ledger(uow, book_id, party.kind)
+    # Only the party's lines and items are read: a page of one customer costs that customer's
+    # history, not the whole receivables ledger's (bench/aging.py).
+    lines = uow.open_items.lines(book_id, [ledger.id], as_of, party_id=party.id)
+    recorded = {
+        item.id: item for item in uow.open_items.of_ledger(book_id, ledger.id, party_id=party.id)
+    }
+    # A line belongs to the item it names, whoever the line names: posting keeps the two the
+    # same, and should a line ever name another party's item, it is that item's, as in the
+    # aged report, and not this party's.
+    foreign = sorted({ln.item_id for ln in lines if ln.item_id and ln.item_id not in recorded})
+    if foreign:
+        found = uow.open_items.many(book_id, foreign).values()
+        recorded |= {item.id: item for item in found if item.ledger_id == ledger.id}
+    states, _ = _states(uow, book_id, ledger, lines, recorded, as_of)
     mine = [s for s in states if s.party is not None and s.party.id == party.id]
     return [s for s in mine if include_settled or s.open]
 

@@ -61,37 +61,50 @@ class OpenItemRepo:
         rows = rows_where_in(self.conn, open_items, book_id, "item_id", item_ids)
         return {row.item_id: _item(row) for row in rows}
 
-    def of_ledger(self, book_id: str, ledger_id: str) -> list[OpenItem]:
-        return [
-            _item(row)
-            for row in self.conn.execute(
-                select(open_items)
-                .where(open_items.c.book_id == book_id, open_items.c.ledger_id == ledger_id)
-                .order_by(open_items.c.document_date, open_items.c.document_number)
-            )
-        ]
-
-    def lines(self, book_id: str, ledger_ids: Sequence[str], through: date) -> list[Any]:
-        """Every line of the named (control) ledgers dated on or before `through`: the item
-        it belongs to, its party, side, amount and date."""
-        lines = journal_lines
-        return list(
-            self.conn.execute(
-                select(
-                    lines.c.line_id,
-                    lines.c.entry_id,
-                    lines.c.ledger_id,
-                    lines.c.party_id,
-                    lines.c.item_id,
-                    lines.c.side,
-                    lines.c.amount,
-                    lines.c.date,
-                    lines.c.journal_number,
-                    lines.c.is_opening_balance,
-                ).where(
-                    lines.c.book_id == book_id,
-                    lines.c.ledger_id.in_(list(ledger_ids)),
-                    lines.c.date <= through,
-                )
-            )
+    def of_ledger(
+        self, book_id: str, ledger_id: str, party_id: str | None = None
+    ) -> list[OpenItem]:
+        """The ledger's items (of `party_id` only, when given)."""
+        query = select(open_items).where(
+            open_items.c.book_id == book_id, open_items.c.ledger_id == ledger_id
         )
+        if party_id is not None:
+            query = query.where(open_items.c.party_id == party_id)
+        order = (open_items.c.document_date, open_items.c.document_number)
+        return [_item(row) for row in self.conn.execute(query.order_by(*order))]
+
+    def lines(
+        self,
+        book_id: str,
+        ledger_ids: Sequence[str],
+        through: date,
+        party_id: str | None = None,
+    ) -> list[Any]:
+        """Every line of the named (control) ledgers dated on or before `through`: the item
+        it belongs to, its party, side, amount and date. With `party_id`, only the lines that
+        name the party or one of its items on those ledgers."""
+        lines = journal_lines
+        query = select(
+            lines.c.line_id,
+            lines.c.entry_id,
+            lines.c.ledger_id,
+            lines.c.party_id,
+            lines.c.item_id,
+            lines.c.side,
+            lines.c.amount,
+            lines.c.date,
+            lines.c.journal_number,
+            lines.c.is_opening_balance,
+        ).where(
+            lines.c.book_id == book_id,
+            lines.c.ledger_id.in_(list(ledger_ids)),
+            lines.c.date <= through,
+        )
+        if party_id is not None:
+            items = select(open_items.c.item_id).where(
+                open_items.c.book_id == book_id,
+                open_items.c.party_id == party_id,
+                open_items.c.ledger_id.in_(list(ledger_ids)),
+            )
+            query = query.where((lines.c.party_id == party_id) | lines.c.item_id.in_(items))
+        return list(self.conn.execute(query))
