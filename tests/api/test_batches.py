@@ -20,6 +20,7 @@ from folio.domain.ledgers import Side
 from folio.domain.periods import PeriodAction
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
+from folio.service.opening_state import LedgerOpening
 from tests.api.conftest import ledger_ids
 from tests.builders import START, make_book, make_ledgers
 from tests.compat.asset_teal_fixtures import *  # noqa: F403 - the fixtures
@@ -287,6 +288,23 @@ def test_the_library_posts_batches_and_sets_many_openings(fo: Folio) -> None:
     outcomes = fo.set_opening_balances(book_id, {ids["1000"]: 700, ids["3000"]: 300})
     assert [o.amount for o in outcomes if not isinstance(o, Exception)] == [700, 300]
     assert fo.opening_balance(book_id, ids["3000"]).amount == 300
+    # Both replaced in one call: each reverses its own live entry, read once for the call.
+    before = [o for o in outcomes if isinstance(o, LedgerOpening)]
+    again = [
+        o
+        for o in fo.set_opening_balances(book_id, {ids["3000"]: 30, ids["1000"]: 0})
+        if isinstance(o, LedgerOpening)
+    ]
+    assert [(o.amount, len(o.posted), o.live_entry_id) for o in again] == [
+        (30, 2, again[0].posted[1].id),
+        (0, 1, None),
+    ]
+    assert [o.posted[0].reverses_id for o in again] == [
+        before[1].live_entry_id,
+        before[0].live_entry_id,
+    ]
+    assert fo.opening_balance(book_id, ids["1000"]).amount == 0
+    assert fo.opening_balance(book_id, ids["3000"]).amount == 30
     assert fo.verify(book_id).ok
 
 

@@ -25,7 +25,7 @@ from folio.domain.errors import (
     OpeningBalancesExist,
     OpenItemsMismatch,
 )
-from folio.domain.journal import EntryDraft, EntryKind, LineDraft
+from folio.domain.journal import Entry, EntryDraft, EntryKind, LineDraft
 from folio.domain.ledgers import Ledger, Side
 from folio.domain.money import check_minor, format_minor
 from folio.domain.opening_balances import (
@@ -39,11 +39,17 @@ from folio.domain.opening_balances import (
     row_problem,
 )
 from folio.domain.periods import PeriodStatus, period_of
+from folio.domain.text import check_text
 from folio.service.books import get_book
 from folio.service.collector import bulk_booking
 from folio.service.journal import record_reversals, reversal_draft
 from folio.service.ledgers import get_ledger
-from folio.service.opening_state import LedgerOpening, offset_ledger, opening_rows
+from folio.service.opening_state import (
+    BookOpeningRow,
+    LedgerOpening,
+    offset_ledger,
+    opening_rows,
+)
 from folio.service.posting import CHUNK, Posting, check_periods_open, lock_book, write_entries
 from folio.service.runner import Actor, audit
 from folio.store.repos.openings import Owner
@@ -109,15 +115,71 @@ def set_ledger_opening(
     dated the opening date; posts nothing when the amount is unchanged; 0 only reverses.
     """
     check_minor(amount)
+    return set_read_ledger(uow, read_openings(uow, book_id, [(ledger_id, amount)]), ledger_id,
+                           amount, actor)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """What setting ledgers' opening balances reads, once for all of them (`read_openings`):
+    each ledger's opening balance and owner, and the entries that would be reversed. Setting
+    one ledger changes none of it for another (only the offset's totals, which posting reads
+    again), so a batch reads it once and sets its ledgers one after another."""
+
+    book_id: str
+    ledgers: dict[str, Ledger]
+    offset: Ledger | FolioError  # the book's missing offset is each ledger's refusal
+    rows: dict[str, BookOpeningRow]
+    live: dict[str, Entry]  # the live per-ledger entries, by id
+
+
+def read_openings(uow: UnitOfWork, book_id: str, wanted: Sequence[tuple[str, object]]) -> Openings:
+    """Lock the book and read what setting each `(ledger id, amount)` needs."""
     locked = lock_book(uow, book_id)
+    wanted = [(lid, amount) for lid, amount in wanted if _is_text(lid)]  # others: refused later
+    ledgers = uow.ledgers.many(book_id, [lid for lid, _ in wanted]) if wanted else {}
+    try:
+        offset: Ledger | FolioError = offset_ledger(uow, book_id)
+    except FolioError as exc:
+        offset = exc
+    rows = (
+        opening_rows(uow, locked[0], list(ledgers), known=list(ledgers.values())) if ledgers else {}
+    )
+    changing = [
+        row.owner.entry_id
+        for lid, amount in wanted
+        if (row := rows.get(lid)) is not None and row.owner is not None
+        and row.owner.source is OwnerSource.LEDGER and row.amount != amount
+    ]  # fmt: skip
+    live = {entry.id: entry for entry in uow.journal.many(book_id, changing)} if changing else {}
+    return Openings(book_id, ledgers, offset, rows, live)
+
+
+def _is_text(value: object) -> bool:
+    try:
+        check_text(value, "ledger_id")  # type: ignore[arg-type]
+    except FolioError:
+        return False
+    return True
+
+
+def set_read_ledger(
+    uow: UnitOfWork, read: Openings, ledger_id: str, amount: int, actor: Actor
+) -> LedgerOpening:
+    """`set_ledger_opening` on what `read_openings` read (the amount checked by the caller)."""
+    book_id = read.book_id
+    locked = lock_book(uow, book_id)  # locked by the read: the head as the last posting left it
     book = locked[0]
-    ledger = get_ledger(uow, book_id, ledger_id)
-    offset = offset_ledger(uow, book_id)
+    found = read.ledgers.get(ledger_id) if isinstance(ledger_id, str) else None
+    ledger = found or get_ledger(uow, book_id, ledger_id)  # which refuses what is no id
+    if isinstance(read.offset, FolioError):
+        raise read.offset
+    offset = read.offset
     refused = refusal(ledger, offset_id=offset.id, mid_year=book.starts_mid_year)
     if refused is not None:
         code, reason = refused
         raise _ROW_ERRORS[code](f"{reason}.", {"ledger_id": ledger.id, "field": "ledger_id"})
-    row = opening_rows(uow, book, [ledger.id], known=[ledger]).get(ledger.id)
+    row = read.rows.get(ledger.id)
     owner = row.owner if row else None
     current = row.amount if row else 0
     if owner is not None and owner.source is OwnerSource.SET:
@@ -135,7 +197,7 @@ def set_ledger_opening(
     if current == amount:
         return LedgerOpening(ledger, amount, owner)
     day = book.entries_start
-    live = uow.journal.get(book_id, owner.entry_id) if owner else None
+    live = read.live[owner.entry_id] if owner else None
     drafts = []
     if live is not None:
         drafts.append(reversal_draft(live, day, f"Reversal of opening balance {label(ledger)}"))
