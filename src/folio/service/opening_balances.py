@@ -115,8 +115,8 @@ def set_ledger_opening(
     dated the opening date; posts nothing when the amount is unchanged; 0 only reverses.
     """
     check_minor(amount)
-    return set_read_ledger(uow, read_openings(uow, book_id, [(ledger_id, amount)]), ledger_id,
-                           amount, actor)  # fmt: skip
+    read = read_openings(uow, book_id, [(ledger_id, amount)])
+    return set_read_ledger(uow, read, ledger_id, amount, actor)
 
 
 @dataclass(frozen=True, slots=True)
