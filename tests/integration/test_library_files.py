@@ -111,7 +111,7 @@ def test_a_wrong_year_is_refused_before_the_books_datev_settings(fo: Folio) -> N
 
 def test_a_parties_file_without_a_tax_id_or_address_leaves_the_books(fo: Folio) -> None:
     """A Debitoren/Kreditoren row without them renames the party and keeps its tax id and
-    address (PartyUpdate's KEEP: None would remove them)."""
+    address (KEEP: None would remove them)."""
     source = german_book(fo, "Quelle GmbH")
     fo.create_party(source.id, PartyCreate(PartyKind.CUSTOMER, "Alpha Neu"))
     sink = io.BytesIO()

@@ -15,6 +15,7 @@ from folio.domain.money import format_minor
 from folio.domain.parties import PartyKind
 from folio.service import open_item_files, open_items, parties
 from folio.service.books import get_book
+from folio.service.changes import KEEP
 from folio.service.runner import SYSTEM
 
 app = typer.Typer(help="Customers and suppliers.", no_args_is_help=True)
@@ -81,8 +82,8 @@ def update(
     fo = open_folio(database)
     command = parties.PartyUpdate(
         name,
-        None if clear_tax_id else (parties.KEEP if tax_id is None else tax_id),
-        None if clear_address else (parties.KEEP if address is None else address),
+        None if clear_tax_id else (KEEP if tax_id is None else tax_id),
+        None if clear_address else (KEEP if address is None else address),
         terms,
         archived,
     )

@@ -19,6 +19,7 @@ from folio.domain.ids import new_id
 from folio.domain.journal import GENESIS_HASH
 from folio.domain.money import currency_exponent, normalize_currency
 from folio.domain.text import check_text
+from folio.service.changes import KEEP, Keep
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
@@ -95,17 +96,14 @@ def rename_book(uow: UnitOfWork, book_id: str, name: str, actor: Actor) -> Book:
     return update_book(uow, book_id, actor, name=name)
 
 
-UNSET: object = object()  # a setting left out of update_book
-
-
 def update_book(
     uow: UnitOfWork,
     book_id: str,
     actor: Actor,
     *,
     name: str | None = None,
-    datev_consultant_number: object = UNSET,
-    datev_client_number: object = UNSET,
+    datev_consultant_number: object = KEEP,
+    datev_client_number: object = KEEP,
 ) -> Book:
     """Rename a book and set or clear (None) its DATEV Beraternummer and Mandantennummer;
     a setting left out stays as it is."""
@@ -113,11 +111,11 @@ def update_book(
     values: dict[str, object] = {}
     if name is not None:
         values["name"] = check_name(name)
-    if datev_consultant_number is not UNSET:
+    if not isinstance(datev_consultant_number, Keep):
         values["datev_consultant_number"] = check_datev_number(
             datev_consultant_number, "datev_consultant_number"
         )
-    if datev_client_number is not UNSET:
+    if not isinstance(datev_client_number, Keep):
         values["datev_client_number"] = check_datev_number(
             datev_client_number, "datev_client_number"
         )

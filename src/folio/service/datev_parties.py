@@ -21,8 +21,8 @@ from folio.domain.parties import (
     check_party_number,
     in_range,
 )
+from folio.service.changes import KEEP
 from folio.service.parties import (
-    KEEP,
     PartyCreate,
     PartyUpdate,
     create_party,

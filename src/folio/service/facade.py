@@ -41,6 +41,7 @@ from folio.service import (
 from folio.service import ledgers as ledger_service
 from folio.service import opening_balances as ob_service
 from folio.service import parties as party_service
+from folio.service.changes import KEEP
 from folio.service.opening_batches import OpeningItem
 from folio.service.runner import SYSTEM, Actor
 from folio.store.database import make_engine
@@ -77,8 +78,8 @@ class Folio:
         book_id: str,
         *,
         name: str | None = None,
-        datev_consultant_number: object = books.UNSET,
-        datev_client_number: object = books.UNSET,
+        datev_consultant_number: object = KEEP,
+        datev_client_number: object = KEEP,
         actor: Actor = SYSTEM,
     ) -> Book:
         """Rename the book, set its DATEV Beraternummer and Mandantennummer (None clears one);

@@ -27,6 +27,7 @@ from folio.domain.parties import (
 )
 from folio.domain.text import check_text
 from folio.service.books import get_book
+from folio.service.changes import KEEP, Keep
 from folio.service.runner import Actor, audit
 from folio.store.types import utcnow
 from folio.store.uow import UnitOfWork
@@ -40,16 +41,6 @@ class PartyCreate:
     tax_id: str | None = None
     address: str | None = None
     payment_terms_days: int = 0
-
-
-class Keep:
-    """A party's field left out of a change (`KEEP`): it stays as it is, where None clears it."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP = Keep()
 
 
 @dataclass(frozen=True, slots=True)

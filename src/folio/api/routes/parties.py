@@ -29,6 +29,7 @@ from folio.domain.books import Book
 from folio.domain.parties import Party, PartyKind
 from folio.service import aging, open_items, parties
 from folio.service.books import get_book
+from folio.service.changes import KEEP
 from folio.store.uow import UnitOfWork
 
 api = router(BOOK, "customers and suppliers")
@@ -104,8 +105,8 @@ def update_party(
     given = body.model_fields_set  # a tax id or an address sent as null is cleared
     command = parties.PartyUpdate(
         name=body.name,
-        tax_id=body.tax_id if "tax_id" in given else parties.KEEP,
-        address=body.address if "address" in given else parties.KEEP,
+        tax_id=body.tax_id if "tax_id" in given else KEEP,
+        address=body.address if "address" in given else KEEP,
         payment_terms_days=body.payment_terms_days, archived=body.archived,
     )  # fmt: skip
 
