@@ -74,6 +74,11 @@ def test_parties_from_the_command_line(fo: Folio, db_url: str) -> None:
     assert (fo.party(book.id, alpha_id).tax_id, fo.party(book.id, alpha_id).address) == (
         None, "Hauptstr. 1",
     )  # fmt: skip
+    code, output = invoke(
+        "parties", "update", book.id, alpha_id, "--address", "Weg 2", "--clear-address", *db
+    )
+    assert code == 2 and "Give --address or --clear-address, not both." in output
+    assert fo.party(book.id, alpha_id).address == "Hauptstr. 1"
     code, output = invoke("parties", "update", book.id, alpha_id, "--terms", "-1", *db)
     assert code == 1 and "INVALID_INPUT" in output and "payment_terms_days" in output
     assert fo.party(book.id, alpha_id).payment_terms_days == 30

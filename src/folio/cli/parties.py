@@ -79,6 +79,13 @@ def update(
     database: str = DatabaseOption,
 ) -> None:
     """Change what is given; the rest stays as it is."""
+    for option, given, cleared in (
+        ("tax-id", tax_id, clear_tax_id),
+        ("address", address, clear_address),
+    ):
+        if given is not None and cleared:
+            err_console.print(f"Give --{option} or --clear-{option}, not both.")
+            raise typer.Exit(2)
     fo = open_folio(database)
     command = parties.PartyUpdate(
         name,
