@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 from hypothesis import settings
@@ -28,10 +29,11 @@ from folio.domain.journal import PostingMode
 from folio.domain.ledgers import Side
 from folio.domain.parties import PartyKind
 from folio.service.aging import item_states
+from folio.service.changes import KEEP
 from folio.service.facade import Folio
 from folio.service.journal import EntryCreate, LineInput
 from folio.service.open_items import ItemInput
-from folio.service.parties import PartyCreate
+from folio.service.parties import PartyCreate, PartyUpdate
 from tests.api.conftest import client_for, make_key
 from tests.builders import make_book
 
@@ -68,6 +70,8 @@ class OpenItems(RuleBasedStateMachine):
         self.posted: dict[str, tuple[int, str | None]] = {}
         self.reversed: set[str] = set()
         self.day = START
+        # party -> (tax id, address, payment terms), as changed so far
+        self.details = dict.fromkeys(self.customers, (None, None, 0))
 
     def _post(self, party: str, amount: int, payment: bool, settles: str | None, api: bool) -> None:
         self.day += timedelta(days=1)
@@ -149,6 +153,42 @@ class OpenItems(RuleBasedStateMachine):
         if settles is not None:
             self.open[settles] -= effect
 
+    @rule(
+        customer=st.integers(0, 2),
+        tax_id=st.sampled_from(["keep", "clear", "DE123", "ATU99"]),
+        address=st.sampled_from(["keep", "clear", "Weg 1"]),
+        terms=st.sampled_from([None, 0, 30]),
+        api=st.booleans(),
+    )
+    def change_details(
+        self, customer: int, tax_id: str, address: str, terms: int | None, api: bool
+    ) -> None:
+        """A field left out stays as it is, a tax id or an address cleared is removed; the
+        party's invoices fall due after its terms as they are now."""
+        party = self.customers[customer]
+        if api:
+            body = {
+                field: _given(choice, None)
+                for field, choice in (("tax_id", tax_id), ("address", address))
+                if choice != "keep"
+            }
+            if terms is not None:
+                body["payment_terms_days"] = terms
+            response = self.api.patch(f"/v1/books/{self.book}/parties/{party}", json=body)
+            assert response.status_code == 200, response.text
+        else:
+            change = PartyUpdate(
+                tax_id=_given(tax_id, KEEP), address=_given(address, KEEP),
+                payment_terms_days=terms,
+            )  # fmt: skip
+            self.fo.update_party(self.book, party, change)
+        old_tax_id, old_address, old_terms = self.details[party]
+        self.details[party] = (
+            old_tax_id if tax_id == "keep" else _given(tax_id, None),
+            old_address if address == "keep" else _given(address, None),
+            old_terms if terms is None else terms,
+        )
+
     @invariant()
     def the_report_agrees_with_the_model(self) -> None:
         if not hasattr(self, "book"):
@@ -176,6 +216,18 @@ class OpenItems(RuleBasedStateMachine):
             mine = {doc: left for doc, left in self.open.items() if self.items[doc][0] == party}
             states = self.fo.party_items(self.book, party, as_of=on, include_settled=True)
             assert {s.document: s.open for s in states if s.explicit} == mine
+            tax_id, address, terms = self.details[party]
+            stored = self.fo.party(self.book, party)
+            assert (stored.tax_id, stored.address, stored.payment_terms_days) == self.details[party]
+            read = self.api.get(f"/v1/books/{self.book}/parties/{party}").json()
+            assert (read["tax_id"], read["address"], read["payment_terms_days"]) == (
+                tax_id, address, terms,
+            )  # fmt: skip
+            assert all(
+                s.due_date == s.document_date + timedelta(days=terms)
+                for s in states
+                if not s.explicit
+            )
             still_open = self.fo.party_items(self.book, party, as_of=on)
             assert {s.document for s in still_open if s.explicit} == {
                 doc for doc, left in mine.items() if left
@@ -194,6 +246,11 @@ def test_open_items_hold_under_any_sequence(fo: Folio) -> None:
             lambda: OpenItems(fo, api),
             settings=settings(max_examples=EXAMPLES, stateful_step_count=10, deadline=None),
         )
+
+
+def _given(choice: str, keep: object) -> Any:
+    """A drawn change: "keep" (as `keep`), "clear" (None) or the new text."""
+    return keep if choice == "keep" else None if choice == "clear" else choice
 
 
 def _cents(value: str) -> int:

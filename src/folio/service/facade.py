@@ -292,7 +292,8 @@ class Folio:
     def update_party(
         self, book_id: str, party_id: str, command: party_service.PartyUpdate, actor: Actor = SYSTEM
     ) -> Party:
-        """Change what `command` gives (None leaves a field as it is)."""
+        """Change what `command` gives: a name, terms or flag left None stays as it is; a tax
+        id or an address left out (`KEEP`) stays, given as None it is removed."""
         return self.write(
             lambda uow: party_service.update_party(uow, book_id, party_id, command, actor)
         )
