@@ -189,6 +189,7 @@ _SQLITE_PERIOD = (
 _SQLITE_DAILY = _SQLITE_PERIOD.format(t="ledger_daily_totals", k="day")
 _SQLITE_MONTHLY = _SQLITE_PERIOD.format(t="ledger_monthly_totals", k="month")
 _SQLITE_HEAD = "UPDATE books SET last_journal_number = ?, last_hash = ? WHERE book_id = ?"
+_FLAG = {False: 0, True: 1}
 
 
 class SqliteJournalWriter:
@@ -200,12 +201,15 @@ class SqliteJournalWriter:
 
         stamps: dict[datetime, str] = {}  # a chunk's entries share one created_at
         days: dict[date, str] = {}  # and a few dates; rows unpacked by name (bench/: 4x faster)
+        # The flags go as 0 or 1, as SQLAlchemy's Boolean stores them: the driver binds only
+        # exact ints, floats and texts directly, and adapts anything else (a bool too) through
+        # its adapter lookup, which doubled the cost of inserting a row with two of them.
         run(
             _SQLITE_ENTRY,
             [
                 (book_id, entry, number, days.get(day) or days.setdefault(day, day.isoformat()),
-                 stamps.get(at) or stamps.setdefault(at, driver.sqlite_value(at)), text, kind, ob,
-                 intent, reverses, reference, metadata, by, modified, prev, digest)
+                 stamps.get(at) or stamps.setdefault(at, driver.sqlite_value(at)), text, kind,
+                 _FLAG[ob], intent, reverses, reference, metadata, by, modified, prev, digest)
                 for entry, number, day, at, text, kind, ob, intent, reverses, reference, metadata,
                 by, modified, prev, digest in batch.entries
             ],
@@ -214,7 +218,8 @@ class SqliteJournalWriter:
             _SQLITE_LINE,
             [
                 (book_id, line_id, entry, no, ledger, side, amount, text, tags,
-                 days.get(day) or days.setdefault(day, day.isoformat()), number, ob, party, item)
+                 days.get(day) or days.setdefault(day, day.isoformat()), number, _FLAG[ob], party,
+                 item)
                 for line_id, entry, no, ledger, side, amount, text, tags, day, number, ob, party,
                 item in batch.lines
             ],
