@@ -122,6 +122,43 @@ def test_a_non_atomic_batch_books_what_passes_and_reports_the_rest_in_order(
     assert admin.get(f"/v1/books/{book['id']}/verify").json()["ok"] is True
 
 
+def test_a_batch_naming_ledgers_by_id_books_as_one_naming_them_by_number(
+    admin: httpx.Client, book: dict[str, Any]
+) -> None:
+    """Entries whose lines name their ledgers by id are read before the write (the route's
+    `journal_batches.drafted`); refusals still come from the write, in place."""
+    ids = ledger_ids(admin, book["id"])
+
+    def by_id(debit: str, credit: str, amount: str, on: str = "2025-01-10") -> dict[str, Any]:
+        made = entry(debit, credit, amount, on)
+        for line in made["lines"]:
+            line["ledger_id"] = ids.get(line.pop("ledger_number"), "ldg_1111111111111111111111")
+        return made
+
+    entries = [
+        by_id("1000", "4000", "1.00"),
+        entry("1000", "4000", "2.00"),
+        by_id("9999", "4000", "3.00"),  # no such ledger
+        by_id("1000", "4000", "4.00", on="2024-12-31"),  # before the entries start
+        by_id("4000", "1000", "0.50"),
+    ]
+    response = admin.post(batch_url(book), json={"atomic": False, "entries": entries})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert (result["succeeded"], result["failed"]) == (3, 2)
+    refused = [(item["index"], item["error"]["code"], item["error"]["field"])
+               for item in result["results"] if "error" in item]  # fmt: skip
+    assert refused == [
+        (2, "LEDGER_NOT_FOUND", "entries[2].lines[0].ledger_id"),
+        (3, "BEFORE_ENTRIES_START", "entries[3].date"),
+    ]
+    assert journal_numbers(admin, book) == [1, 2, 3]
+    assert balance(admin, book, "1000")["debits_posted"] == "3.00"
+    assert balance(admin, book, "1000")["credits_posted"] == "0.50"
+    assert balance(admin, book, "4000")["credits_posted"] == "3.00"
+    assert admin.get(f"/v1/books/{book['id']}/verify").json()["ok"] is True
+
+
 def test_one_idempotency_key_covers_the_batch(admin: httpx.Client, book: dict[str, Any]) -> None:
     body = {"atomic": False, "entries": [entry("1000", "4000", "5.00") for _ in range(3)]}
     headers = {"Idempotency-Key": "batch-1"}

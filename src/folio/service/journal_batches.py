@@ -19,7 +19,13 @@ from folio.domain.errors import BatchRejected, FolioError
 from folio.domain.journal import EntryDraft
 from folio.domain.ledgers import Ledger
 from folio.domain.periods import PeriodStatus, period_of
-from folio.service.journal import EntryCreate, count_totals, ledger_numbers, manual_draft
+from folio.service.journal import (
+    EntryCreate,
+    count_totals,
+    ledger_numbers,
+    lock_free_draft,
+    manual_draft,
+)
 from folio.service.posting import (
     CHUNK,
     MAX_TOTAL,
@@ -67,16 +73,34 @@ def at_entry(index: int, error: FolioError) -> FolioError:
     return type(error)(error.message, data)
 
 
+Read = EntryCreate | EntryDraft | FolioError  # an entry of a batch as far as it was read
+
+
+def drafted(commands: Sequence[EntryCreate | FolioError]) -> list[Read]:
+    """Each command that needs no database as its draft, or the error that refuses it; the
+    others as they are, for `post_entries` to read in the write (`journal.lock_free_draft`)."""
+    found: list[Read] = []
+    for command in commands:
+        try:
+            draft = lock_free_draft(command) if isinstance(command, EntryCreate) else None
+        except FolioError as exc:
+            found.append(exc)
+            continue
+        found.append(command if draft is None else draft)
+    return found
+
+
 def post_entries(
     uow: UnitOfWork,
     book_id: str,
-    commands: Sequence[EntryCreate | FolioError],
+    commands: Sequence[Read],
     actor: Actor,
     *,
     atomic: bool,
 ) -> BatchResult:
     """Post each command as an entry of its own, in order. A `FolioError` in `commands` is an
-    entry the caller could not read (an amount the book's currency cannot hold).
+    entry the caller could not read (an amount the book's currency cannot hold); an
+    `EntryDraft`, one it read already (`drafted`).
 
     `atomic`: book all or none; any refusal raises `BatchRejected` listing every problem by
     entry index. Otherwise the entries that pass are booked and the others reported.
@@ -87,7 +111,7 @@ def post_entries(
     by_number = uow.ledgers.ids_for_numbers(book_id, set().union(*numbers))
     outcomes: list[EntryDraft | FolioError] = []
     for command in commands:
-        if isinstance(command, FolioError):
+        if not isinstance(command, EntryCreate):
             outcomes.append(command)
             continue
         try:
