@@ -253,11 +253,13 @@ class _SetCheck:
         locked, in id order, with `lock`)."""
         uow, book, offset = self.uow, self.book, self.offset
         rows = [r for r in rows if r.index not in self.bad]  # a bad row's account may be no text
-        by_number = uow.ledgers.ids_for_numbers(
-            book.id, [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None]
+        found = uow.ledgers.named(
+            book.id,
+            {offset.id, *(r.ledger_id for r in rows if r.ledger_id)},
+            [r.ledger_number for r in rows if r.ledger_number and r.ledger_id is None],
+            lock=lock,
         )
-        wanted = {r.ledger_id or by_number.get(r.ledger_number or "") for r in rows}
-        found = uow.ledgers.many(book.id, [lid for lid in wanted | {offset.id} if lid], lock=lock)
+        by_number = {lg.number: lg.id for lg in found.values() if lg.number is not None}
         ledgers: dict[int, Ledger] = {}
         for row in rows:
             if row.index in self.bad or row.skipped:
