@@ -43,6 +43,9 @@ class Spec:
     lines: tuple[tuple[str, Side, int], ...]
     description: str | None
     metadata: dict[str, Any]
+    reference: str | None = None
+    note: str | None = None  # every line's description
+    tags: tuple[str, ...] = ()  # every line's tags
 
 
 def _command(spec: Spec, ids: dict[str, str]) -> EntryCreate:
@@ -50,10 +53,11 @@ def _command(spec: Spec, ids: dict[str, str]) -> EntryCreate:
     for reference, side, amount in spec.lines:
         kind, number = reference.split()
         if kind == "id":
-            lines.append(LineInput(side, amount, ledger_id=ids.get(number, UNKNOWN_ID)))
+            ledger = {"ledger_id": ids.get(number, UNKNOWN_ID)}
         else:
-            lines.append(LineInput(side, amount, ledger_number=number))
-    return EntryCreate(spec.day, lines, spec.description, None, dict(spec.metadata))  # type: ignore[arg-type]
+            ledger = {"ledger_number": number}
+        lines.append(LineInput(side, amount, **ledger, description=spec.note, tags=spec.tags))
+    return EntryCreate(spec.day, lines, spec.description, spec.reference, dict(spec.metadata))  # type: ignore[arg-type]
 
 
 @st.composite
@@ -86,7 +90,9 @@ def _spec(draw: st.DrawFn) -> Spec:
         description = "x" * 600
     elif fault == "no lines":
         lines = []
-    return Spec(day, tuple(lines), description, metadata)
+    reference = draw(st.sampled_from([None, "R-2025-17"]))
+    note, tags = draw(st.sampled_from([(None, ()), ("Miete", ("q1",)), ("x", ("a", "b"))]))
+    return Spec(day, tuple(lines), description, metadata, reference, note, tags)
 
 
 def _book(fo: Folio) -> tuple[str, dict[str, str]]:
@@ -115,7 +121,7 @@ def _booked(fo: Folio, book_id: str) -> list[tuple[Any, ...]]:
     """Each entry as its lines name ledgers by number: comparable across the two books."""
     numbers = {lg.id: lg.number for lg in fo.ledgers(book_id)}
     return [
-        (e.journal_number, e.date, e.description, e.kind, e.metadata,
+        (e.journal_number, e.date, e.description, e.external_reference, e.kind, e.metadata,
          [(numbers[ln.ledger_id], ln.side, ln.amount, ln.description, ln.tags)
           for ln in e.lines])
         for e in fo.entries(book_id, limit=100)

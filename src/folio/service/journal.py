@@ -94,15 +94,13 @@ def ledger_numbers(lines: Sequence[LineInput]) -> set[str]:
 
 
 def resolve_lines(
-    uow: UnitOfWork | None,
+    uow: UnitOfWork,
     book_id: str,
     lines: Sequence[LineInput],
     by_number: Mapping[str, str] | None = None,
 ) -> tuple[LineDraft, ...]:
-    """Drafts of `lines`; `by_number`: ledger ids by number, when the caller read them. No
-    `uow`: lines that need no database (`lock_free_draft`)."""
+    """Drafts of `lines`; `by_number`: ledger ids by number, when the caller read them."""
     if by_number is None:
-        assert uow is not None, "ledger numbers are read through a unit of work"
         by_number = uow.ledgers.ids_for_numbers(book_id, ledger_numbers(lines))
     drafts = []
     for index, line in enumerate(lines):
@@ -129,7 +127,6 @@ def resolve_lines(
         if line.party_id is None and line.settles is None:
             party_id, item_id = None, None
         else:
-            assert uow is not None, "a party or an item is read through a unit of work"
             party_id, item_id = _party_and_item(uow, book_id, index, line, ledger_id)
         drafts.append(
             LineDraft(
@@ -207,18 +204,29 @@ def lock_free_draft(command: EntryCreate) -> EntryDraft | None:
     lines = command.lines
     if not isinstance(lines, list | tuple) or not all(_lock_free(line) for line in lines):
         return None
-    return manual_draft(None, "", command, {})
+    _check_command(command)
+    # each line as `resolve_lines` drafts one that names its ledger by id, and no party or item
+    drafts = tuple(
+        LineDraft(ln.ledger_id, ln.side, ln.amount, ln.description, ln.tags) for ln in lines
+    )
+    return _draft(command, drafts)
 
 
 def manual_draft(
-    uow: UnitOfWork | None,
+    uow: UnitOfWork,
     book_id: str,
     command: EntryCreate,
     by_number: Mapping[str, str] | None = None,
 ) -> EntryDraft:
     """A caller's entry as a draft: its date and lines' shape checked, their ledgers, parties and
-    items resolved (`by_number`: ledger ids already looked up by number; no `uow`: a command
-    `lock_free_draft` found needs no database)."""
+    items resolved (`by_number`: ledger ids already looked up by number)."""
+    _check_command(command)
+    return _draft(command, resolve_lines(uow, book_id, command.lines, by_number))
+
+
+def _check_command(command: EntryCreate) -> None:
+    """What a command must be before its lines are read: a day Folio computes with, a list of
+    `LineInput`, metadata a dict."""
     check_day(command.date, "date")  # before anything compares it
     if not isinstance(command.lines, list | tuple) or not all(
         isinstance(line, LineInput) for line in command.lines
@@ -228,9 +236,12 @@ def manual_draft(
         )
     if not isinstance(command.metadata, dict):
         check_metadata(command.metadata)  # raises: metadata is a dict
+
+
+def _draft(command: EntryCreate, lines: tuple[LineDraft, ...]) -> EntryDraft:
     return EntryDraft(
         command.date,
-        resolve_lines(uow, book_id, command.lines, by_number),
+        lines,
         command.description,
         _MANUAL,
         False,
