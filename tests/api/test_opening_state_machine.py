@@ -1,7 +1,8 @@
 """Opening balances under any sequence of calls, through every interface that changes them.
 
 A hypothesis state machine drives random sequences on both engines: one ledger's balance set
-through the native API, Asset, Teal, the library and the CLI (`set-many`); trial-balance sets
+through the native API, Asset, Teal, the library and the CLI (`set-many`); several ledgers'
+in one call through the native API, Teal and the library; trial-balance sets
 booked through the native API (rows naming ledgers by id or by number), LedgerLou, the library
 and the CLI (a CSV file); reversals of entries and intents, reversals of reversals included
 (native, LedgerLou and the library); the opening month soft-locked and reopened; ordinary
@@ -149,11 +150,7 @@ class OpeningBalances(RuleBasedStateMachine):
                 f"/compat/teal/v0/ledgers/{ledger}/opening-balance",
                 json={"balance": decimal(amount)},
             )
-        expected = model.takes(number)
-        if expected is None and model.owner[number] == "set":
-            expected = (409, "OPENING_BALANCES_EXIST")
-        if expected is None and model.amount[number] != amount and model.locked:
-            expected = (422, "PERIOD_LOCKED")
+        expected = self._ledger_outcome(number, amount)
         if via == "asset" and expected is not None:  # Asset documents no 409: sent as 422
             expected = (422, expected[1])
         if via == "library":
@@ -169,6 +166,50 @@ class OpeningBalances(RuleBasedStateMachine):
         if expected is None:
             model.amount[number] = amount
             model.owner[number] = "ledger" if amount else None
+
+    @rule(
+        items=st.lists(
+            st.tuples(st.sampled_from(NUMBERS), amounts),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda item: item[0],
+        ),
+        via=st.sampled_from(["native", "teal", "library"]),
+    )
+    def set_many_ledgers(self, items: list[tuple[str, int]], via: str) -> None:
+        """Several ledgers in one call, which reads what they need once and sets them in order:
+        each item answers as if set alone, and the refused ones change nothing."""
+        expected = [self._ledger_outcome(number, amount) for number, amount in items]
+        if via == "library":
+            balances = {self.ids[number]: amount for number, amount in items}
+            got = [
+                outcome.code if isinstance(outcome, FolioError) else None
+                for outcome in self.fo.set_opening_balances(self.book, balances)
+            ]
+        else:
+            body = {"balances": [{"ledger_id": self.ids[number], "balance": decimal(amount)}
+                                 for number, amount in items]}  # fmt: skip
+            if via == "native":
+                response = self.admin.post(self.path("/ledgers/opening-balances"), json=body)
+            else:
+                response = self.teal.post("/compat/teal/v0/ledgers/opening-balances", json=body)
+            assert response.status_code == 200, response.text
+            got = [(item.get("error") or {}).get("code") for item in response.json()["results"]]
+        assert got == [None if e is None else e[1] for e in expected]
+        for (number, amount), refused in zip(items, expected, strict=True):
+            if refused is None:
+                self.model.amount[number] = amount
+                self.model.owner[number] = "ledger" if amount else None
+
+    def _ledger_outcome(self, number: str, amount: int) -> tuple[int, str] | None:
+        """Why setting `number`'s opening balance on its own is refused (status, code), or None."""
+        model = self.model
+        refused = model.takes(number)
+        if refused is None and model.owner[number] == "set":
+            refused = (409, "OPENING_BALANCES_EXIST")
+        if refused is None and model.amount[number] != amount and model.locked:
+            refused = (422, "PERIOD_LOCKED")
+        return refused
 
     # ---------------------------------------------------------------------------- sets
 
