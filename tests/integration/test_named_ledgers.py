@@ -1,6 +1,6 @@
 """`LedgerRepo.named` reads the ledgers an import's chunk names by id or by number: the same
 ledgers as looking the numbers up and reading the ids (`ids_for_numbers`, then `many`), on
-both engines, in one statement on PostgreSQL and in two on SQLite or past the IN-list chunk."""
+both engines: in one statement on PostgreSQL, in two on SQLite."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_ledgers_named_by_id_or_number_are_those_read_apart(
     assert set(named) == {by_number[n] for n in [*ids, *numbers] if n in by_number}
 
 
-def test_past_the_in_list_chunk_they_are_read_in_two_steps(
+def test_past_the_in_list_chunk_they_are_the_same_ledgers(
     book: tuple[Folio, str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fo, book_id, by_number = book
