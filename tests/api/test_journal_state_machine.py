@@ -223,11 +223,14 @@ class Journal(RuleBasedStateMachine):
     )
     def post_batch(self, batch: list[Spec], atomic: bool, via: str) -> None:
         refused = [(i, code) for i, spec in enumerate(batch) if (code := self.refusal(spec))]
-        send = {"library": self._by_library, "cli": self._by_cli}.get(via, self._by_http)
-        ids = send(batch, atomic, refused, keyed=via == "keyed")
+        if via == "library":
+            ids = self._by_library(batch, atomic, refused)
+        elif via == "cli":
+            ids = self._by_cli(batch, atomic, refused)
+        else:
+            ids = self._by_http(batch, atomic, refused, keyed=via == "keyed")
         if ids is None:
             return  # refused whole: nothing booked
-        assert len(ids) == len(batch)
         for spec, entry_id in zip(batch, ids, strict=True):
             if entry_id is not None:
                 self.book_it(spec, entry_id)
@@ -258,7 +261,7 @@ class Journal(RuleBasedStateMachine):
         return [r.get("id") for r in results]
 
     def _by_library(
-        self, batch: list[Spec], atomic: bool, refused: list[tuple[int, str]], *, keyed: bool
+        self, batch: list[Spec], atomic: bool, refused: list[tuple[int, str]]
     ) -> list[str | None] | None:
         commands: list[EntryCreate | FolioError] = [self.command_of(spec) for spec in batch]
         try:
@@ -272,7 +275,7 @@ class Journal(RuleBasedStateMachine):
         return [o.id if isinstance(o, Booked) else None for o in result.outcomes]
 
     def _by_cli(
-        self, batch: list[Spec], atomic: bool, refused: list[tuple[int, str]], *, keyed: bool
+        self, batch: list[Spec], atomic: bool, refused: list[tuple[int, str]]
     ) -> list[str | None] | None:
         self.keys += 1
         file = self.files / f"batch-{self.keys}.json"
