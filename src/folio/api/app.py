@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
 
 from folio import __version__, web
-from folio.api import bench_endpoint, compat, deps, errors, throttle
+from folio.api import affinity, bench_endpoint, compat, deps, errors, throttle
 from folio.api.limits import BodyLimitMiddleware, MethodsMiddleware
 from folio.api.middleware import RequestIdMiddleware
 from folio.api.routes import (
@@ -72,8 +72,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if getattr(app.state, "engine", None) is None:
             owned = app.state.engine = make_engine()
             # The server's own process (tests pass their own engine and create many apps, so
-            # theirs keep the collector as it is).
+            # theirs keep the collector and the scheduler's placement as they are).
             collector.for_server()
+            if settings.cpu is not None:
+                log.info("the server runs on CPU %d (FOLIO_CPU)", affinity.pin(settings.cpu))
         try:
             yield
         finally:

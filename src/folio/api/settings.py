@@ -9,6 +9,9 @@
                               request, through the globally configured providers; default
                               "off" (asking whether a provider is configured cost every
                               request several microseconds)
+    FOLIO_CPU                 "off" (default): the scheduler places the server's threads; a
+                              CPU's number, or "auto" (the one it starts on): every thread
+                              of the process on that one CPU (`folio.api.affinity`)
 
 docs/operations.md explains each.
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from folio.api import affinity
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_AUTH_THROTTLE = "20/60"
@@ -38,6 +43,7 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     auth_throttle: Throttle | None = Throttle(20, 60.0)
     telemetry: bool = False
+    cpu: int | str | None = None  # a CPU, affinity.AUTO, or None: wherever the scheduler puts it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,6 +52,7 @@ class Settings:
             max_body_bytes=_max_body(env.get("FOLIO_MAX_BODY_BYTES", "")),
             auth_throttle=parse_throttle(env.get("FOLIO_AUTH_THROTTLE", DEFAULT_AUTH_THROTTLE)),
             telemetry=_switch("FOLIO_TELEMETRY", env.get("FOLIO_TELEMETRY", "off")),
+            cpu=parse_cpu(env.get("FOLIO_CPU", "off")),
         )
 
 
@@ -82,3 +89,21 @@ def parse_throttle(text: str) -> Throttle | None:
             f'FOLIO_AUTH_THROTTLE must be "failures/seconds" such as 20/60, or off; not {text!r}'
         )
     return throttle
+
+
+def parse_cpu(text: str) -> int | str | None:
+    """ "off", "auto" or the number of a CPU this process may run on."""
+    value = text.strip().lower()
+    if value in ("", "off"):
+        return None
+    if not affinity.supported():
+        raise SettingError("FOLIO_CPU needs Linux (sched_setaffinity); leave it off here")
+    if value == affinity.AUTO:
+        return affinity.AUTO
+    cpus = affinity.allowed()
+    if not (value.isdigit() and int(value) in cpus):
+        raise SettingError(
+            f'FOLIO_CPU must be "off", "auto" or a CPU this process may run on '
+            f"({', '.join(map(str, sorted(cpus)))}); not {text!r}"
+        )
+    return int(value)

@@ -7,6 +7,7 @@ import os
 import typer
 import uvicorn
 
+from folio.api.settings import SettingError, parse_cpu
 from folio.cli.common import DatabaseOption, console, open_folio, run
 from folio.service import auth
 from folio.service.runner import SYSTEM
@@ -34,9 +35,23 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
+    cpu: str = typer.Option(
+        None,
+        help='Run the server on one CPU: its number, or "auto" (the one it starts on); one '
+        'worker only. Default: FOLIO_CPU, else "off" (docs/operations.md).',
+    ),
     database: str = DatabaseOption,
 ) -> None:
     """Serve the HTTP API (and its docs at /docs)."""
+    cpu = os.environ.get("FOLIO_CPU", "off") if cpu is None else cpu
+    try:
+        pinned = parse_cpu(cpu)
+    except SettingError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--cpu") from None
+    if pinned is not None and workers > 1:
+        raise typer.BadParameter(
+            "one CPU is for one worker; with --workers leave it off", param_hint="--cpu"
+        )
     url = database or database_url()
     key = first_admin_key(url)
     base = f"http://{host}:{port}"
@@ -46,6 +61,7 @@ def serve(
     console.print(f"Folio serves {base} (API docs at {base}/docs)")
     # Workers build their own engine from the environment in the app's lifespan.
     os.environ["FOLIO_DATABASE_URL"] = url
+    os.environ["FOLIO_CPU"] = cpu
     uvicorn.run(
         "folio.api.app:create_app",
         factory=True,
