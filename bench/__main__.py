@@ -52,6 +52,12 @@ def table(results: dict[str, Any]) -> list[dict[str, Any]]:
                 target, floor = (">= 0.25", 0.25) if kind == "sqlite" else ("-", 0.0)
                 add("1 posting/s vs bare FastAPI echo", kind, spread["rate"], bare["rate"],
                     r, target, r >= floor, spread["load"], "req/s")  # fmt: skip
+                one_cpu = post.get("post_one_cpu")
+                if one_cpu:
+                    r = _ratio(one_cpu["rate"], bare["rate"])
+                    add("1 posting/s vs bare FastAPI echo, server on one CPU (FOLIO_CPU=auto)",
+                        kind, one_cpu["rate"], bare["rate"], r, target, r >= floor,
+                        one_cpu["load"], "req/s")  # fmt: skip
             batch = post.get("batch")
             if batch:
                 want = 10_000 if kind == "sqlite" else 5_000

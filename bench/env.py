@@ -202,11 +202,15 @@ class Server:
         *,
         workers: int = 1,
         factory: str = "folio.api.app:create_app",
+        environ: dict[str, str] | None = None,
     ) -> None:
         self.url, self.key = url, key
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "FOLIO_DATABASE_URL": url, "FOLIO_BENCH_ENDPOINTS": "1"}
+        env = {
+            **os.environ, "FOLIO_CPU": "off", **(environ or {}),
+            "FOLIO_DATABASE_URL": url, "FOLIO_BENCH_ENDPOINTS": "1",
+        }  # fmt: skip
         self.proc = subprocess.Popen(
             [
                 PYTHON, "-m", "uvicorn", "--factory", factory,

@@ -165,6 +165,8 @@ def _book_ledgers(fo: Folio, book_id: str) -> tuple[list[str], str]:
 # baseline taken a minute apart measured that (one run: the bare echo 4,199 and 5,630
 # requests/s an hour apart, the posting 1,049 and 1,135).
 ROUNDS = 4
+# The posting again on a server whose threads all run on one CPU (FOLIO_CPU, docs/operations.md)
+ONE_CPU = "auto"
 
 
 def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
@@ -198,15 +200,18 @@ def run(dbs: Databases, kind: str, seconds: int) -> dict[str, object]:
     with (
         serving(url, setup.key, factory="bench.bare_echo:create_app") as bare,
         serving(url, setup.key) as server,
+        serving(url, setup.key, environ={"FOLIO_CPU": ONE_CPU}) as pinned,
     ):
         for number in range(1, ROUNDS + 1):
             log(f"{kind}: round {number} of {ROUNDS}: bare FastAPI echo of the same body, "
                 f"framework ceiling (POST /bench/echo), posting spread over {len(spread)} "
-                f"ledgers{', posting on the offset ledger' if kind == 'postgresql' else ''}, "
+                f"ledgers, the same on one CPU (FOLIO_CPU={ONE_CPU})"
+                f"{', posting on the offset ledger' if kind == 'postgresql' else ''}, "
                 f"raw-driver ceiling; {share}s each")  # fmt: skip
             take("bare_echo", wrk(bare, "/echo", spread, None, share))
             take("framework", wrk(server, "/bench/echo", spread, None, share))
             take("post_spread", wrk(server, path, spread, None, share))
+            take("post_one_cpu", wrk(pinned, path, spread, None, share))
             if kind == "postgresql":
                 take("post_hot", wrk(server, path, spread, offset, share))
             take("raw_driver", raw_driver(url, raw_book.id, raw_spread, None, share))
