@@ -48,7 +48,7 @@ def _serve(db_url: str, *options: str) -> tuple[subprocess.Popen[str], str, str]
         [FOLIO, "serve", "--port", str(port), "--database", db_url, *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
-    base, out = f"http://127.0.0.1:{port}", ""
+    base = f"http://127.0.0.1:{port}"
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

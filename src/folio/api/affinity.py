@@ -6,9 +6,10 @@ SQLite. A server saturated with single postings used 0.92 of a CPU in all (the l
 writer 0.58). Left to the scheduler, the two threads sit on two CPUs, and each hand-over of
 the lock wakes the other CPU: the writer's thread time for one pass of one posting was 716 us
 in the server against 396 us in a process of its own. On one CPU the hand-over is a switch of
-threads, and the same server posted 3,250-3,310 entries a second instead of 2,790-2,810
-(BENCHMARKS.md). What a pinned process gives up is overlap: SQLite's own work (a batch's
-writes, a long report's query) no longer runs on a second CPU beside the loop's Python.
+threads, and the same server posted 3,250-3,370 entries a second instead of 2,740-2,810
+(BENCHMARKS.md, sixteenth pass). What a pinned process gives up is overlap: SQLite's own
+work (a batch's writes, a long report's query) no longer runs on a second CPU beside the loop's
+Python.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
-    cpu: str = typer.Option(
+    cpu: str | None = typer.Option(
         None,
         help='Run the server on one CPU: its number, or "auto" (the one it starts on); one '
         'worker only. Default: FOLIO_CPU, else "off" (docs/operations.md).',
