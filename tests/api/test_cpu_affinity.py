@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,11 @@ import httpx
 import pytest
 
 from folio.api import affinity
+from tests.faults.harness import free_port
 
 pytestmark = pytest.mark.skipif(not affinity.supported(), reason="CPU affinity is Linux's")
 FOLIO = str(Path(sys.executable).parent / "folio")
 _KEY = re.compile(r"^(fol_\S+)$", re.MULTILINE)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _threads_cpus(pid: int) -> dict[int, set[int]]:
@@ -39,11 +33,16 @@ def _threads_cpus(pid: int) -> dict[int, set[int]]:
     return found
 
 
-def _serve(db_url: str, *options: str) -> tuple[subprocess.Popen[str], str, str]:
-    """`folio serve` on a free port; the process, its base address and its first admin key."""
-    port = _free_port()
+def _serve(
+    db_url: str, *options: str, cpu_setting: str | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
+    """`folio serve` on a free port, with FOLIO_CPU set to `cpu_setting` or unset; the process,
+    its base address and its first admin key."""
+    port = free_port()
     env = {**os.environ, "FOLIO_DATABASE_URL": db_url}
     env.pop("FOLIO_CPU", None)
+    if cpu_setting is not None:
+        env["FOLIO_CPU"] = cpu_setting
     proc = subprocess.Popen(
         [FOLIO, "serve", "--port", str(port), "--database", db_url, *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
@@ -51,7 +50,7 @@ def _serve(db_url: str, *options: str) -> tuple[subprocess.Popen[str], str, str]
     base = f"http://127.0.0.1:{port}"
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"{base}/health", timeout=5).status_code == 200:
                 break
@@ -102,18 +101,21 @@ def _stop(proc: subprocess.Popen[str]) -> None:
         proc.wait()
 
 
-@pytest.mark.parametrize("choice", ["last", "auto"])
+@pytest.mark.parametrize("choice", ["last", "auto", "last by FOLIO_CPU"])
 def test_every_thread_of_the_server_runs_on_the_cpu_named(db_url: str, choice: str) -> None:
     cpus = sorted(affinity.allowed())
-    cpu = str(cpus[-1]) if choice == "last" else "auto"
-    proc, base, key = _serve(db_url, "--cpu", cpu)
+    cpu = "auto" if choice == "auto" else str(cpus[-1])
+    if choice.endswith("FOLIO_CPU"):
+        proc, base, key = _serve(db_url, cpu_setting=cpu)
+    else:
+        proc, base, key = _serve(db_url, "--cpu", cpu)
     try:
         _post_one(base, key)
         threads = _threads_cpus(proc.pid)
         assert len(threads) >= 2  # the event loop, the writer and worker threads
         pinned = {frozenset(allowed) for allowed in threads.values()}
         assert len(pinned) == 1 and len(next(iter(pinned))) == 1, threads
-        if choice == "last":
+        if choice != "auto":
             assert pinned == {frozenset({cpus[-1]})}
     finally:
         _stop(proc)
@@ -135,7 +137,7 @@ def test_a_cpu_the_server_may_not_use_or_several_workers_are_refused(db_url: str
         (["--cpu", "auto", "--workers", "2"], "one CPU is for one worker"),
     ):
         done = subprocess.run(
-            [FOLIO, "serve", "--port", str(_free_port()), "--database", db_url, *options],
+            [FOLIO, "serve", "--port", str(free_port()), "--database", db_url, *options],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert done.returncode == 2
