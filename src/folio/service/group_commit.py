@@ -4,15 +4,8 @@ A server posting one entry per request pays, per write, the book lock taken and 
 the commit's flush (BENCHMARKS.md). Each engine has one writer thread while writes are queued:
 it takes up to `MAX_BATCH` of them at a time, runs them one after another in one `runner.write`
 and commits once. A write that finds nothing queued runs alone, exactly as `runner.write`.
-Callers wait on their thread (`write`) or on their event loop (`write_async`, which takes no
-worker thread while it waits).
-
-On SQLite the writes awaited on an event loop run on that loop, when nothing else writes: a
-pass there hands nothing between threads (handing each pass to the writer thread and back cost
-the single posting a fifth to a third of its throughput, BENCHMARKS.md). The loop never waits
-for a write of someone else: when another thread of the process writes, the loop's writes go to
-the writer thread's queue; when another process writes, each runs again on a worker thread. On
-PostgreSQL a write waits for the server, so the writer thread runs it while the loop goes on.
+Callers wait on their thread (`write`) or on their event loop (`write_async`, which never
+blocks the loop and takes no worker thread while it waits).
 
 A write may say how it runs together with like writes (`Merge`): queued writes one after
 another with the same merge key run as one call (the single posting: many entries checked one
@@ -44,8 +37,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from folio.service import runner
-from folio.store.database import writer_lock
-from folio.store.uow import UnitOfWork, WriterBusy
+from folio.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -85,14 +77,9 @@ async def write_async(
     uow: UnitOfWork, fn: Callable[[UnitOfWork], T], merge: Merge | None = None
 ) -> T:
     """`write` for a caller on an event loop: it awaits the writer thread's outcome."""
-    loop = asyncio.get_running_loop()
-    settled: asyncio.Future[None] = loop.create_future()
+    settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     job = Job(fn, uow, settled, merge)
-    group = _group(uow.engine)
-    if uow.dialect == "sqlite":
-        group.submit_on(loop, job)
-    else:
-        group.submit(job)
+    _group(uow.engine).submit(job)
     await asyncio.shield(settled)  # a cancelled caller's write still runs to its end
     if job.alone:
         return await asyncio.to_thread(runner.write, uow, fn)
@@ -117,11 +104,7 @@ def _tell(jobs: list[Job]) -> None:
             waiting.setdefault(job.waiter.get_loop(), []).append(job.waiter)
         else:
             job.waiter()
-    here = asyncio._get_running_loop()
     for loop, futures in waiting.items():
-        if loop is here:  # a pass run on this loop: no wake-up to send
-            _resolve(futures)
-            continue
         try:
             loop.call_soon_threadsafe(_resolve, futures)
         except RuntimeError:  # the loop was closed meanwhile: no one waits there any more
@@ -151,14 +134,11 @@ class Job:
 class _Group:
     """One engine's queue of writes and whether its writer thread runs."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.writes = writer_lock(engine)  # SQLite's one writer in this process
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.queued = threading.Condition(self.lock)
         self.queue: list[Job] = []
         self.writer: threading.Thread | None = None
-        # Writes awaited on each event loop, to run on it (SQLite): touched on that loop only
-        self.on_loop: dict[asyncio.AbstractEventLoop, list[Job]] = {}
 
     def waiting(self) -> int:
         with self.lock:
@@ -175,31 +155,6 @@ class _Group:
             )
         self.writer.start()
 
-    def submit_on(self, loop: asyncio.AbstractEventLoop, job: Job) -> None:
-        """Queue `job` to run on `loop`, with the writes awaited there meanwhile."""
-        queued = self.on_loop.get(loop)
-        if queued is not None:
-            queued.append(job)
-            return
-        self.on_loop[loop] = [job]
-        # Two turns of the loop: the requests it read in this turn reach the queue first (the
-        # passes held 8.6 writes on average so, against 5.4 run at the next turn).
-        loop.call_soon(loop.call_soon, self._run_on, loop)
-
-    def _run_on(self, loop: asyncio.AbstractEventLoop) -> None:
-        jobs = self.on_loop.pop(loop, [])
-        for start in range(0, len(jobs), MAX_BATCH):
-            batch = jobs[start : start + MAX_BATCH]
-            if not self.writes.acquire(blocking=False):  # another thread writes: no waiting
-                for job in batch:  # here; the writer thread waits for it
-                    self.submit(job)
-                continue
-            try:
-                # Another process writing makes each write run again on its own (WriterBusy)
-                _settle(batch, UnitOfWork(batch[0].uow.engine, nowait=True))
-            finally:
-                self.writes.release()
-
     def _write(self) -> None:
         """Run batches while writes are queued; end after IDLE_SECONDS without any."""
         while True:
@@ -214,10 +169,10 @@ class _Group:
             del batch  # an idle writer holds no job (nor its engine) while it waits
 
 
-def _settle(batch: list[Job], uow: UnitOfWork | None = None) -> None:
-    """Run `batch` (in `uow`, else the first job's) and tell each caller, whatever happens."""
+def _settle(batch: list[Job]) -> None:
+    """Run `batch` and tell each caller, whatever happens."""
     try:
-        run_batch(uow or batch[0].uow, batch)
+        run_batch(batch[0].uow, batch)
     except BaseException as exc:  # run_batch settles each job; should it ever fail itself,
         for job in batch:  # no caller is left waiting
             if not job.alone:
@@ -241,8 +196,6 @@ def run_batch(uow: UnitOfWork, batch: list[Job]) -> None:
         job = batch[0]
         try:
             job.result = runner.write(uow, job.fn)
-        except WriterBusy:  # it must not wait where it is: its caller runs it again
-            job.alone = True
         except Exception as exc:
             job.error = exc
         return
@@ -330,5 +283,5 @@ def _group(engine: Engine) -> _Group:
     found = _GROUPS.get(engine)
     if found is None:
         with _GROUPS_GUARD:
-            found = _GROUPS.get(engine) or _GROUPS.setdefault(engine, _Group(engine))
+            found = _GROUPS.setdefault(engine, _Group())
     return found

@@ -15,10 +15,6 @@ from folio.store.checkpoints import Checkpointer
 
 DEFAULT_URL = "sqlite:///./folio.db"
 WRITE_OPTION = "folio_write"
-# A write that must not wait (one run on the event loop, group_commit): its BEGIN IMMEDIATE
-# fails at once, instead of waiting SQLITE_BUSY_MS, when another process is writing.
-NOWAIT_OPTION = "folio_nowait"
-SQLITE_BUSY_MS = 30_000
 # A pooled PostgreSQL connection idle longer than this is pinged before use. Pinging every
 # checkout (`pool_pre_ping`) cost a round trip per transaction, two per request (bench/).
 PING_AFTER_IDLE = 5.0
@@ -161,7 +157,7 @@ def _sqlite_engine(
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute(f"PRAGMA cache_size=-{cache_kb}")  # taken as used
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # the engine's Checkpointer does it
         cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
@@ -184,18 +180,7 @@ def _sqlite_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # A writer takes the write lock up front: upgrading a read lock later can deadlock.
-        options = conn.get_execution_options()
-        if not options.get(WRITE_OPTION, False):
-            conn.exec_driver_sql("BEGIN")
-        elif not options.get(NOWAIT_OPTION, False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            driver.execute("PRAGMA busy_timeout=0")
-            try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            finally:
-                driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

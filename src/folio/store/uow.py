@@ -14,13 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from folio.domain.errors import ServiceUnavailable
-from folio.store.database import (
-    NOWAIT_OPTION,
-    WRITE_OPTION,
-    finish_checkpoint,
-    write_engine,
-    writer_lock,
-)
+from folio.store.database import WRITE_OPTION, finish_checkpoint, write_engine, writer_lock
 from folio.store.repos import (
     AuditRepo,
     AuthRepo,
@@ -42,11 +36,6 @@ MAX_ATTEMPTS = 5
 _TRANSIENT_SQLSTATES = {"40001", "40P01"}
 
 
-class WriterBusy(Exception):
-    """A unit of work that must not wait found SQLite's write lock taken by another process:
-    its caller runs the write where waiting does no harm."""
-
-
 class UnitOfWork:
     """`with uow:` opens one transaction; `uow.commit()` is the only way anything lasts."""
 
@@ -64,34 +53,26 @@ class UnitOfWork:
     idempotency: IdempotencyRepo
     auth: AuthRepo
 
-    def __init__(self, engine: Engine, *, write: bool = True, nowait: bool = False) -> None:
-        """`nowait` (a SQLite write run on an event loop, `group_commit`): the caller already
-        holds `writer_lock(engine)`, and BEGIN raises `WriterBusy` at once where it would wait
-        for another process's write."""
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self.engine = engine
         self.write = write
         self.dialect = engine.dialect.name
-        self.nowait = nowait
         self._committed = False
         self._writer: threading.Lock | None = None
-        # A SQLite writer: it finishes the log's checkpoint after its commit, as it holds the
-        # writer lock (taken here, or by its caller with `nowait`).
-        self._sqlite_writer = write and self.dialect == "sqlite"
 
     def __enter__(self) -> UnitOfWork:
-        options: dict[str, object] = {WRITE_OPTION: self.write, NOWAIT_OPTION: self.nowait}
+        options: dict[str, object] = {WRITE_OPTION: self.write}
         if not self.write and self.dialect == "postgresql":
             # A read under READ COMMITTED sees a fresh snapshot per statement anyway; without
             # BEGIN and ROLLBACK it saves two round trips per read (every request's auth).
             options["isolation_level"] = "AUTOCOMMIT"
-        sqlite_writer = self._sqlite_writer
-        self._writer = writer_lock(self.engine) if sqlite_writer and not self.nowait else None
+        self._writer = writer_lock(self.engine) if self.write and self.dialect == "sqlite" else None
         if self._writer is not None:
             self._writer.acquire()
         try:
-            source = write_engine(self.engine) if sqlite_writer else self.engine
+            source = write_engine(self.engine) if self._writer is not None else self.engine
             self.conn = source.connect().execution_options(**options)
-            self._begin()
+            self.conn.begin()
         except OperationalError as exc:
             self._release_writer()
             raise ServiceUnavailable() from exc
@@ -113,15 +94,6 @@ class UnitOfWork:
         self.auth = AuthRepo(self.conn)
         return self
 
-    def _begin(self) -> None:
-        try:
-            self.conn.begin()
-        except OperationalError as exc:
-            if not (self.nowait and "database is locked" in str(exc.orig)):
-                raise
-            self.conn.close()
-            raise WriterBusy() from exc
-
     def commit(self) -> None:
         self.audit.flush()  # events are held back to be written in one statement
         self.conn.commit()
@@ -141,7 +113,7 @@ class UnitOfWork:
                 self.conn.rollback()
         finally:
             try:
-                if self._sqlite_writer and self._committed:
+                if self._writer is not None and self._committed:
                     finish_checkpoint(self.engine)  # no other writer of the process can run
                 self.conn.close()
             finally:
